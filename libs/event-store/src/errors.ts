@@ -1,0 +1,33 @@
+/** Stable error codes of the event-store port (tests assert the code, not the message). */
+export type EventStoreErrorCode = 'CONCURRENCY' | 'EVENT_STORE_UNAVAILABLE' | 'INTEGRITY';
+
+export abstract class EventStoreError extends Error {
+  abstract readonly code: EventStoreErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The stream was not at the expected revision (EventStoreDB's WrongExpectedVersion). Retry from fresh state. */
+export class ConcurrencyError extends EventStoreError {
+  readonly code = 'CONCURRENCY' as const;
+  constructor(
+    readonly streamId: string,
+    readonly expected: string,
+    readonly actual: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`stream ${streamId}: expected revision ${expected}, actual ${actual}`, options);
+  }
+}
+
+/** The store cannot be reached or refused the call for a reason not of the caller's making. Answer 503. */
+export class EventStoreUnavailableError extends EventStoreError {
+  readonly code = 'EVENT_STORE_UNAVAILABLE' as const;
+}
+
+/** A stored event does not match its hash chain (tampering or corruption). */
+export class IntegrityError extends EventStoreError {
+  readonly code = 'INTEGRITY' as const;
+}
