@@ -1,0 +1,79 @@
+/**
+ * Errors of the refresh-token domain. Tests and the HTTP edge match on the
+ * stable `code`, never on the message or the class name (style.md §8).
+ */
+
+/** Stable codes of the refresh-token domain. */
+export type RefreshTokenErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'OFFLINE_ACCESS_REQUIRED'
+  | 'CREDENTIAL_ALREADY_EXISTS'
+  | 'CREDENTIAL_NOT_FOUND'
+  | 'SCOPE_NOT_SUBSET';
+
+/** Command fields a refresh-token command can be refused for. */
+export type RefreshTokenArgument =
+  | 'credentialId'
+  | 'tokenHash'
+  | 'clientId'
+  | 'userId'
+  | 'deviceId'
+  | 'deviceName'
+  | 'scope'
+  | 'actor'
+  | 'reason'
+  | 'now';
+
+export abstract class RefreshTokenDomainError extends Error {
+  abstract readonly code: RefreshTokenErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A command field is missing, blank, too long, or malformed. Answer 400. */
+export class InvalidRefreshTokenArgumentError extends RefreshTokenDomainError {
+  readonly code = 'INVALID_ARGUMENT' as const;
+  constructor(
+    readonly field: RefreshTokenArgument,
+    detail: string,
+  ) {
+    super(`${field}: ${detail}`);
+  }
+}
+
+/** F1: a refresh token is issued only when the scope contains `offline_access`. Answer 400. */
+export class OfflineAccessRequiredError extends RefreshTokenDomainError {
+  readonly code = 'OFFLINE_ACCESS_REQUIRED' as const;
+  constructor() {
+    super('scope must contain offline_access to issue a refresh token');
+  }
+}
+
+/** The credential's stream already holds an issuance; credential ids are never reused. */
+export class CredentialAlreadyExistsError extends RefreshTokenDomainError {
+  readonly code = 'CREDENTIAL_ALREADY_EXISTS' as const;
+  constructor(readonly credentialId: string) {
+    super(`credential ${credentialId} already exists`);
+  }
+}
+
+/** No refresh token was ever issued under this credential id. Answer 404. */
+export class CredentialNotFoundError extends RefreshTokenDomainError {
+  readonly code = 'CREDENTIAL_NOT_FOUND' as const;
+  constructor(readonly credentialId: string) {
+    super(`credential ${credentialId} not found`);
+  }
+}
+
+/**
+ * RFC 6749 §6: a refresh request may narrow the scope, never widen it.
+ * The OAuth edge maps this to `invalid_scope`.
+ */
+export class ScopeNotSubsetError extends RefreshTokenDomainError {
+  readonly code = 'SCOPE_NOT_SUBSET' as const;
+  constructor(readonly notGranted: readonly string[]) {
+    super(`requested scope exceeds the granted scope: ${notGranted.join(' ')}`);
+  }
+}

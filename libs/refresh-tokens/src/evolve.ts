@@ -1,0 +1,30 @@
+import { RefreshTokenEvent } from './events';
+import { RefreshTokenState } from './state';
+
+/**
+ * Folds one recorded event into the state. Pure; never throws: a recorded
+ * event is a fact (style.md §10). Events that cannot follow the current
+ * state (an issuance on an existing credential, a revocation before any
+ * issuance) leave it unchanged, which keeps the first issuance authoritative
+ * and makes revocation final: nothing after `RefreshTokenRevoked` brings a
+ * token back (invariant 4), and a second revocation does not overwrite who
+ * revoked it first and why.
+ */
+export function evolve(state: RefreshTokenState, event: RefreshTokenEvent): RefreshTokenState {
+  switch (event.type) {
+    case 'RefreshTokenIssued': {
+      if (state.status !== 'none') return state;
+      const { credentialId, tokenHash, clientId, userId, deviceId, deviceName, scope, issuedAt } = event.data;
+      return { status: 'active', credentialId, tokenHash, clientId, userId, deviceId, deviceName, scope, issuedAt };
+    }
+    case 'RefreshTokenRevoked': {
+      if (state.status !== 'active') return state;
+      const { revokedAt, revokedBy, reason } = event.data;
+      return { ...state, status: 'revoked', revokedAt, revokedBy, reason };
+    }
+    default: {
+      const _never: never = event;
+      return _never;
+    }
+  }
+}

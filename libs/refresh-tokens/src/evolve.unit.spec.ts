@@ -1,0 +1,96 @@
+import { RefreshTokenEvent, RefreshTokenIssued, RefreshTokenRevoked } from './events';
+import { evolve } from './evolve';
+import { initialState, isValid, RefreshTokenState } from './state';
+
+const issued: RefreshTokenIssued = {
+  type: 'RefreshTokenIssued',
+  data: {
+    credentialId: 'dcr_1',
+    tokenHash: 'b'.repeat(64),
+    clientId: 'client-1',
+    userId: 'user-1',
+    deviceId: 'device-1',
+    deviceName: 'Laptop',
+    scope: 'openid offline_access',
+    issuedAt: '2025-01-01T00:00:00.000Z',
+  },
+};
+
+const revokedBy = (revokedBy: string, reason: string, revokedAt: string): RefreshTokenRevoked => ({
+  type: 'RefreshTokenRevoked',
+  data: {
+    credentialId: 'dcr_1',
+    clientId: 'client-1',
+    userId: 'user-1',
+    deviceId: 'device-1',
+    deviceName: 'Laptop',
+    reason,
+    revokedBy,
+    revokedAt,
+  },
+});
+
+const firstRevocation = revokedBy('admin', 'lost phone', '2025-02-01T00:00:00.000Z');
+const fold = (events: RefreshTokenEvent[]): RefreshTokenState => events.reduce(evolve, initialState());
+
+const otherIssuance: RefreshTokenIssued = {
+  ...issued,
+  data: { ...issued.data, tokenHash: 'c'.repeat(64), clientId: 'client-2', userId: 'user-2', issuedAt: '2026-01-01T00:00:00.000Z' },
+};
+
+describe('refresh-token state', () => {
+  describe('when nothing happened', () => {
+    it('does not exist and is not valid', () => {
+      expect(initialState()).toEqual({ status: 'none' });
+      expect(isValid(initialState())).toBe(false);
+    });
+
+    it('ignores a revocation with no issuance before it (a recorded fact is never rejected)', () => {
+      expect(fold([firstRevocation])).toEqual({ status: 'none' });
+    });
+  });
+
+  describe('when issued', () => {
+    it('is active and valid, with everything issuance fixed', () => {
+      const state = fold([issued]);
+      expect(state).toEqual({ status: 'active', ...issued.data });
+      expect(isValid(state)).toBe(true);
+    });
+
+    it('keeps the first issuance if the log holds another one (F2)', () => {
+      expect(fold([issued, otherIssuance])).toEqual({ status: 'active', ...issued.data });
+    });
+  });
+
+  describe('when revoked', () => {
+    it('is revoked and not valid, with who, why and when', () => {
+      const state = fold([issued, firstRevocation]);
+      expect(state).toEqual({
+        status: 'revoked',
+        ...issued.data,
+        revokedBy: 'admin',
+        reason: 'lost phone',
+        revokedAt: '2025-02-01T00:00:00.000Z',
+      });
+      expect(isValid(state)).toBe(false);
+    });
+
+    it.each<[string, RefreshTokenEvent[]]>([
+      ['another revocation', [revokedBy('system', 'client_deleted', '2025-03-01T00:00:00.000Z')]],
+      ['a new issuance', [issued]],
+      ['an issuance of other data', [otherIssuance]],
+      ['issuance then revocation again', [issued, revokedBy('x', 'y', '2027-01-01T00:00:00.000Z')]],
+    ])('stays revoked, with the first revocation, whatever comes next: %s', (_label, next) => {
+      const before = fold([issued, firstRevocation]);
+      const after = fold([issued, firstRevocation, ...next]);
+      expect(after).toEqual(before);
+      expect(isValid(after)).toBe(false);
+    });
+  });
+
+  it('does not mutate the state it is given', () => {
+    const active = Object.freeze(fold([issued]));
+    expect(() => evolve(active, firstRevocation)).not.toThrow();
+    expect(active.status).toBe('active');
+  });
+});

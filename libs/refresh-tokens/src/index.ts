@@ -1,0 +1,39 @@
+// Public API of the refresh-token domain (the only index of this lib).
+export * from './events';
+export type {
+  IssueRefreshToken,
+  IssueRefreshTokenData,
+  RevokeRefreshToken,
+  RevokeRefreshTokenData,
+  RefreshTokenCommand,
+} from './commands';
+export type {
+  RefreshTokenState,
+  NoRefreshToken,
+  ActiveRefreshToken,
+  RevokedRefreshToken,
+  IssuedRefreshToken,
+} from './state';
+export { initialState, isValid } from './state';
+export { evolve } from './evolve';
+export { decide, MAX_REASON_LENGTH } from './decide';
+export { refreshTokenDecider } from './decider';
+export {
+  OFFLINE_ACCESS,
+  MAX_SCOPE_LENGTH,
+  isScopeToken,
+  parseScope,
+  formatScope,
+  hasOfflineAccess,
+  narrowScope,
+} from './scope';
+export { MAX_TEXT_LENGTH } from './text';
+export type { RefreshTokenErrorCode, RefreshTokenArgument } from './errors';
+export {
+  RefreshTokenDomainError,
+  InvalidRefreshTokenArgumentError,
+  OfflineAccessRequiredError,
+  CredentialAlreadyExistsError,
+  CredentialNotFoundError,
+  ScopeNotSubsetError,
+} from './errors';
