@@ -1,0 +1,399 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { systemClock, type Clock } from '@app/shared';
+import { ConcurrencyError, EventStoreUnavailableError } from '../errors';
+import type {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import { computeEventHash, GENESIS_HASH } from '../integrity';
+import { prepareDatabase } from './schema';
+import { closedError, toEventStoreError } from './sqlite-errors';
+import { SqliteSubscription, type LogReader } from './sqlite-subscription';
+
+export interface SqliteEventStoreOptions {
+  /** Database file (its parent directories are created), or `':memory:'` for tests. */
+  filename: string;
+  /** How often a caught-up subscription looks for appends made by another process on the same file. Default 100. */
+  pollIntervalMs?: number;
+  /** How long a call waits for another connection's lock before EventStoreUnavailableError. Default 5000. */
+  busyTimeoutMs?: number;
+  /** Events per read page (readAll and subscriptions): bounds memory whatever the log's size. Default 500. */
+  pageSize?: number;
+  /** Stamps `created_at`, the store's record time (the domain's own time is `metadata.occurredAt`). */
+  clock?: Clock;
+}
+
+interface EventRow {
+  position: number;
+  id: string;
+  streamId: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  prevHash: string;
+  hash: string;
+}
+
+interface StreamHead {
+  revision: number;
+  hash: string;
+  position: number;
+}
+
+interface StoredId {
+  streamId: string;
+  revision: number;
+  position: number;
+}
+
+/** What the append transaction returns: the port's result, and whether anything was written (to wake subscriptions). */
+type AppendOutcome = AppendResult & { written: boolean };
+
+const COLUMNS = `position, event_id AS id, stream_id AS streamId, revision, type, data, metadata,
+  prev_hash AS prevHash, hash`;
+
+/** No stream: the revision a missing stream is "at" (EventStoreDB's -1). */
+const NO_REVISION = -1;
+
+/**
+ * The embedded event store (architecture.md, "Adapters and the embedded
+ * default"): one SQLite file through better-sqlite3, WAL, every commit fsynced.
+ *
+ * better-sqlite3 is synchronous: each call runs to completion on the event
+ * loop, so one instance never interleaves two appends; other processes on the
+ * same file are serialised by `BEGIN IMMEDIATE` and wait up to `busyTimeoutMs`.
+ *
+ * Idempotency: an append whose event ids are already stored in this stream, in
+ * the same order at consecutive revisions that the stated expected revision
+ * would have produced, returns the original result and writes nothing (what
+ * EventStoreDB does for a retried write). Event ids are unique across the whole
+ * log here: an id already stored anywhere else (another stream, another place
+ * in this stream) is refused with ConcurrencyError, whose `actual` names where
+ * the id lives; a retry from fresh state with new ids then succeeds.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly clock: Clock;
+  private readonly pollIntervalMs: number;
+  private readonly pageSize: number;
+  private readonly subscriptions = new Set<SqliteSubscription>();
+  private closed = false;
+
+  private readonly selectStreamHead: Database.Statement<[string], StreamHead>;
+  private readonly selectEventId: Database.Statement<[string], StoredId>;
+  private readonly insertEvent: Database.Statement<[string, string, number, string, string, string, string, string, string]>;
+  private readonly selectStream: Database.Statement<[string], EventRow>;
+  private readonly selectHead: Database.Statement<[], number>;
+  /** Page queries by number of stream prefixes (0 = unfiltered), prepared once each. */
+  private readonly pageStatements = new Map<number, Database.Statement<unknown[], EventRow>>();
+  private readonly appendTransaction: Database.Transaction<
+    (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendOutcome
+  >;
+  private readonly reader: LogReader = {
+    head: () => this.head(),
+    readPage: (after, upTo, limit, prefixes) => this.readPage(after, upTo, limit, prefixes),
+  };
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.pollIntervalMs = positiveInteger(options.pollIntervalMs ?? 100, 'pollIntervalMs');
+    this.pageSize = positiveInteger(options.pageSize ?? 500, 'pageSize');
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    try {
+      if (options.filename !== ':memory:' && options.filename !== '') {
+        mkdirSync(dirname(options.filename), { recursive: true });
+      }
+      this.db = new Database(options.filename, { timeout: busyTimeoutMs });
+      prepareDatabase(this.db);
+    } catch (error) {
+      throw toOpenError(error, options.filename);
+    }
+
+    this.selectStreamHead = this.db.prepare(
+      'SELECT revision, hash, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+    );
+    this.selectEventId = this.db.prepare('SELECT stream_id AS streamId, revision, position FROM events WHERE event_id = ?');
+    this.insertEvent = this.db.prepare(
+      `INSERT INTO events (event_id, stream_id, revision, type, data, metadata, prev_hash, hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.selectStream = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? ORDER BY revision`);
+    this.selectHead = this.db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
+    this.appendTransaction = this.db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) =>
+      this.appendInTransaction(streamId, events, expected),
+    );
+  }
+
+  /**
+   * Appends in one `BEGIN IMMEDIATE` transaction (the write lock is taken
+   * before the expected revision is read, so check and write cannot be split
+   * by another process). An empty `events` only checks the expected revision.
+   */
+  async appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    this.assertOpen();
+    validateAppend(streamId, events, options.expectedRevision);
+    let result: AppendOutcome;
+    try {
+      result = this.appendTransaction.immediate(streamId, events, options.expectedRevision);
+    } catch (error) {
+      throw toEventStoreError(error, 'append');
+    }
+    if (result.written) for (const subscription of this.subscriptions) subscription.notify();
+    return { nextExpectedRevision: result.nextExpectedRevision, position: result.position };
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    try {
+      return this.selectStream.all(streamId).map(toRecordedEvent);
+    } catch (error) {
+      throw toEventStoreError(error, 'readStream');
+    }
+  }
+
+  /**
+   * Reads page by page (`pageSize` rows per query, no cursor held open between
+   * pages), up to the head as it was when iteration started: events appended
+   * meanwhile are left to a subscription. An empty `streamPrefixes` means no filter.
+   */
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    let cursor = options.after ?? 0;
+    const upTo = this.head();
+    while (remaining > 0 && cursor < upTo) {
+      const limit = Math.min(this.pageSize, remaining);
+      this.assertOpen();
+      const page = this.readPage(cursor, upTo, limit, options.streamPrefixes);
+      for (const event of page) yield event;
+      if (page.length < limit) return;
+      remaining -= page.length;
+      cursor = page[page.length - 1].position;
+    }
+  }
+
+  /**
+   * Catch-up then live. Appends through this instance wake the subscription at
+   * once; appends by other processes are seen within `pollIntervalMs`.
+   * A handler that rejects, or a read that fails, stops it and calls `onError`.
+   */
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    this.assertOpen();
+    const subscription = new SqliteSubscription(
+      this.reader,
+      options,
+      { pollIntervalMs: this.pollIntervalMs, pageSize: this.pageSize },
+      (finished) => this.subscriptions.delete(finished),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return this.head();
+  }
+
+  /** Stops every subscription (waiting for running handlers), then closes the file. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
+    this.db.close();
+  }
+
+  private appendInTransaction(
+    streamId: string,
+    events: NewEvent[],
+    expected: ExpectedRevision,
+  ): AppendOutcome {
+    const head = this.selectStreamHead.get(streamId);
+    const current = head?.revision ?? NO_REVISION;
+
+    const retried = this.findRetriedAppend(streamId, events, expected);
+    if (retried) return { ...retried, written: false };
+
+    if (!satisfies(expected, current)) {
+      throw new ConcurrencyError(streamId, describeRevision(expected), describeRevision(current));
+    }
+    if (events.length === 0) {
+      return { nextExpectedRevision: current, position: head?.position ?? 0, written: false };
+    }
+
+    const createdAt = this.clock.now().toISOString();
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    let revision = current;
+    let position = 0;
+    for (const event of events) {
+      revision += 1;
+      const dataJson = JSON.stringify(event.data);
+      const metadataJson = JSON.stringify(event.metadata);
+      // Hash what a reader will get back (JSON round trip), so anyone can recompute it from the stored row.
+      const hash = computeEventHash(prevHash, {
+        id: event.id,
+        streamId,
+        revision,
+        type: event.type,
+        data: JSON.parse(dataJson) as object,
+        metadata: JSON.parse(metadataJson) as EventMetadata,
+      });
+      const info = this.insertEvent.run(
+        event.id,
+        streamId,
+        revision,
+        event.type,
+        dataJson,
+        metadataJson,
+        prevHash,
+        hash,
+        createdAt,
+      );
+      position = Number(info.lastInsertRowid);
+      prevHash = hash;
+    }
+    return { nextExpectedRevision: revision, position, written: true };
+  }
+
+  /**
+   * The original result when every id of `events` is already stored in this
+   * stream, in order, at the place `expected` designates; undefined when none
+   * of the ids is stored; ConcurrencyError when some are stored elsewhere.
+   */
+  private findRetriedAppend(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult | undefined {
+    if (events.length === 0) return undefined;
+    const stored = events.map((event) => this.selectEventId.get(event.id));
+    if (stored.every((row) => row === undefined)) return undefined;
+
+    const first = stored[0];
+    const sameBatch =
+      first !== undefined &&
+      stored.every((row, i) => row !== undefined && row.streamId === streamId && row.revision === first.revision + i) &&
+      satisfies(expected, first.revision - 1);
+    if (sameBatch) {
+      const last = stored[stored.length - 1] as StoredId;
+      return { nextExpectedRevision: last.revision, position: last.position };
+    }
+    const clash = stored.find((row): row is StoredId => row !== undefined) as StoredId;
+    const id = events[stored.indexOf(clash)].id;
+    throw new ConcurrencyError(
+      streamId,
+      describeRevision(expected),
+      `event id ${id} already recorded in stream ${clash.streamId} at revision ${clash.revision}`,
+    );
+  }
+
+  private head(): number {
+    try {
+      return this.selectHead.get() as number;
+    } catch (error) {
+      throw toEventStoreError(error, 'headPosition');
+    }
+  }
+
+  private readPage(after: number, upTo: number, limit: number, prefixes: readonly string[] | undefined): RecordedEvent[] {
+    const filter = prefixes ?? [];
+    const params: unknown[] = [after, upTo];
+    for (const prefix of filter) params.push([...prefix].length, prefix);
+    params.push(limit);
+    try {
+      return this.pageStatement(filter.length).all(...params).map(toRecordedEvent);
+    } catch (error) {
+      throw toEventStoreError(error, 'read');
+    }
+  }
+
+  private pageStatement(prefixCount: number): Database.Statement<unknown[], EventRow> {
+    let statement = this.pageStatements.get(prefixCount);
+    if (!statement) {
+      // substr/length count characters, as [...prefix].length does: an exact prefix test (LIKE would need escaping).
+      const filter =
+        prefixCount === 0
+          ? ''
+          : `AND (${Array.from({ length: prefixCount }, () => 'substr(stream_id, 1, ?) = ?').join(' OR ')})`;
+      statement = this.db.prepare<unknown[], EventRow>(
+        `SELECT ${COLUMNS} FROM events WHERE position > ? AND position <= ? ${filter} ORDER BY position LIMIT ?`,
+      );
+      this.pageStatements.set(prefixCount, statement);
+    }
+    return statement;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw closedError();
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.id,
+    streamId: row.streamId,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  };
+}
+
+function satisfies(expected: ExpectedRevision, current: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === NO_REVISION;
+    case 'stream_exists':
+      return current !== NO_REVISION;
+    default:
+      return current === expected;
+  }
+}
+
+function describeRevision(revision: ExpectedRevision): string {
+  return revision === NO_REVISION ? 'no_stream' : String(revision);
+}
+
+function validateAppend(streamId: string, events: NewEvent[], expected: ExpectedRevision): void {
+  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
+  if (typeof expected === 'number' && !(Number.isSafeInteger(expected) && expected >= 0)) {
+    throw new TypeError(`expectedRevision must be a non-negative integer, 'no_stream', 'stream_exists' or 'any'`);
+  }
+  const ids = new Set<string>();
+  for (const event of events) {
+    if (typeof event.id !== 'string' || event.id.length === 0) throw new TypeError('every event needs a non-empty id');
+    if (ids.has(event.id)) throw new TypeError(`event id ${event.id} appears twice in one append`);
+    ids.add(event.id);
+  }
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer`);
+  return value;
+}
+
+function toOpenError(error: unknown, filename: string): unknown {
+  const mapped = toEventStoreError(error, `open ${filename}`);
+  if (mapped !== error) return mapped;
+  // mkdir failures (EACCES, ENOTDIR, ...) are the environment's, not the caller's.
+  // Duck-typed: Node's system errors may come from another realm (Jest sandboxes), where instanceof Error fails.
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && code.startsWith('E')) {
+    return new EventStoreUnavailableError(`sqlite event store: cannot open ${filename} (${code})`, { cause: error });
+  }
+  return error;
+}

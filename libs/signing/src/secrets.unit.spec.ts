@@ -1,0 +1,90 @@
+import {
+  generateClientSecret,
+  generateRefreshToken,
+  hashClientSecret,
+  hashRefreshToken,
+  REFRESH_TOKEN_PREFIX,
+  verifyClientSecret,
+} from './secrets';
+import { generateClientId, generateCredentialId } from './identifiers';
+import type { SigningError } from './errors';
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return (error as SigningError).code;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('refresh tokens', () => {
+  it('carry 256 bits of randomness after a recognisable prefix (F1)', () => {
+    const token = generateRefreshToken();
+    expect(token.startsWith(REFRESH_TOKEN_PREFIX)).toBe(true);
+    const body = token.slice(REFRESH_TOKEN_PREFIX.length);
+    expect(body).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(body, 'base64url')).toHaveLength(32);
+  });
+
+  it('are distinct', () => {
+    const tokens = new Set(Array.from({ length: 10_000 }, generateRefreshToken));
+    expect(tokens.size).toBe(10_000);
+  });
+
+  it('hash to hex SHA-256 of the whole token (what events store)', () => {
+    // FIPS 180-2 test vector.
+    expect(hashRefreshToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    const token = generateRefreshToken();
+    expect(hashRefreshToken(token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashRefreshToken(token)).toBe(hashRefreshToken(token));
+    expect(hashRefreshToken(token)).not.toBe(hashRefreshToken(generateRefreshToken()));
+  });
+});
+
+describe('client secrets', () => {
+  it('are 48 random bytes, base64url', () => {
+    const secret = generateClientSecret();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect(Buffer.from(secret, 'base64url')).toHaveLength(48);
+    expect(generateClientSecret()).not.toBe(secret);
+  });
+
+  it('hash to a salted scrypt verifier that accepts the right secret and refuses a wrong one', async () => {
+    const secret = generateClientSecret();
+    const hash = await hashClientSecret(secret);
+    expect(hash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(await verifyClientSecret(secret, hash)).toBe(true);
+    expect(await verifyClientSecret(generateClientSecret(), hash)).toBe(false);
+    expect(await verifyClientSecret(`${secret}x`, hash)).toBe(false);
+    expect(await verifyClientSecret('', hash)).toBe(false);
+    // Per-secret salt: the same secret never hashes the same twice.
+    expect(await hashClientSecret(secret)).not.toBe(hash);
+  });
+
+  it('refuses a malformed verifier or one with abusive parameters (INVALID_INPUT)', async () => {
+    const hash = await hashClientSecret('operator-chosen');
+    expect(await codeOf(verifyClientSecret('operator-chosen', 'plain-text'))).toBe('INVALID_INPUT');
+    expect(await codeOf(verifyClientSecret('operator-chosen', hash.replace('$32768$', '$1073741824$')))).toBe('INVALID_INPUT');
+    expect(await codeOf(verifyClientSecret('operator-chosen', hash.replace('$32768$', '$30000$')))).toBe('INVALID_INPUT');
+  });
+});
+
+describe('public ids', () => {
+  it('credential ids look like Auth0 device credential ids', () => {
+    const ids = new Set(Array.from({ length: 1_000 }, generateCredentialId));
+    expect(ids.size).toBe(1_000);
+    for (const id of ids) expect(id).toMatch(/^dcr_[A-Za-z0-9]{16}$/);
+  });
+
+  it('client ids are 32 alphanumerics', () => {
+    const ids = new Set(Array.from({ length: 1_000 }, generateClientId));
+    expect(ids.size).toBe(1_000);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{32}$/);
+  });
+
+  it('draw every alphanumeric character', () => {
+    const seen = new Set(Array.from({ length: 200 }, generateClientId).join(''));
+    expect(seen.size).toBe(62);
+  });
+});
