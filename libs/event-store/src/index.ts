@@ -5,3 +5,5 @@ export * from './errors';
 export * from './integrity';
 export * from './retry';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
+export { eventStoreDbOptionsFromEnv } from './eventstoredb/eventstoredb-config';

@@ -1,0 +1,231 @@
+import type Database from 'better-sqlite3';
+import { InvalidCursorError, InvalidPaginationError } from './errors';
+import type { ReadModel } from './read-model';
+import type { ClientGrantRecord, ClientGrantRow, ClientRecord, ClientRow, CredentialRecord, CredentialRow } from './records';
+import { toClientGrantRecord, toClientRecord, toCredentialRecord } from './records';
+
+/** Auth0 caps `per_page` of GET /api/v2/device-credentials at 1000. */
+export const MAX_PER_PAGE = 1000;
+/** Largest `take` of GET /api/v2/users/{id}/refresh-tokens (Auth0's cap is 100; we allow the device-list cap). */
+export const MAX_TAKE = 1000;
+
+export interface DeviceCredentialFilter {
+  userId?: string;
+  clientId?: string;
+  /** 0-based page (Auth0). */
+  page: number;
+  perPage: number;
+}
+
+export interface DeviceCredentialPage {
+  credentials: CredentialRecord[];
+  /** How many valid credentials match the filter, over all pages. */
+  total: number;
+}
+
+export interface UserTokenPage {
+  tokens: CredentialRecord[];
+  /** Pass as `from` for the next page; null on the last page. */
+  next: string | null;
+}
+
+/*
+ * "Valid" is one SQL condition everywhere: not revoked AND issued to a client
+ * that exists and is not deleted. The join makes a deleted client's tokens
+ * stop validating in the same commit as ClientDeleted, before the cascade of
+ * revocations lands (product.md, DELETE /api/v2/clients/{id}).
+ */
+const VALID = `cr.revoked_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c.client_id = cr.client_id AND c.deleted_at IS NULL)`;
+
+/**
+ * Queries over the read model. Reads only: each method is one statement, so it
+ * sees one committed state of the model (WAL snapshot) and never the event store.
+ */
+export class CredentialQueries {
+  private readonly db: Database.Database;
+  private readonly sql: Statements;
+  private readonly deviceLists = new Map<string, DeviceListStatements>();
+
+  constructor(readModel: ReadModel) {
+    this.db = readModel.db;
+    this.sql = prepareStatements(this.db);
+  }
+
+  /** The valid credential with this token hash, or null (unknown, revoked, or its client deleted). */
+  findValidByTokenHash(tokenHash: string): CredentialRecord | null {
+    const row = this.sql.validByTokenHash.get(tokenHash);
+    return row ? toCredentialRecord(row) : null;
+  }
+
+  /**
+   * The credential with this token hash in any status, or null: the OAuth
+   * endpoints tell "revoked" from "unknown" (Auth0's /delegation messages)
+   * and check the owning client themselves.
+   */
+  findByTokenHash(tokenHash: string): CredentialRecord | null {
+    const row = this.sql.byTokenHash.get(tokenHash);
+    return row ? toCredentialRecord(row) : null;
+  }
+
+  /** The credential with this id in any status (revoked included), or null. */
+  findById(credentialId: string): CredentialRecord | null {
+    const row = this.sql.byId.get(credentialId);
+    return row ? toCredentialRecord(row) : null;
+  }
+
+  /**
+   * GET /api/v2/device-credentials: valid credentials only, optionally of one
+   * user and/or client, in issue order, offset pages, with the total.
+   */
+  listValidDeviceCredentials(filter: DeviceCredentialFilter): DeviceCredentialPage {
+    const { page, perPage } = filter;
+    requireInteger('page', page, 0, Number.MAX_SAFE_INTEGER);
+    requireInteger('perPage', perPage, 1, MAX_PER_PAGE);
+    const where = [VALID];
+    const params: Record<string, string | number> = {};
+    if (filter.userId !== undefined) {
+      where.push('cr.user_id = @userId');
+      params.userId = filter.userId;
+    }
+    if (filter.clientId !== undefined) {
+      where.push('cr.client_id = @clientId');
+      params.clientId = filter.clientId;
+    }
+    const { list, count } = this.deviceListStatements(where.join(' AND '));
+    const read = this.db.transaction(() => {
+      const rows = list.all({ ...params, limit: perPage, offset: page * perPage });
+      const total = count.get(params)?.total ?? 0;
+      return { credentials: rows.map(toCredentialRecord), total };
+    });
+    // Page and total from one snapshot, so they agree.
+    return read.deferred();
+  }
+
+  /** One statement pair per filter combination (four at most), prepared on first use. */
+  private deviceListStatements(condition: string): DeviceListStatements {
+    let statements = this.deviceLists.get(condition);
+    if (!statements) {
+      statements = {
+        list: this.db.prepare(`SELECT cr.* FROM credentials cr WHERE ${condition} ORDER BY cr.issued_position LIMIT @limit OFFSET @offset`),
+        count: this.db.prepare(`SELECT COUNT(*) AS total FROM credentials cr WHERE ${condition}`),
+      };
+      this.deviceLists.set(condition, statements);
+    }
+    return statements;
+  }
+
+  /**
+   * GET /api/v2/users/{id}/refresh-tokens: the user's valid tokens in issue
+   * order, `take` at a time. `from` is the `next` of the previous page (the
+   * last credential id it listed, exclusive); it stays usable if that
+   * credential is revoked meanwhile. An unknown `from` throws InvalidCursorError.
+   */
+  listByUser(userId: string, options: { from?: string; take: number }): UserTokenPage {
+    requireInteger('take', options.take, 1, MAX_TAKE);
+    let after = 0;
+    if (options.from !== undefined) {
+      const cursor = this.sql.cursorPosition.get({ credentialId: options.from, userId });
+      if (!cursor) throw new InvalidCursorError(`cursor ${JSON.stringify(options.from)} names no token of this user`);
+      after = cursor.issued_position;
+    }
+    const rows = this.sql.validOfUserAfter.all({ userId, after, limit: options.take + 1 });
+    const hasMore = rows.length > options.take;
+    const tokens = rows.slice(0, options.take).map(toCredentialRecord);
+    return { tokens, next: hasMore ? tokens[tokens.length - 1].credentialId : null };
+  }
+
+  /**
+   * Ids of the user's unrevoked credentials (optionally of one client and/or
+   * device), for a bulk revoke. Unrevoked rather than valid: a credential of
+   * a deleted client whose cascade has not landed yet is revoked too.
+   */
+  validCredentialIds(filter: { userId: string; clientId?: string; deviceId?: string }): string[] {
+    return this.sql.unrevokedOfUser
+      .all({ userId: filter.userId, clientId: filter.clientId ?? null, deviceId: filter.deviceId ?? null })
+      .map((row) => row.credential_id);
+  }
+
+  /** Ids of the client's unrevoked credentials, deleted client or not: the client revoke cascade. */
+  validCredentialIdsOfClient(clientId: string): string[] {
+    return this.sql.unrevokedOfClient.all(clientId).map((row) => row.credential_id);
+  }
+
+  /** The client, or null when unknown or deleted; `includeDeleted` for audits. */
+  getClient(clientId: string, options: { includeDeleted?: boolean } = {}): ClientRecord | null {
+    const row = this.sql.client.get(clientId);
+    if (!row || (row.deleted_at !== null && !options.includeDeleted)) return null;
+    return toClientRecord(row);
+  }
+
+  /** Clients not deleted, by creation time then id. */
+  listClients(): ClientRecord[] {
+    return this.sql.activeClients.all().map(toClientRecord);
+  }
+
+  /** Client grants not deleted, optionally of one client and/or audience, by creation time then id. */
+  listClientGrants(filter: { clientId?: string; audience?: string } = {}): ClientGrantRecord[] {
+    return this.sql.activeGrants.all({ clientId: filter.clientId ?? null, audience: filter.audience ?? null }).map(toClientGrantRecord);
+  }
+
+  /** The client grant, or null when unknown or deleted. */
+  getClientGrant(grantId: string): ClientGrantRecord | null {
+    const row = this.sql.activeGrant.get(grantId);
+    return row ? toClientGrantRecord(row) : null;
+  }
+
+  /** Deleted clients that still have unrevoked credentials: a client-deletion cascade to resume after a crash. */
+  deletedClientsWithValidTokens(): string[] {
+    return this.sql.deletedWithUnrevoked.all().map((row) => row.client_id);
+  }
+}
+
+function requireInteger(name: string, value: number, min: number, max: number): void {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new InvalidPaginationError(`${name} must be an integer from ${min} to ${max}`);
+  }
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+type DeviceListParams = Record<string, string | number>;
+interface DeviceListStatements {
+  list: Database.Statement<[DeviceListParams], CredentialRow>;
+  count: Database.Statement<[DeviceListParams], { total: number }>;
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    validByTokenHash: db.prepare<[string], CredentialRow>(`SELECT cr.* FROM credentials cr WHERE cr.token_hash = ? AND ${VALID}`),
+    byId: db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE credential_id = ?'),
+    byTokenHash: db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE token_hash = ?'),
+    cursorPosition: db.prepare<[{ credentialId: string; userId: string }], { issued_position: number }>(
+      'SELECT issued_position FROM credentials WHERE credential_id = @credentialId AND user_id = @userId',
+    ),
+    validOfUserAfter: db.prepare<[{ userId: string; after: number; limit: number }], CredentialRow>(
+      `SELECT cr.* FROM credentials cr WHERE cr.user_id = @userId AND cr.issued_position > @after AND ${VALID}
+       ORDER BY cr.issued_position LIMIT @limit`,
+    ),
+    // `(@x IS NULL OR col = @x)`: one statement for every filter combination; the partial index on user_id still leads.
+    unrevokedOfUser: db.prepare<[{ userId: string; clientId: string | null; deviceId: string | null }], { credential_id: string }>(
+      `SELECT credential_id FROM credentials
+       WHERE user_id = @userId AND revoked_at IS NULL
+         AND (@clientId IS NULL OR client_id = @clientId) AND (@deviceId IS NULL OR device_id = @deviceId)
+       ORDER BY issued_position`,
+    ),
+    unrevokedOfClient: db.prepare<[string], { credential_id: string }>(
+      'SELECT credential_id FROM credentials WHERE client_id = ? AND revoked_at IS NULL ORDER BY issued_position',
+    ),
+    client: db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?'),
+    activeClients: db.prepare<[], ClientRow>('SELECT * FROM clients WHERE deleted_at IS NULL ORDER BY created_at, client_id'),
+    activeGrants: db.prepare<[{ clientId: string | null; audience: string | null }], ClientGrantRow>(
+      `SELECT * FROM client_grants
+       WHERE deleted_at IS NULL AND (@clientId IS NULL OR client_id = @clientId) AND (@audience IS NULL OR audience = @audience)
+       ORDER BY created_at, grant_id`,
+    ),
+    activeGrant: db.prepare<[string], ClientGrantRow>('SELECT * FROM client_grants WHERE grant_id = ? AND deleted_at IS NULL'),
+    deletedWithUnrevoked: db.prepare<[], { client_id: string }>(
+      `SELECT c.client_id FROM clients c
+       WHERE c.deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM credentials cr WHERE cr.client_id = c.client_id AND cr.revoked_at IS NULL)
+       ORDER BY c.client_id`,
+    ),
+  };
+}

@@ -1,0 +1,122 @@
+import { CredentialProjection } from './credential-projection';
+import { CredentialQueries } from './credential-queries';
+import { silentProjectionLogger } from './projection-logger';
+import { ReadModel } from './read-model';
+import { clientRegistered, HandMadeLog, tokenIssued, tokenRevoked } from './testing/credential-events.fixtures';
+
+describe('CredentialQueries', () => {
+  let readModel: ReadModel;
+  let queries: CredentialQueries;
+
+  beforeEach(() => {
+    readModel = new ReadModel({ filename: ':memory:' });
+    const projection = new CredentialProjection(readModel, { logger: silentProjectionLogger });
+    const log = new HandMadeLog();
+    // user-1: dcr_01..dcr_05 on client-a (dcr_03 revoked), dcr_06 on client-b device-2; user-2: dcr_07 on client-a.
+    const events = [
+      clientRegistered('client-a'),
+      clientRegistered('client-b'),
+      ...[1, 2, 3, 4, 5].map((n) => tokenIssued(`dcr_0${n}`, { clientId: 'client-a' })),
+      tokenIssued('dcr_06', { clientId: 'client-b', deviceId: 'device-2' }),
+      tokenIssued('dcr_07', { clientId: 'client-a', userId: 'user-2' }),
+      tokenRevoked('dcr_03', { clientId: 'client-a' }),
+    ];
+    projection.applyBatch(events.map((e) => log.record(e)));
+    queries = new CredentialQueries(readModel);
+  });
+
+  afterEach(() => readModel.close());
+
+  describe('listValidDeviceCredentials (GET /api/v2/device-credentials)', () => {
+    it('lists only valid credentials in issue order, with the total over all pages', () => {
+      const first = queries.listValidDeviceCredentials({ page: 0, perPage: 4 });
+      const second = queries.listValidDeviceCredentials({ page: 1, perPage: 4 });
+
+      expect(first.credentials.map((c) => c.credentialId)).toEqual(['dcr_01', 'dcr_02', 'dcr_04', 'dcr_05']);
+      expect(second.credentials.map((c) => c.credentialId)).toEqual(['dcr_06', 'dcr_07']);
+      expect(first.total).toBe(6);
+      expect(second.total).toBe(6);
+    });
+
+    it('filters by user and by client', () => {
+      const byUser = queries.listValidDeviceCredentials({ userId: 'user-1', page: 0, perPage: 100 });
+      const byBoth = queries.listValidDeviceCredentials({ userId: 'user-1', clientId: 'client-b', page: 0, perPage: 100 });
+      const byClient = queries.listValidDeviceCredentials({ clientId: 'client-a', page: 0, perPage: 100 });
+
+      expect(byUser.total).toBe(5);
+      expect(byBoth.credentials.map((c) => c.credentialId)).toEqual(['dcr_06']);
+      expect(byClient.credentials.map((c) => c.credentialId)).toEqual(['dcr_01', 'dcr_02', 'dcr_04', 'dcr_05', 'dcr_07']);
+    });
+
+    it('refuses a per-page above 1000 or a negative page with INVALID_PAGINATION', () => {
+      expect(() => queries.listValidDeviceCredentials({ page: 0, perPage: 1001 })).toThrow(expect.objectContaining({ code: 'INVALID_PAGINATION' }));
+      expect(() => queries.listValidDeviceCredentials({ page: -1, perPage: 10 })).toThrow(expect.objectContaining({ code: 'INVALID_PAGINATION' }));
+    });
+  });
+
+  describe('listByUser (GET /api/v2/users/{id}/refresh-tokens)', () => {
+    it('pages through the valid tokens with the next cursor, null on the last page', () => {
+      const pages: string[][] = [];
+      let from: string | undefined;
+      for (;;) {
+        const page = queries.listByUser('user-1', { from, take: 2 });
+        pages.push(page.tokens.map((t) => t.credentialId));
+        if (page.next === null) break;
+        from = page.next;
+      }
+
+      expect(pages).toEqual([['dcr_01', 'dcr_02'], ['dcr_04', 'dcr_05'], ['dcr_06']]);
+    });
+
+    it('returns next null when the page holds exactly the rest', () => {
+      expect(queries.listByUser('user-2', { take: 1 })).toEqual({ tokens: [expect.objectContaining({ credentialId: 'dcr_07' })], next: null });
+    });
+
+    it('keeps a cursor usable when its credential was revoked meanwhile', () => {
+      expect(queries.listByUser('user-1', { from: 'dcr_03', take: 10 }).tokens.map((t) => t.credentialId)).toEqual(['dcr_04', 'dcr_05', 'dcr_06']);
+    });
+
+    it('refuses a cursor that names no token of this user with INVALID_CURSOR', () => {
+      expect(() => queries.listByUser('user-1', { from: 'dcr_07', take: 10 })).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));
+      expect(() => queries.listByUser('user-1', { from: 'nope', take: 10 })).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));
+    });
+  });
+
+  describe('ids for bulk revoke', () => {
+    it('selects a user\'s unrevoked credentials, optionally by client and device', () => {
+      expect(queries.validCredentialIds({ userId: 'user-1' })).toEqual(['dcr_01', 'dcr_02', 'dcr_04', 'dcr_05', 'dcr_06']);
+      expect(queries.validCredentialIds({ userId: 'user-1', clientId: 'client-b' })).toEqual(['dcr_06']);
+      expect(queries.validCredentialIds({ userId: 'user-1', deviceId: 'device-2' })).toEqual(['dcr_06']);
+      expect(queries.validCredentialIds({ userId: 'user-1', clientId: 'client-a', deviceId: 'device-2' })).toEqual([]);
+      expect(queries.validCredentialIds({ userId: 'nobody' })).toEqual([]);
+    });
+
+    it('selects a client\'s unrevoked credentials', () => {
+      expect(queries.validCredentialIdsOfClient('client-a')).toEqual(['dcr_01', 'dcr_02', 'dcr_04', 'dcr_05', 'dcr_07']);
+    });
+  });
+
+  describe('findById', () => {
+    it('returns a revoked credential too; null for an unknown id', () => {
+      expect(queries.findById('dcr_03')?.revokedAt).not.toBeNull();
+      expect(queries.findById('nope')).toBeNull();
+    });
+  });
+
+  it('answers the hot lookups from indexes, not table scans', () => {
+    const plan = (sql: string): string =>
+      readModel.db
+        .prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all()
+        .map((r) => r.detail)
+        .join('; ');
+
+    expect(plan(`SELECT * FROM credentials cr WHERE cr.token_hash = 'x' AND cr.revoked_at IS NULL`)).toMatch(/USING INDEX/);
+    expect(plan(`SELECT * FROM credentials WHERE user_id = 'u' AND revoked_at IS NULL AND issued_position > 0 ORDER BY issued_position`)).toMatch(
+      /credentials_valid_by_user_position/,
+    );
+    expect(plan(`SELECT credential_id FROM credentials WHERE client_id = 'c' AND revoked_at IS NULL ORDER BY issued_position`)).toMatch(
+      /credentials_valid_by_client_position/,
+    );
+  });
+});

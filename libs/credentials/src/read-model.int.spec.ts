@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { CredentialProjection } from './credential-projection';
+import { silentProjectionLogger } from './projection-logger';
+import { defaultReadModelFilename, ReadModel } from './read-model';
+import { READ_MODEL_SCHEMA_VERSION } from './read-model.schema';
+import { clientRegistered, HandMadeLog, tokenIssued } from './testing/credential-events.fixtures';
+
+describe('ReadModel file', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'read-model-'));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('defaults to DATA_DIR/read-model.sqlite', () => {
+    expect(defaultReadModelFilename({ DATA_DIR: '/var/lib/rts' })).toBe('/var/lib/rts/read-model.sqlite');
+    expect(defaultReadModelFilename({})).toBe('data/read-model.sqlite');
+  });
+
+  it('opens in WAL mode and keeps rows and checkpoint across reopen', () => {
+    const filename = join(dir, 'nested', 'read-model.sqlite');
+    const first = new ReadModel({ filename });
+    const log = new HandMadeLog();
+    new CredentialProjection(first, { logger: silentProjectionLogger }).applyBatch([log.record(clientRegistered('client-a')), log.record(tokenIssued('dcr_1'))]);
+    const snapshot = first.snapshot();
+    expect(first.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    first.close();
+
+    const reopened = new ReadModel({ filename });
+
+    expect(reopened.checkpoint('credentials')).toBe(2);
+    expect(reopened.snapshot()).toBe(snapshot);
+    reopened.close();
+  });
+
+  it('drops a file of another schema version, so the projection rebuilds it from the log', () => {
+    const filename = join(dir, 'read-model.sqlite');
+    const first = new ReadModel({ filename });
+    new CredentialProjection(first, { logger: silentProjectionLogger }).apply(new HandMadeLog().record(clientRegistered('client-a')));
+    first.close();
+    const raw = new Database(filename);
+    raw.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION + 1}`);
+    raw.close();
+
+    const reopened = new ReadModel({ filename });
+
+    expect(reopened.checkpoint('credentials')).toBe(0);
+    expect(reopened.snapshot()).toBe('# checkpoints\n# client_grants\n# clients\n# credentials\n');
+    reopened.close();
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Layout of the valid-credential read model. It is derived data: any file
+ * whose `user_version` differs from READ_MODEL_SCHEMA_VERSION is dropped and
+ * rebuilt from the log (invariant 1) rather than migrated.
+ *
+ * No foreign keys: a projection never rejects a recorded event (style.md §10),
+ * so a token of a client the model does not know is stored, and simply never
+ * validates (the queries join on an active client).
+ */
+export const READ_MODEL_SCHEMA_VERSION = 1;
+
+/** Tables in snapshot order, each with the column that orders its rows. */
+export const READ_MODEL_TABLES = [
+  { name: 'checkpoints', primaryKey: 'name' },
+  { name: 'client_grants', primaryKey: 'grant_id' },
+  { name: 'clients', primaryKey: 'client_id' },
+  { name: 'credentials', primaryKey: 'credential_id' },
+] as const;
+
+export const READ_MODEL_DDL = `
+CREATE TABLE credentials (
+  credential_id    TEXT    NOT NULL PRIMARY KEY,
+  token_hash       TEXT    NOT NULL UNIQUE,
+  client_id        TEXT    NOT NULL,
+  user_id          TEXT    NOT NULL,
+  device_id        TEXT    NOT NULL,
+  device_name      TEXT    NOT NULL,
+  scope            TEXT    NOT NULL,
+  issued_at        TEXT    NOT NULL,
+  issued_position  INTEGER NOT NULL UNIQUE,
+  revoked_at       TEXT,
+  revoked_by       TEXT,
+  revoke_reason    TEXT,
+  revoked_position INTEGER,
+  stream_revision  INTEGER NOT NULL,
+  stream_head_hash TEXT    NOT NULL
+) STRICT;
+
+-- Valid (unrevoked) credentials only: partial indexes stay as small as the live set.
+-- By user, then client, then device: bulk revoke and the device list filtered by user (+client).
+CREATE INDEX credentials_valid_by_user ON credentials (user_id, client_id, device_id) WHERE revoked_at IS NULL;
+-- A user's tokens in issue order: GET /users/{id}/refresh-tokens cursor pages and the device list by user.
+CREATE INDEX credentials_valid_by_user_position ON credentials (user_id, issued_position) WHERE revoked_at IS NULL;
+-- By client in issue order: the client revoke cascade and the device list by client.
+CREATE INDEX credentials_valid_by_client_position ON credentials (client_id, issued_position) WHERE revoked_at IS NULL;
+-- All valid in issue order: the unfiltered device list (issued_position UNIQUE covers the rest).
+CREATE INDEX credentials_valid_by_position ON credentials (issued_position) WHERE revoked_at IS NULL;
+
+CREATE TABLE clients (
+  client_id                  TEXT    NOT NULL PRIMARY KEY,
+  name                       TEXT    NOT NULL,
+  app_type                   TEXT    NOT NULL,
+  token_endpoint_auth_method TEXT    NOT NULL,
+  client_secret_hash         TEXT,
+  sealed_client_secret       TEXT,
+  jwt_alg                    TEXT    NOT NULL,
+  jwt_lifetime_in_seconds    INTEGER NOT NULL,
+  grant_types                TEXT    NOT NULL,
+  created_at                 TEXT    NOT NULL,
+  deleted_at                 TEXT,
+  stream_revision            INTEGER NOT NULL,
+  stream_head_hash           TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX clients_deleted ON clients (client_id) WHERE deleted_at IS NOT NULL;
+
+CREATE TABLE client_grants (
+  grant_id         TEXT    NOT NULL PRIMARY KEY,
+  client_id        TEXT    NOT NULL,
+  audience         TEXT    NOT NULL,
+  scope            TEXT    NOT NULL,
+  created_at       TEXT    NOT NULL,
+  deleted_at       TEXT,
+  stream_revision  INTEGER NOT NULL,
+  stream_head_hash TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX client_grants_active_by_client ON client_grants (client_id, audience) WHERE deleted_at IS NULL;
+CREATE INDEX client_grants_active_by_audience ON client_grants (audience) WHERE deleted_at IS NULL;
+
+CREATE TABLE checkpoints (
+  name     TEXT    NOT NULL PRIMARY KEY,
+  position INTEGER NOT NULL
+) STRICT;
+`;

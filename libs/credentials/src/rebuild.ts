@@ -1,0 +1,62 @@
+import { existsSync, rmSync } from 'node:fs';
+import type { EventStore, RecordedEvent } from '@app/event-store';
+import { CredentialProjection } from './credential-projection';
+import { RebuildTargetExistsError } from './errors';
+import { PROJECTED_STREAM_PREFIXES } from './projected-events';
+import { silentProjectionLogger, type ProjectionLogger } from './projection-logger';
+import { ReadModel } from './read-model';
+
+export interface RebuildOptions {
+  /** Replace an existing file at `targetFilename` (default: refuse with RebuildTargetExistsError). */
+  overwrite?: boolean;
+  /** Stop after this log position (state at a point in the log); default: the whole log as it is now. */
+  untilPosition?: number;
+  /** Events per transaction (default 1000). */
+  batchSize?: number;
+  /** Where skipped events are reported (default: silent; the live projection already logged them). */
+  logger?: ProjectionLogger;
+}
+
+export interface RebuildResult {
+  /** The rebuilt model, open: the caller snapshots or queries it, then closes it. */
+  readModel: ReadModel;
+  /** Checkpoint reached (last projected event applied). */
+  position: number;
+  /** Events read from the log. */
+  events: number;
+}
+
+/**
+ * Builds a read model from position 0 of the log into `targetFilename`
+ * (`':memory:'` allowed), with the same projection code the live node runs:
+ * `snapshot()` of the result equals the live model's at the same checkpoint
+ * (invariant 1). Used by `audit verify` and the rebuild-from-zero tests.
+ */
+export async function rebuild(store: EventStore, targetFilename: string, options: RebuildOptions = {}): Promise<RebuildResult> {
+  if (targetFilename !== ':memory:' && existsSync(targetFilename)) {
+    if (!options.overwrite) throw new RebuildTargetExistsError(`${targetFilename} exists; pass overwrite to replace it`);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${targetFilename}${suffix}`, { force: true });
+  }
+  const readModel = new ReadModel({ filename: targetFilename });
+  try {
+    const projection = new CredentialProjection(readModel, { logger: options.logger ?? silentProjectionLogger });
+    const batchSize = options.batchSize ?? 1000;
+    const until = options.untilPosition ?? Number.POSITIVE_INFINITY;
+    let batch: RecordedEvent[] = [];
+    let events = 0;
+    for await (const event of store.readAll({ streamPrefixes: [...PROJECTED_STREAM_PREFIXES] })) {
+      if (event.position > until) break;
+      events++;
+      batch.push(event);
+      if (batch.length >= batchSize) {
+        projection.applyBatch(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) projection.applyBatch(batch);
+    return { readModel, position: projection.position(), events };
+  } catch (error) {
+    readModel.close();
+    throw error;
+  }
+}

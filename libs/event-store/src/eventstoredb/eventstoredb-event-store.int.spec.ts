@@ -1,0 +1,268 @@
+/**
+ * The EventStoreDB adapter against the EventStoreDB TEST DOUBLE
+ * (test/eventstoredb-double, an in-process gRPC stand-in, not EventStoreDB),
+ * or against a real EventStoreDB when EVENTSTORE_CONNECTION_STRING is set
+ * (then no double is started and the fault tests, which need to stop the
+ * server, are not registered).
+ */
+import { randomUUID } from 'node:crypto';
+import { EventStoreDBClient, jsonEvent, NO_STREAM } from '@eventstore/db-client';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../../../test/eventstoredb-double/eventstoredb-double';
+import { describeEventStoreContract } from '../testing/event-store.contract';
+import type { NewEvent, RecordedEvent, Subscription } from '../event-store.port';
+import { computeEventHash, GENESIS_HASH } from '../integrity';
+import { EventStoreDbEventStore } from './eventstoredb-event-store';
+import { INTEGRITY_KEY } from './eventstoredb-events';
+
+const realServer = process.env.EVENTSTORE_CONNECTION_STRING;
+let double: EventStoreDbDouble | undefined;
+let connectionString: string;
+
+beforeAll(async () => {
+  if (realServer) {
+    connectionString = realServer;
+  } else {
+    double = await startEventStoreDbDouble();
+    connectionString = double.connectionString;
+  }
+});
+afterAll(async () => {
+  await double?.stop();
+});
+
+function openStore(options: Partial<ConstructorParameters<typeof EventStoreDbEventStore>[0]> = {}): EventStoreDbEventStore {
+  return new EventStoreDbEventStore({ connectionString, reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, ...options });
+}
+
+describeEventStoreContract(realServer ? 'eventstoredb (real server)' : 'eventstoredb (test double)', async () => {
+  const store = openStore();
+  return { store, cleanup: () => store.close() };
+});
+
+describe('EventStoreDbEventStore', () => {
+  let store: EventStoreDbEventStore;
+  let raw: EventStoreDBClient;
+  let prefix: string;
+  const subscriptions: Subscription[] = [];
+
+  beforeEach(() => {
+    store = openStore();
+    raw = EventStoreDBClient.connectionString(connectionString);
+    prefix = `esdb${randomUUID().replace(/-/g, '').slice(0, 12)}-`;
+  });
+  afterEach(async () => {
+    await Promise.all(subscriptions.splice(0).map((s) => s.stop()));
+    await store.close();
+    await raw.dispose();
+  });
+
+  it('stores id, type, data and metadata (actor, correlation and causation ids) as EventStoreDB JSON, the hash chain under $integrity', async () => {
+    const event = newEvent('RefreshTokenIssued', { tokenId: 't1' }, { correlationId: randomUUID(), causationId: randomUUID(), reason: 'login' });
+    await store.appendToStream(`${prefix}refreshToken-t1`, [event], { expectedRevision: 'no_stream' });
+
+    const [stored] = await collect(raw.readStream(`${prefix}refreshToken-t1`));
+    const [recorded] = await store.readStream(`${prefix}refreshToken-t1`);
+
+    expect(stored.event).toMatchObject({ id: event.id, type: 'RefreshTokenIssued', isJson: true, data: event.data });
+    expect(stored.event!.metadata).toEqual({ ...event.metadata, [INTEGRITY_KEY]: { prevHash: GENESIS_HASH, hash: recorded.hash } });
+    expect(recorded.metadata).toEqual(event.metadata);
+    expect(recorded.hash).toBe(computeEventHash(GENESIS_HASH, recorded));
+  });
+
+  it('maps WrongExpectedVersion to ConcurrencyError with the expected and actual revisions', async () => {
+    await store.appendToStream(`${prefix}a`, [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+
+    await expect(store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 0 })).rejects.toMatchObject({
+      code: 'CONCURRENCY',
+      streamId: `${prefix}a`,
+      expected: '0',
+      actual: '1',
+    });
+  });
+
+  it("keeps the hash chain unbroken under concurrent 'any' appends (each chains from the revision it read)", async () => {
+    await store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 'no_stream' });
+
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 'any' })));
+
+    expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
+    const recorded = await store.readStream(`${prefix}a`);
+    expect(recorded.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(recorded[0].prevHash).toBe(GENESIS_HASH);
+    for (let i = 1; i < recorded.length; i++) expect(recorded[i].prevHash).toBe(recorded[i - 1].hash);
+    for (const event of recorded) expect(event.hash).toBe(computeEventHash(event.prevHash, event));
+  });
+
+  it('never returns $-prefixed system streams or event types, and headPosition skips them', async () => {
+    const head = await store.headPosition();
+    const user = await store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 'no_stream' });
+    await raw.appendToStream(`$${prefix}system`, [jsonEvent({ type: '$system', data: {} })], { expectedRevision: NO_STREAM });
+    await raw.appendToStream(`${prefix}a`, [jsonEvent({ type: '$metadata-like', data: {} })]);
+    const seen: RecordedEvent[] = [];
+    let caughtUp = false;
+    subscriptions.push(store.subscribeToAll({ after: head, onEvent: (e) => void seen.push(e), onCaughtUp: () => (caughtUp = true) }));
+
+    const all = await collect(store.readAll({ after: head }));
+    await waitFor(() => caughtUp);
+
+    const mine = (events: RecordedEvent[]) => events.filter((e) => e.streamId.includes(prefix));
+    expect(mine(all).map((e) => [e.streamId, e.type])).toEqual([[`${prefix}a`, 'TestEvent']]);
+    expect(mine(seen).map((e) => [e.streamId, e.type])).toEqual([[`${prefix}a`, 'TestEvent']]);
+    expect(all.concat(seen).some((e) => e.streamId.startsWith('$') || e.type.startsWith('$'))).toBe(false);
+    if (double) expect(await store.headPosition()).toBe(user.position);
+  });
+
+  it('reads $all across page boundaries', async () => {
+    const head = await store.headPosition();
+    const events = Array.from({ length: 600 }, () => newEvent());
+    for (let i = 0; i < events.length; i += 100) {
+      await store.appendToStream(`${prefix}bulk`, events.slice(i, i + 100), { expectedRevision: i === 0 ? 'no_stream' : i - 1 });
+    }
+
+    const read = await collect(store.readAll({ after: head, streamPrefixes: [prefix] }));
+
+    expect(read.map((e) => e.id)).toEqual(events.map((e) => e.id));
+  });
+});
+
+if (!realServer) {
+  describe('EventStoreDbEventStore when the store goes away (test double stopped and restarted)', () => {
+    let store: EventStoreDbEventStore;
+    let prefix: string;
+    const subscriptions: Subscription[] = [];
+
+    beforeEach(() => {
+      store = openStore({ operationTimeoutMs: 1500 });
+      prefix = `fault${randomUUID().replace(/-/g, '').slice(0, 12)}-`;
+    });
+    afterEach(async () => {
+      await double!.start();
+      await Promise.all(subscriptions.splice(0).map((s) => s.stop()));
+      await store.close();
+    });
+
+    it('rejects an append quickly with EventStoreUnavailableError and writes nothing of it', async () => {
+      await store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 'no_stream' });
+      const logLength = double!.log.length;
+      await double!.stop();
+
+      const started = Date.now();
+      const batch = [newEvent(), newEvent(), newEvent()];
+      await expect(store.appendToStream(`${prefix}a`, batch, { expectedRevision: 0 })).rejects.toMatchObject({ code: 'EVENT_STORE_UNAVAILABLE', name: 'EventStoreUnavailableError' });
+      expect(Date.now() - started).toBeLessThan(2000);
+      await expect(store.readStream(`${prefix}a`)).rejects.toMatchObject({ code: 'EVENT_STORE_UNAVAILABLE' });
+      await expect(store.headPosition()).rejects.toMatchObject({ code: 'EVENT_STORE_UNAVAILABLE' });
+      expect(double!.log.length).toBe(logLength);
+
+      await double!.start();
+      const retried = await retryWhileUnavailable(() => store.appendToStream(`${prefix}a`, batch, { expectedRevision: 0 }));
+      expect(retried.nextExpectedRevision).toBe(3);
+      expect((await store.readStream(`${prefix}a`)).map((e) => e.id).slice(1)).toEqual(batch.map((e) => e.id));
+    });
+
+    it('works again after the store restarts on the same port', async () => {
+      await double!.restart();
+
+      const result = await retryWhileUnavailable(() => store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 'no_stream' }));
+
+      expect(result.nextExpectedRevision).toBe(0);
+      expect(await store.readStream(`${prefix}a`)).toHaveLength(1);
+    });
+
+    it('resumes a live subscription from its checkpoint: every event once, in order, across a stop and start', async () => {
+      const seen: RecordedEvent[] = [];
+      const errors: Error[] = [];
+      let caughtUp = 0;
+      const head = await store.headPosition();
+      subscriptions.push(
+        store.subscribeToAll({
+          after: head,
+          streamPrefixes: [prefix],
+          onEvent: (e) => void seen.push(e),
+          onCaughtUp: () => caughtUp++,
+          onError: (e) => errors.push(e),
+        }),
+      );
+      const writer = openStore();
+      try {
+        await writer.appendToStream(`${prefix}a`, [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+        await waitFor(() => seen.length === 2);
+
+        await double!.stop();
+        await sleep(300); // the subscription notices and retries against a closed port
+        await double!.start();
+        await retryWhileUnavailable(() => writer.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 1 }));
+        await retryWhileUnavailable(() => writer.appendToStream(`${prefix}b`, [newEvent()], { expectedRevision: 'no_stream' }));
+
+        await waitFor(() => seen.length >= 4);
+        await sleep(200);
+        expect(seen.map((e) => [e.streamId.slice(prefix.length), e.revision])).toEqual([
+          ['a', 0],
+          ['a', 1],
+          ['a', 2],
+          ['b', 0],
+        ]);
+        expect(errors).toEqual([]);
+        expect(caughtUp).toBeGreaterThanOrEqual(2); // once per connection
+      } finally {
+        await writer.close();
+      }
+    });
+
+    it('catches up on what was appended while it was disconnected', async () => {
+      const seen: RecordedEvent[] = [];
+      const head = await store.headPosition();
+      subscriptions.push(store.subscribeToAll({ after: head, streamPrefixes: [prefix], onEvent: (e) => void seen.push(e) }));
+      await store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 'no_stream' });
+      await waitFor(() => seen.length === 1);
+
+      await double!.stop();
+      // Appends land while the subscription's connection is down (a second writer on the restarted server).
+      await double!.start();
+      const writer = openStore();
+      try {
+        for (let i = 1; i <= 5; i++) await retryWhileUnavailable(() => writer.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: i - 1 }));
+      } finally {
+        await writer.close();
+      }
+
+      await waitFor(() => seen.length >= 6);
+      expect(seen.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5]);
+    });
+  });
+}
+
+function newEvent(type = 'TestEvent', data: Record<string, unknown> = { value: randomUUID() }, metadata: Partial<NewEvent['metadata']> = {}): NewEvent {
+  return { id: randomUUID(), type, data, metadata: { actor: 'esdb-test', occurredAt: '2024-01-01T00:00:00.000Z', ...metadata } };
+}
+
+async function retryWhileUnavailable<T>(operation: () => Promise<T>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await operation();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EVENT_STORE_UNAVAILABLE' || Date.now() > deadline) throw error;
+      await sleep(50);
+    }
+  }
+}
+
+async function collect<T>(read: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of read) items.push(item);
+  return items;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+

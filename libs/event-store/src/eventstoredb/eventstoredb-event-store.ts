@@ -1,0 +1,288 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type AppendExpectedRevision,
+  type StreamingRead,
+} from '@eventstore/db-client';
+import { ConcurrencyError, EventStoreUnavailableError } from '../errors';
+import type { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../event-store.port';
+import { GENESIS_HASH, computeEventHash } from '../integrity';
+import { toEventStoreError } from './eventstoredb-errors';
+import { fromResolved, isSystemEvent, toEventData, toPositionNumber, toRevisionNumber } from './eventstoredb-events';
+import { DEFAULT_RECONNECT, EventStoreDbSubscription, type ReconnectPolicy } from './eventstoredb-subscription';
+
+export interface EventStoreDbEventStoreOptions {
+  /** e.g. `esdb://localhost:2113?tls=false`; see the EventStoreDB client docs for the parameters. */
+  connectionString: string;
+  /**
+   * Upper bound (ms) on one append or stream read, on top of the client's own
+   * deadlines, so an unreachable store answers EventStoreUnavailableError
+   * instead of hanging. Default 5000.
+   */
+  operationTimeoutMs?: number;
+  /** Reconnect backoff of subscriptions after a dropped connection. */
+  reconnect?: Partial<ReconnectPolicy>;
+  /** Attempts of an append whose expected revision is 'any' or 'stream_exists' when a concurrent writer moves the stream. Default 5. */
+  maxAppendAttempts?: number;
+}
+
+/** Events per `$all` page: bounded reads complete on their own instead of holding a call open. */
+const READ_ALL_PAGE = 512;
+
+/** What the adapter knows of a stream's tail before appending. */
+interface StreamTail {
+  revision: number;
+  hash: string;
+}
+
+/**
+ * The EventStore port over EventStoreDB (gRPC, @eventstore/db-client 6.x):
+ * the production adapter, selected by `EVENT_STORE=eventstoredb` with
+ * `EVENTSTORE_CONNECTION_STRING`.
+ *
+ * - One EventStoreDB stream per aggregate (`refreshToken-<id>`, `client-<id>`);
+ *   the stream id is the caller's.
+ * - Appends state their expected revision; the hash chain (integrity.ts) is
+ *   kept in each event's metadata under `$integrity`. To chain, the adapter
+ *   reads the stream's last event and appends with exactly that revision as
+ *   the expectation, so a concurrent writer makes the append fail instead of
+ *   forking the chain (for 'any' / 'stream_exists' the adapter then retries
+ *   from fresh state; for an exact expectation it is a ConcurrencyError).
+ * - Positions are EventStoreDB commit positions (byte offsets in its log).
+ * - `$`-prefixed (system) streams and event types are never returned.
+ */
+export class EventStoreDbEventStore implements EventStore {
+  private readonly client: EventStoreDBClient;
+  private readonly timeoutMs: number;
+  private readonly reconnect: ReconnectPolicy;
+  private readonly maxAppendAttempts: number;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(options: EventStoreDbEventStoreOptions) {
+    this.client = EventStoreDBClient.connectionString(options.connectionString);
+    this.timeoutMs = options.operationTimeoutMs ?? 5000;
+    this.reconnect = { ...DEFAULT_RECONNECT, ...options.reconnect };
+    this.maxAppendAttempts = options.maxAppendAttempts ?? 5;
+  }
+
+  async appendToStream(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    const expected = options.expectedRevision;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.withTimeout(`append to ${streamId}`, this.appendOnce(streamId, events, expected));
+      } catch (error) {
+        // A concurrent writer moved the stream between our read and our append.
+        const raced = error instanceof WrongExpectedVersionError;
+        const flexible = expected === 'any' || expected === 'stream_exists';
+        if (raced && flexible && attempt < this.maxAppendAttempts) continue;
+        // An exact expectation that raced: decide again from fresh state
+        // (turns into an idempotent success or a ConcurrencyError with the real revision).
+        if (raced && !flexible && attempt < 2) continue;
+        throw toEventStoreError(error, streamId);
+      }
+    }
+  }
+
+  async readStream(streamId: string): Promise<RecordedEvent[]> {
+    return this.withTimeout(`read ${streamId}`, this.collect(this.client.readStream(streamId)));
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    if (remaining <= 0) return;
+    const prefixes = options.streamPrefixes;
+    // The client's fromPosition is inclusive; the port's `after` is exclusive.
+    let from: bigint | undefined = options.after !== undefined && options.after > 0 ? BigInt(options.after) : undefined;
+    let skip = from;
+    for (;;) {
+      const page = this.client.readAll({ fromPosition: from === undefined ? START : { commit: from, prepare: from }, maxCount: READ_ALL_PAGE });
+      let read = 0;
+      let last: bigint | undefined;
+      let finished = false;
+      try {
+        for await (const resolved of page) {
+          read++;
+          const position = resolved.event?.position.commit;
+          last = position;
+          if (position === skip) continue;
+          const event = fromResolved(resolved);
+          if (!event || isSystemEvent(event.streamId, event.type)) continue;
+          if (prefixes && prefixes.length > 0 && !prefixes.some((p) => event.streamId.startsWith(p))) continue;
+          yield event;
+          if (--remaining <= 0) return;
+        }
+        finished = true;
+      } catch (error) {
+        throw toEventStoreError(error);
+      } finally {
+        if (!finished) await page.cancel().catch(() => undefined);
+      }
+      if (read < READ_ALL_PAGE || last === undefined) return;
+      from = last;
+      skip = last;
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    const subscription = new EventStoreDbSubscription(this.client, options, this.reconnect);
+    const tracked: Subscription = {
+      stop: async () => {
+        this.subscriptions.delete(tracked);
+        await subscription.stop();
+      },
+    };
+    this.subscriptions.add(tracked);
+    return tracked;
+  }
+
+  async headPosition(): Promise<number> {
+    return this.withTimeout('read head position', this.lastUserPosition());
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.client.dispose();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private async appendOnce(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const flexible = expected === 'any' || expected === 'stream_exists';
+    // 'any'/'stream_exists' may be retries of an earlier append: look for the ids in the whole stream.
+    const stream = flexible ? await this.collect(this.client.readStream(streamId)) : undefined;
+    const tail = stream ? tailOf(stream) : await this.readTail(streamId);
+    const current = tail?.revision ?? -1;
+
+    if (flexible) {
+      const idempotent = stream && findRetry(stream, events);
+      if (idempotent) return idempotent;
+      if (expected === 'stream_exists' && !tail) throw new ConcurrencyError(streamId, 'stream_exists', 'no_stream');
+    } else {
+      const expectedNumber = expected === 'no_stream' ? -1 : expected;
+      if (current !== expectedNumber) {
+        // The same events already sit right after the expected revision: an idempotent retry.
+        if (current > expectedNumber) {
+          const retried = await this.matchRetryAt(streamId, expectedNumber + 1, events);
+          if (retried) return retried;
+        }
+        throw new ConcurrencyError(streamId, String(expected), current < 0 ? 'no_stream' : String(current));
+      }
+    }
+
+    if (events.length === 0) {
+      const last = stream?.[stream.length - 1] ?? (tail ? await this.readLastEvent(streamId) : undefined);
+      return { nextExpectedRevision: current, position: last?.position ?? 0 };
+    }
+
+    let prevHash = tail?.hash ?? GENESIS_HASH;
+    const data = events.map((event, i) => {
+      const hash = computeEventHash(prevHash, { id: event.id, streamId, revision: current + 1 + i, type: event.type, data: event.data, metadata: event.metadata });
+      const integrity = { prevHash, hash };
+      prevHash = hash;
+      return toEventData(event, integrity);
+    });
+    // Append at exactly the revision we chained from, whatever the caller's expectation.
+    const expectedRevision: AppendExpectedRevision = tail ? BigInt(tail.revision) : NO_STREAM;
+    const result = await this.client.appendToStream(streamId, data, { expectedRevision });
+    return { nextExpectedRevision: toRevisionNumber(result.nextExpectedRevision), position: toPositionNumber(result.position) };
+  }
+
+  private async readTail(streamId: string): Promise<StreamTail | undefined> {
+    const last = await this.readLastEvent(streamId);
+    return last ? { revision: last.revision, hash: last.hash } : undefined;
+  }
+
+  private async readLastEvent(streamId: string): Promise<RecordedEvent | undefined> {
+    const [last] = await this.collect(this.client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }));
+    return last;
+  }
+
+  private async matchRetryAt(streamId: string, revision: number, events: NewEvent[]): Promise<AppendResult | undefined> {
+    if (events.length === 0) return undefined;
+    const found = await this.collect(this.client.readStream(streamId, { fromRevision: BigInt(revision), maxCount: events.length }));
+    return matches(found, events);
+  }
+
+  /** Reads a stream to the end; a missing stream is empty. */
+  private async collect(read: StreamingRead<Parameters<typeof fromResolved>[0]>): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of read) {
+        const event = fromResolved(resolved);
+        if (event) events.push(event);
+      }
+      return events;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+  }
+
+  /** Last non-system event's position: the head a subscriber can reach. */
+  private async lastUserPosition(): Promise<number> {
+    let from: bigint | undefined;
+    for (;;) {
+      const page = this.client.readAll({ direction: BACKWARDS, fromPosition: from === undefined ? END : { commit: from, prepare: from }, maxCount: READ_ALL_PAGE });
+      let read = 0;
+      try {
+        for await (const resolved of page) {
+          read++;
+          const event = resolved.event;
+          if (!event) continue;
+          from = event.position.commit;
+          if (!isSystemEvent(event.streamId, event.type)) {
+            await page.cancel().catch(() => undefined);
+            return toPositionNumber(event.position);
+          }
+        }
+      } catch (error) {
+        throw toEventStoreError(error);
+      }
+      if (read < READ_ALL_PAGE) return 0;
+    }
+  }
+
+  private async withTimeout<T>(what: string, operation: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new EventStoreUnavailableError(`EventStoreDB did not answer ${what} within ${this.timeoutMs} ms (the outcome of an append is then unknown; retrying it with the same event ids is safe)`)),
+        this.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([operation, timeout]);
+    } catch (error) {
+      // Let WrongExpectedVersionError through unmapped: appendToStream decides on retries.
+      if (error instanceof WrongExpectedVersionError) throw error;
+      throw toEventStoreError(error);
+    } finally {
+      clearTimeout(timer);
+      operation.catch(() => undefined); // a late failure after the timeout is already reported
+    }
+  }
+}
+
+function tailOf(stream: RecordedEvent[]): StreamTail | undefined {
+  const last = stream[stream.length - 1];
+  return last ? { revision: last.revision, hash: last.hash } : undefined;
+}
+
+/** The stream holds exactly these events (by id) from some revision on: the append already happened. */
+function findRetry(stream: RecordedEvent[], events: NewEvent[]): AppendResult | undefined {
+  if (events.length === 0) return undefined;
+  const first = stream.findIndex((e) => e.id === events[0].id);
+  if (first < 0) return undefined;
+  return matches(stream.slice(first, first + events.length), events);
+}
+
+function matches(found: RecordedEvent[], events: NewEvent[]): AppendResult | undefined {
+  if (found.length !== events.length || !found.every((e, i) => e.id === events[i].id)) return undefined;
+  const last = found[found.length - 1];
+  return { nextExpectedRevision: last.revision, position: last.position };
+}
