@@ -25,6 +25,10 @@ export interface MintAccessTokenInput {
   clock: Clock;
   /** `jti`; default a random UUID. */
   jti?: string;
+  /** `gty`: how the token was obtained (default 'client-credentials'; 'refresh_token' for a user's token). */
+  grantType?: string;
+  /** More claims (e.g. `sid`); may not override a registered or reserved claim. */
+  extraClaims?: Record<string, unknown>;
 }
 
 export interface MintedAccessToken {
@@ -51,7 +55,12 @@ export async function mintAccessToken(input: MintAccessTokenInput): Promise<Mint
   const exp = iat + lifetime;
   const scope = input.scope.join(' ');
   const jti = input.jti ?? randomUUID();
-  const accessToken = await new SignJWT({ scope, gty: 'client-credentials', azp: input.clientId, client_id: input.clientId })
+  const extra = input.extraClaims ?? {};
+  const reserved = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti', 'scope', 'gty', 'azp', 'client_id'];
+  const clash = Object.keys(extra).find((k) => reserved.includes(k));
+  if (clash) throw new InvalidInputError(`extraClaims may not set ${clash}`);
+  const gty = input.grantType ?? 'client-credentials';
+  const accessToken = await new SignJWT({ ...extra, scope, gty, azp: input.clientId, client_id: input.clientId })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
     .setIssuer(input.issuer)
     .setSubject(input.subject ?? `${input.clientId}@clients`)

@@ -1,0 +1,74 @@
+import { NestFactory } from '@nestjs/core';
+import { CommandBus } from '@nestjs/cqrs';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { RevocationRelayHandle } from '@app/revocation-events';
+import { AppModule } from './app.module';
+import { bootstrapManagementClient } from './bootstrap/management-client';
+import { resumePendingCascades } from './commands/delete-client/client-deletion-cascade';
+import type { AppConfig } from './config/config';
+import { PinoNestLogger } from './infrastructure/nest-logger';
+import { openRuntime, type Runtime, type RuntimeOverrides } from './infrastructure/runtime';
+import { Metrics } from './metrics/metrics';
+import { startEmbeddedRelay } from './relay/embedded-relay';
+
+export interface TokenServiceApp {
+  app: NestFastifyApplication;
+  runtime: Runtime;
+  relay: RevocationRelayHandle | undefined;
+  /** Stops HTTP, then the relay, then the projection and stores (graceful shutdown). */
+  close(): Promise<void>;
+}
+
+/** Builds the whole service; `main.ts` listens on it, e2e tests too. */
+export async function createTokenService(config: AppConfig, overrides: RuntimeOverrides = {}): Promise<TokenServiceApp> {
+  const runtime = await openRuntime(config, overrides);
+  const relay = startEmbeddedRelay(runtime);
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    // Proxies set X-Forwarded-For; trust it only when told (rate limits key on the client IP).
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    // Our own handlers answer 404 in the contract's shape.
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, relay), adapter, {
+    logger: new PinoNestLogger(runtime.logger.child({ component: 'nest' })),
+  });
+  const metrics = app.get(Metrics);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    // One line per request; never the body or the Authorization header (invariant 2).
+    runtime.logger.info(
+      { req: { id: request.id, method: request.method, route, ip: request.ip }, res: { statusCode: reply.statusCode }, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+    done();
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('refresh-token service')
+      .setDescription('Auth0-compatible refresh tokens: /delegation, OAuth 2.0 endpoints, Management API v2')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+
+  await app.init();
+  const commands = app.get(CommandBus);
+  await resumePendingCascades(runtime, runtime.logger);
+  await bootstrapManagementClient(runtime, commands);
+
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      await app.close();
+      await relay?.close();
+      await runtime.close();
+    })());
+  return { app, runtime, relay, close };
+}

@@ -1,0 +1,21 @@
+import { Command } from '@nestjs/cqrs';
+import type { ClientGrantRecord } from '@app/credentials';
+import type { RequestContext } from '../request-context';
+
+export class CreateClientGrantCommand extends Command<ClientGrantRecord> {
+  constructor(
+    readonly input: { clientId: string; audience: string; scope: string[] },
+    readonly context: RequestContext,
+  ) {
+    super();
+  }
+}
+
+export class DeleteClientGrantCommand extends Command<void> {
+  constructor(
+    readonly grantId: string,
+    readonly context: RequestContext,
+  ) {
+    super();
+  }
+}

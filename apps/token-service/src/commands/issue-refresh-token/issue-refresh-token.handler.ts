@@ -1,0 +1,46 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ClientNotFoundError, GrantTypeNotAllowedError } from '@app/clients';
+import { refreshTokenDecider, refreshTokenStreamId, type IssueRefreshToken } from '@app/refresh-tokens';
+import { generateCredentialId, generateRefreshToken, hashRefreshToken } from '@app/signing';
+import type { Runtime } from '../../infrastructure/runtime';
+import { RUNTIME } from '../../infrastructure/tokens';
+import { handleCommand } from '../handle-command';
+import { awaitProjection } from '../read-your-writes';
+import { metadataFor } from '../request-context';
+import { IssueRefreshTokenCommand, type IssuedRefreshToken } from './issue-refresh-token.command';
+
+@CommandHandler(IssueRefreshTokenCommand)
+export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTokenCommand> {
+  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+
+  async execute({ input, context }: IssueRefreshTokenCommand): Promise<IssuedRefreshToken> {
+    const { queries, store, ids, clock } = this.runtime;
+    const client = queries.getClient(input.clientId);
+    if (!client) throw new ClientNotFoundError(input.clientId);
+    if (!client.grantTypes.includes('refresh_token')) throw new GrantTypeNotAllowedError('refresh_token');
+
+    const refreshToken = generateRefreshToken();
+    const credentialId = generateCredentialId();
+    const now = clock.now();
+    // A device without an id of its own is a device of its own.
+    const deviceId = input.deviceId ?? credentialId;
+    const command: IssueRefreshToken = {
+      type: 'IssueRefreshToken',
+      data: { ...input, credentialId, deviceId, tokenHash: hashRefreshToken(refreshToken), now },
+    };
+    const result = await handleCommand(store, refreshTokenStreamId(credentialId), refreshTokenDecider, command, metadataFor(context, now), ids);
+    await awaitProjection(this.runtime, result.position);
+    const issued = result.events[0].data;
+    return {
+      id: credentialId,
+      refreshToken,
+      clientId: issued.clientId,
+      userId: issued.userId,
+      deviceId: issued.deviceId,
+      deviceName: issued.deviceName,
+      scope: 'scope' in issued ? issued.scope : input.scope,
+      createdAt: now.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,99 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { mappingFor } from './error-mapping';
+import { ManagementError } from './management-error';
+import { OAuthError } from './oauth-error';
+
+export type Surface = 'management' | 'oauth';
+
+/** The management API speaks Auth0's management error shape; everything else RFC 6749 §5.2. */
+export function surfaceOf(url: string): Surface {
+  return url.startsWith('/api/') ? 'management' : 'oauth';
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+function fromOAuth(e: OAuthError): Answer {
+  return { status: e.status, headers: e.options.headers ?? {}, body: e.body() };
+}
+function fromManagement(e: ManagementError): Answer {
+  return { status: e.statusCode, headers: e.headers, body: e.body() };
+}
+
+/** Nest's own HttpExceptions (404 route, 405, Fastify body errors) in the surface's shape. */
+function fromHttpStatus(surface: Surface, status: number, message: string): Answer {
+  if (surface === 'management') return fromManagement(new ManagementError(status, message, status === 404 ? 'not_found' : 'bad_request'));
+  const error = status === 401 ? 'invalid_client' : status >= 500 ? 'server_error' : 'invalid_request';
+  return fromOAuth(new OAuthError(status, error, message));
+}
+
+/** Fastify errors that reach Nest (e.g. FST_ERR_CTP_BODY_TOO_LARGE, invalid JSON) carry a statusCode. */
+function fastifyStatus(e: unknown): number | undefined {
+  if (e && typeof e === 'object' && 'statusCode' in e && typeof (e as { statusCode: unknown }).statusCode === 'number') {
+    const status = (e as { statusCode: number }).statusCode;
+    return status >= 400 && status < 500 ? status : undefined;
+  }
+  return undefined;
+}
+
+function codeOf(e: unknown): string | undefined {
+  if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string') return (e as { code: string }).code;
+  return undefined;
+}
+
+export function answerFor(error: unknown, surface: Surface): Answer {
+  if (error instanceof OAuthError) return fromOAuth(error);
+  if (error instanceof ManagementError) return fromManagement(error);
+  if (error instanceof HttpException) {
+    const response = error.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : typeof (response as { message?: unknown }).message === 'string'
+          ? (response as { message: string }).message
+          : error.message;
+    return fromHttpStatus(surface, error.getStatus(), message);
+  }
+  const code = codeOf(error);
+  const mapping = code ? mappingFor(code) : undefined;
+  if (mapping) {
+    const message = error instanceof Error ? error.message : String(error);
+    return surface === 'management' ? fromManagement(mapping.management(message)) : fromOAuth(mapping.oauth(message));
+  }
+  const status = fastifyStatus(error);
+  if (status !== undefined) {
+    const message =
+      status === 413 ? 'Request body too large.' : status === 415 ? 'Unsupported content type.' : 'Malformed request body.';
+    return fromHttpStatus(surface, status, message);
+  }
+  return surface === 'management'
+    ? fromManagement(new ManagementError(500, 'Internal error', 'internal_error'))
+    : fromOAuth(new OAuthError(500, 'server_error', 'Internal error.'));
+}
+
+/** The one exception filter of the service. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const answer = answerFor(exception, surfaceOf(request.url));
+    if (answer.status >= 500) {
+      this.logger.error({ err: exception, url: request.url.split('?')[0] }, 'request failed');
+    } else if (exception instanceof OAuthError && exception.options.detail) {
+      // The public description is generic; the detail is for operators.
+      this.logger.warn({ url: request.url.split('?')[0], detail: exception.options.detail }, exception.description);
+    }
+    void reply
+      .status(answer.status)
+      .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...answer.headers })
+      .send(answer.body);
+  }
+}

@@ -1,0 +1,77 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { RevocationRelayHandle } from '@app/revocation-events';
+import type { Runtime } from '../infrastructure/runtime';
+import { RELAY, RUNTIME } from '../infrastructure/tokens';
+
+const STORE_TIMEOUT_MS = 2_000;
+/** Projection lag (log positions) above which the node is not ready. */
+const MAX_READY_LAG = 1_000;
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(RELAY) private readonly relay: RevocationRelayHandle | undefined,
+  ) {}
+
+  /** Liveness: the process answers. */
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  /**
+   * Readiness: the event store answers, the projection is live and close to
+   * the head. Kafka is reported but never makes the node unready: revocations
+   * wait in the log, and delegation must keep working (invariant 8).
+   */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([() => this.eventStore(), () => this.projection(), () => this.kafka()]);
+  }
+
+  private async head(): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.runtime.store.headPosition(),
+        new Promise<number>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), STORE_TIMEOUT_MS))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async eventStore() {
+    const indicator = this.indicators.check('event_store');
+    try {
+      return indicator.up({ kind: this.runtime.config.eventStore, head: await this.head() });
+    } catch (error) {
+      return indicator.down({ kind: this.runtime.config.eventStore, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async projection() {
+    const indicator = this.indicators.check('projection');
+    const status = this.runtime.runner.status();
+    const head = await this.head().catch(() => undefined);
+    const lag = head === undefined ? undefined : Math.max(0, head - status.position);
+    const data = { state: status.state, position: status.position, lag: lag ?? null, failures: status.failures };
+    return status.caughtUp && status.state !== 'stopped' && (lag === undefined || lag <= MAX_READY_LAG) ? indicator.up(data) : indicator.down(data);
+  }
+
+  private async kafka() {
+    const indicator = this.indicators.check('revocation_relay');
+    if (!this.relay) return indicator.up({ state: 'external' });
+    const status = this.relay.relay.status();
+    const lag = await this.relay.relay.lag().catch(() => null);
+    return indicator.up({ state: status.state, published: status.published, lag, last_error: status.lastError ?? null });
+  }
+}

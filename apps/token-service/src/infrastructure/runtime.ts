@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { CredentialProjection, CredentialQueries, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel } from '@app/credentials';
+import type { EventStore } from '@app/event-store';
+import { EventStoreDbEventStore, SqliteEventStore } from '@app/event-store';
+
+import { type Clock, cryptoIds, type IdGenerator, systemClock } from '@app/shared';
+import { KeyStore, SecretSealer } from '@app/signing';
+import type { AppConfig } from '../config/config';
+import { createRootLogger } from './logger';
+
+/**
+ * Everything the service holds open, built in dependency order by plain code
+ * (not by the DI container), so start-up order and shutdown order are explicit:
+ * event store -> read model -> projection (caught up before we serve) -> keys.
+ */
+export interface Runtime {
+  config: AppConfig;
+  logger: Logger;
+  clock: Clock;
+  ids: IdGenerator;
+  store: EventStore;
+  readModel: ReadModel;
+  projection: CredentialProjection;
+  runner: ProjectionRunner;
+  queries: CredentialQueries;
+  keys: KeyStore;
+  sealer: SecretSealer;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOverrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+}
+
+export function openEventStore(config: AppConfig): EventStore {
+  if (config.eventStore === 'eventstoredb') {
+    return new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString! });
+  }
+  return new SqliteEventStore({ filename: join(config.dataDir, 'events.sqlite') });
+}
+
+export async function openRuntime(config: AppConfig, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const logger = overrides.logger ?? createRootLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? cryptoIds;
+  const keysDir = join(config.dataDir, 'keys');
+  const keys = await KeyStore.open({ dir: keysDir, keysJson: process.env.SIGNING_KEYS, keysFile: process.env.SIGNING_KEYS_FILE, clock });
+  const sealer = await SecretSealer.load({ dir: keysDir, dataKey: process.env.DATA_KEY });
+
+  const store = openEventStore(config);
+  const readModel = new ReadModel({ filename: join(config.dataDir, READ_MODEL_FILE_NAME) });
+  const projectionLogger = logger.child({ component: 'credential-projection' });
+  const projection = new CredentialProjection(readModel, { logger: projectionLogger });
+  const runner = new ProjectionRunner(store, projection, { logger: projectionLogger });
+  const queries = new CredentialQueries(readModel);
+  runner.start();
+  try {
+    // Serve only a read model that has caught up with the log, else a revoked
+    // token could be accepted right after a restart (invariant 6).
+    await runner.caughtUp;
+  } catch (error) {
+    await runner.stop();
+    readModel.close();
+    await store.close();
+    throw error;
+  }
+
+  return {
+    config,
+    logger,
+    clock,
+    ids,
+    store,
+    readModel,
+    projection,
+    runner,
+    queries,
+    keys,
+    sealer,
+    async close() {
+      await runner.stop();
+      projection.close();
+      readModel.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { createTokenService } from './app.factory';
+import { loadConfig } from './config/config';
+
+/** `npm start`: token-service on the configured event store (embedded SQLite by default). */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const service = await createTokenService(config);
+  await service.app.listen({ port: config.port, host: config.host });
+  const address = service.app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  service.runtime.logger.info({ port, issuer: config.issuer, eventStore: config.eventStore }, 'token-service listening');
+  process.stdout.write(`token-service listening on http://${config.host}:${port} (issuer ${config.issuer}, event store ${config.eventStore})\n`);
+
+  // Graceful shutdown: stop accepting, finish in-flight requests, let the relay flush, close the stores.
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      service.runtime.logger.info({ signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 15_000).unref();
+      service
+        .close()
+        .then(() => {
+          clearTimeout(force);
+          process.exit(0);
+        })
+        .catch(() => process.exit(1));
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`token-service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { bearerToken, verifyAccessToken } from '@app/signing';
+import { unauthorized } from '../../errors/management-error';
+import type { Runtime } from '../../infrastructure/runtime';
+import { RUNTIME } from '../../infrastructure/tokens';
+import { REQUIRED_SCOPES, type ManagementScope } from './scopes';
+
+/** The management client a request was authenticated as. */
+export interface ManagementPrincipal {
+  clientId: string;
+  scopes: string[];
+}
+
+export type ManagementRequest = FastifyRequest & { principal?: ManagementPrincipal };
+
+/**
+ * Bearer JWT from client_credentials (RFC 6750): signature by our keys with an
+ * asymmetric alg, issuer, audience `${ISSUER}api/v2/`, expiry, then the
+ * route's scopes. A token of a client deleted since it was minted is refused too.
+ */
+@Injectable()
+export class ManagementAuthGuard implements CanActivate {
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<ManagementRequest>();
+    const requiredScopes =
+      this.reflector.getAllAndOverride<ManagementScope[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
+    const { keys, config, clock, queries } = this.runtime;
+    const verified = await verifyAccessToken(bearerToken(request.headers.authorization), {
+      keyStore: keys,
+      issuer: config.issuer,
+      audience: config.managementAudience,
+      clock,
+      requiredScopes,
+    });
+    if (!queries.getClient(verified.clientId)) throw unauthorized('The client of this token no longer exists');
+    request.principal = { clientId: verified.clientId, scopes: verified.scopes };
+    return true;
+  }
+}

@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { CreateClientGrantCommand, DeleteClientGrantCommand } from '../../commands/client-grants/client-grant.commands';
+import type { RequestContext } from '../../commands/request-context';
+import { badRequest } from '../../errors/management-error';
+import { parseManagementInput } from '../../errors/validation';
+import type { Runtime } from '../../infrastructure/runtime';
+import { RUNTIME } from '../../infrastructure/tokens';
+import { ManagementAuthGuard } from '../auth/management-auth.guard';
+import { ManagementContext } from '../auth/principal.decorator';
+import { MANAGEMENT_SCOPES, RequireScopes } from '../auth/scopes';
+import { presentClientGrant } from '../presenters';
+
+const createGrant = z
+  .object({
+    client_id: z.string().min(1).max(256),
+    audience: z.string().min(1).max(1024),
+    scope: z.array(z.string().min(1).max(256)).max(1000),
+  })
+  .strict();
+const listQuery = z.object({ client_id: z.string().max(256).optional(), audience: z.string().max(1024).optional() });
+
+@ApiTags('management: client grants')
+@ApiBearerAuth()
+@UseGuards(ManagementAuthGuard)
+@Controller('api/v2/client-grants')
+export class ClientGrantsController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  /** The scopes a client may get through client_credentials for an audience (Auth0's shape). */
+  @Post()
+  @RequireScopes('create:client_grants')
+  async create(@Body() body: unknown, @ManagementContext() context: RequestContext) {
+    const input = parseManagementInput(createGrant, body);
+    if (input.audience !== this.runtime.config.managementAudience) {
+      throw badRequest(`audience must be the management API, ${this.runtime.config.managementAudience}`, 'invalid_audience');
+    }
+    const unknown = input.scope.filter((s) => !(MANAGEMENT_SCOPES as readonly string[]).includes(s));
+    if (unknown.length > 0) throw badRequest(`Unknown scope(s): ${unknown.join(', ').slice(0, 300)}`, 'invalid_scope');
+    const grant = await this.commands.execute(new CreateClientGrantCommand({ clientId: input.client_id, audience: input.audience, scope: input.scope }, context));
+    return presentClientGrant(grant);
+  }
+
+  @Get()
+  @RequireScopes('read:client_grants')
+  list(@Query() query: unknown) {
+    const q = parseManagementInput(listQuery, query, 'query');
+    return this.runtime.queries.listClientGrants({ clientId: q.client_id, audience: q.audience }).map(presentClientGrant);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScopes('delete:client_grants')
+  async remove(@Param('id') id: string, @ManagementContext() context: RequestContext): Promise<void> {
+    await this.commands.execute(new DeleteClientGrantCommand(id, context));
+  }
+}

@@ -1,0 +1,103 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { APP_TYPES, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS } from '@app/clients';
+import { DeleteClientCommand } from '../../commands/delete-client/delete-client.command';
+import { RegisterClientCommand } from '../../commands/register-client/register-client.command';
+import type { RequestContext } from '../../commands/request-context';
+import { RevokeManyCommand } from '../../commands/revoke-many/revoke-many.command';
+import { notFound } from '../../errors/management-error';
+import { parseManagementInput } from '../../errors/validation';
+import type { Runtime } from '../../infrastructure/runtime';
+import { RUNTIME } from '../../infrastructure/tokens';
+import { ManagementAuthGuard } from '../auth/management-auth.guard';
+import { ManagementContext } from '../auth/principal.decorator';
+import { RequireScopes } from '../auth/scopes';
+import { presentClient } from '../presenters';
+import { reasonOf } from '../reason';
+
+const createClient = z
+  .object({
+    name: z.string().min(1).max(256),
+    app_type: z.enum(APP_TYPES as [string, ...string[]]).default('regular_web'),
+    token_endpoint_auth_method: z.enum(TOKEN_ENDPOINT_AUTH_METHODS as [string, ...string[]]).optional(),
+    jwt_configuration: z
+      .object({
+        alg: z.enum(SIGNING_ALGS as [string, ...string[]]).optional(),
+        lifetime_in_seconds: z.number().int().optional(),
+      })
+      .strict()
+      .optional(),
+    grant_types: z.array(z.string().min(1).max(256)).max(32).optional(),
+  })
+  .strict();
+
+const DEFAULT_DELETE_CLIENT_TOKENS_REASON = 'client_bulk_revoke';
+
+@ApiTags('management: clients')
+@ApiBearerAuth()
+@UseGuards(ManagementAuthGuard)
+@Controller('api/v2/clients')
+export class ClientsController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  @Post()
+  @RequireScopes('create:clients')
+  @ApiOperation({ summary: 'Create a client; the secret is in this response only' })
+  async create(@Body() body: unknown, @ManagementContext() context: RequestContext) {
+    const input = parseManagementInput(createClient, body);
+    const { client, clientSecret } = await this.commands.execute(
+      new RegisterClientCommand(
+        {
+          name: input.name,
+          appType: input.app_type as never,
+          tokenEndpointAuthMethod: input.token_endpoint_auth_method as never,
+          jwtConfiguration: input.jwt_configuration
+            ? { alg: input.jwt_configuration.alg as never, lifetimeInSeconds: input.jwt_configuration.lifetime_in_seconds }
+            : undefined,
+          grantTypes: input.grant_types,
+        },
+        context,
+      ),
+    );
+    return presentClient(client, clientSecret);
+  }
+
+  @Get()
+  @RequireScopes('read:clients')
+  @ApiOperation({ summary: 'List clients (a plain array, as Auth0)' })
+  list() {
+    return this.runtime.queries.listClients().map((c) => presentClient(c));
+  }
+
+  @Get(':id')
+  @RequireScopes('read:clients')
+  get(@Param('id') id: string) {
+    const client = this.runtime.queries.getClient(id);
+    if (!client) throw notFound('The client does not exist', 'inexistent_client');
+    return presentClient(client);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScopes('delete:clients')
+  @ApiOperation({ summary: 'Delete a client; every refresh token of it is revoked (actor system)' })
+  async remove(@Param('id') id: string, @ManagementContext() context: RequestContext): Promise<void> {
+    await this.commands.execute(new DeleteClientCommand(id, context));
+  }
+
+  @Delete(':id/refresh-tokens')
+  @HttpCode(204)
+  @RequireScopes('delete:refresh_tokens')
+  @ApiOperation({ summary: "Revoke every refresh token of the client; the client stays" })
+  async revokeTokens(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
+    if (!this.runtime.queries.getClient(id)) throw notFound('The client does not exist', 'inexistent_client');
+    await this.commands.execute(
+      new RevokeManyCommand({ kind: 'client', clientId: id }, reasonOf(query, body, DEFAULT_DELETE_CLIENT_TOKENS_REASON), context),
+    );
+  }
+}

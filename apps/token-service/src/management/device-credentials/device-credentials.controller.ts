@@ -1,0 +1,80 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { MAX_PER_PAGE } from '@app/credentials';
+import type { RequestContext } from '../../commands/request-context';
+import { RevokeRefreshTokenCommand } from '../../commands/revoke-refresh-token/revoke-refresh-token.command';
+import { notFound } from '../../errors/management-error';
+import { parseManagementInput } from '../../errors/validation';
+import type { Runtime } from '../../infrastructure/runtime';
+import { RUNTIME } from '../../infrastructure/tokens';
+import { ManagementAuthGuard } from '../auth/management-auth.guard';
+import { ManagementContext } from '../auth/principal.decorator';
+import { RequireScopes } from '../auth/scopes';
+import { presentDeviceCredential } from '../presenters';
+import { reasonOf } from '../reason';
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const FIELDS = ['id', 'device_name', 'device_id', 'type', 'user_id', 'client_id'] as const;
+const listQuery = z
+  .object({
+    user_id: z.string().min(1).max(256).optional(),
+    client_id: z.string().min(1).max(256).optional(),
+    type: z.enum(['public_key', 'refresh_token', 'rotating_refresh_token']).default('refresh_token'),
+    page: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    per_page: z.coerce.number().int().min(1).max(MAX_PER_PAGE).default(50),
+    include_totals: bool.default(false),
+    fields: z.string().max(512).optional(),
+    include_fields: bool.default(true),
+  })
+  .strict();
+
+export const DEVICE_CREDENTIAL_DELETED_REASON = 'device_credential_deleted';
+
+@ApiTags('management: device credentials')
+@ApiBearerAuth()
+@UseGuards(ManagementAuthGuard)
+@Controller('api/v2/device-credentials')
+export class DeviceCredentialsController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  /** Only valid credentials; Auth0's paging and field selection. */
+  @Get()
+  @RequireScopes('read:device_credentials')
+  list(@Query() query: unknown) {
+    const q = parseManagementInput(listQuery, query, 'query');
+    const selected = selectFields(q.fields, q.include_fields);
+    // This service keeps refresh tokens only: other credential types are an empty list, not an error.
+    const page =
+      q.type === 'refresh_token'
+        ? this.runtime.queries.listValidDeviceCredentials({ userId: q.user_id, clientId: q.client_id, page: q.page, perPage: q.per_page })
+        : { credentials: [], total: 0 };
+    const items = page.credentials.map((c) => pick(presentDeviceCredential(c), selected));
+    return q.include_totals ? { start: q.page * q.per_page, limit: q.per_page, total: page.total, device_credentials: items } : items;
+  }
+
+  /** 204; an unknown or already revoked id is 404: it is no longer a device credential. */
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScopes('delete:device_credentials')
+  async remove(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
+    const credential = this.runtime.queries.findById(id);
+    if (!credential || credential.revokedAt !== null) throw notFound('The device credential does not exist');
+    const outcome = await this.commands.execute(new RevokeRefreshTokenCommand(id, reasonOf(query, body, DEVICE_CREDENTIAL_DELETED_REASON), context));
+    if (!outcome.revoked) throw notFound('The device credential does not exist');
+  }
+}
+
+function selectFields(fields: string | undefined, include: boolean): Set<string> {
+  if (!fields) return new Set(FIELDS);
+  const named = new Set(fields.split(',').map((f) => f.trim()).filter((f) => (FIELDS as readonly string[]).includes(f)));
+  return include ? named : new Set(FIELDS.filter((f) => !named.has(f)));
+}
+
+function pick<T extends Record<string, unknown>>(item: T, fields: Set<string>): Partial<T> {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => fields.has(k))) as Partial<T>;
+}

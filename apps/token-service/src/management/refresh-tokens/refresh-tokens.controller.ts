@@ -1,0 +1,88 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { IssueRefreshTokenCommand } from '../../commands/issue-refresh-token/issue-refresh-token.command';
+import type { RequestContext } from '../../commands/request-context';
+import { RevokeRefreshTokenCommand } from '../../commands/revoke-refresh-token/revoke-refresh-token.command';
+import { notFound } from '../../errors/management-error';
+import { parseManagementInput } from '../../errors/validation';
+import type { Runtime } from '../../infrastructure/runtime';
+import { RUNTIME } from '../../infrastructure/tokens';
+import { ManagementAuthGuard } from '../auth/management-auth.guard';
+import { ManagementContext } from '../auth/principal.decorator';
+import { RequireScopes } from '../auth/scopes';
+import { presentRefreshToken } from '../presenters';
+import { reasonOf } from '../reason';
+import { tokenHistory } from './token-history';
+
+const issue = z
+  .object({
+    client_id: z.string().min(1).max(256),
+    user_id: z.string().min(1).max(256),
+    device_name: z.string().min(1).max(256),
+    device_id: z.string().min(1).max(256).optional(),
+    scope: z.string().min(1).max(2048),
+  })
+  .strict();
+
+export const REFRESH_TOKEN_DELETED_REASON = 'refresh_token_deleted';
+
+@ApiTags('management: refresh tokens')
+@ApiBearerAuth()
+@UseGuards(ManagementAuthGuard)
+@Controller('api/v2/refresh-tokens')
+export class RefreshTokensController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  @Post()
+  @RequireScopes('create:refresh_tokens')
+  @ApiOperation({ summary: 'Issue a refresh token (scope must contain offline_access); the plaintext is in this response only' })
+  async create(@Body() body: unknown, @ManagementContext() context: RequestContext) {
+    const input = parseManagementInput(issue, body);
+    const issued = await this.commands.execute(
+      new IssueRefreshTokenCommand(
+        { clientId: input.client_id, userId: input.user_id, deviceName: input.device_name, deviceId: input.device_id, scope: input.scope },
+        context,
+      ),
+    );
+    return {
+      id: issued.id,
+      refresh_token: issued.refreshToken,
+      client_id: issued.clientId,
+      user_id: issued.userId,
+      device_name: issued.deviceName,
+      device_id: issued.deviceId,
+      scope: issued.scope,
+      created_at: issued.createdAt,
+    };
+  }
+
+  @Get(':id')
+  @RequireScopes('read:refresh_tokens')
+  get(@Param('id') id: string) {
+    const credential = this.runtime.queries.findById(id);
+    if (!credential) throw notFound('The refresh token does not exist');
+    return presentRefreshToken(credential);
+  }
+
+  /** Idempotent: 204 also when already revoked, with no second event (invariant 4). */
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScopes('delete:refresh_tokens')
+  async revoke(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
+    await this.commands.execute(new RevokeRefreshTokenCommand(id, reasonOf(query, body, REFRESH_TOKEN_DELETED_REASON), context));
+  }
+
+  @Get(':id/history')
+  @RequireScopes('read:refresh_tokens')
+  @ApiOperation({ summary: "The token's events in log order, from the event store (not the read model)" })
+  async history(@Param('id') id: string) {
+    const events = await tokenHistory(this.runtime.store, id);
+    if (events.length === 0) throw notFound('The refresh token does not exist');
+    return { events };
+  }
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { MAX_TAKE } from '@app/credentials';
+import type { RequestContext } from '../../commands/request-context';
+import { RevokeManyCommand } from '../../commands/revoke-many/revoke-many.command';
+import { parseManagementInput } from '../../errors/validation';
+import type { Runtime } from '../../infrastructure/runtime';
+import { RUNTIME } from '../../infrastructure/tokens';
+import { ManagementAuthGuard } from '../auth/management-auth.guard';
+import { ManagementContext } from '../auth/principal.decorator';
+import { RequireScopes } from '../auth/scopes';
+import { presentRefreshToken } from '../presenters';
+import { reasonOf } from '../reason';
+
+const listQuery = z
+  .object({ from: z.string().min(1).max(512).optional(), take: z.coerce.number().int().min(1).max(MAX_TAKE).default(50) })
+  .strict();
+const revokeQuery = z
+  .object({ client_id: z.string().min(1).max(256).optional(), device_id: z.string().min(1).max(256).optional(), reason: z.string().optional() })
+  .strict();
+
+export const USER_BULK_REVOKE_REASON = 'user_bulk_revoke';
+
+@ApiTags('management: users')
+@ApiBearerAuth()
+@UseGuards(ManagementAuthGuard)
+@Controller('api/v2/users/:userId/refresh-tokens')
+export class UserRefreshTokensController {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  /** The user's valid refresh tokens, cursor-paged (`from`, `take`). */
+  @Get()
+  @RequireScopes('read:refresh_tokens')
+  list(@Param('userId') userId: string, @Query() query: unknown) {
+    const q = parseManagementInput(listQuery, query, 'query');
+    const page = this.runtime.queries.listByUser(userId, { from: q.from, take: q.take });
+    return { tokens: page.tokens.map(presentRefreshToken), ...(page.next ? { next: page.next } : {}) };
+  }
+
+  /** Revoke all of the user's (optionally of one client and/or device): one event per token. */
+  @Delete()
+  @HttpCode(204)
+  @RequireScopes('delete:refresh_tokens')
+  async revokeAll(@Param('userId') userId: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
+    const q = parseManagementInput(revokeQuery, query, 'query');
+    const filters = body && typeof body === 'object' ? (body as { client_id?: unknown; device_id?: unknown }) : {};
+    const clientId = q.client_id ?? (typeof filters.client_id === 'string' ? filters.client_id : undefined);
+    const deviceId = q.device_id ?? (typeof filters.device_id === 'string' ? filters.device_id : undefined);
+    await this.commands.execute(new RevokeManyCommand({ kind: 'user', userId, clientId, deviceId }, reasonOf(query, body, USER_BULK_REVOKE_REASON), context));
+  }
+}

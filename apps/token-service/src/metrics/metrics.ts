@@ -1,0 +1,63 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RevocationRelayHandle } from '@app/revocation-events';
+import type { Runtime } from '../infrastructure/runtime';
+
+/** Prometheus metrics of one process (F13). Gauges are read at scrape time. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly tokenOutcomes: Counter<'endpoint' | 'outcome'>;
+
+  constructor(runtime: Runtime, relay: RevocationRelayHandle | undefined) {
+    collectDefaultMetrics({ register: this.registry });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    this.tokenOutcomes = new Counter({
+      name: 'oauth_responses_total',
+      help: 'OAuth endpoint answers by endpoint and outcome (ok or the RFC 6749 error code)',
+      labelNames: ['endpoint', 'outcome'],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'projection_position',
+      help: 'Last log position applied to the read model',
+      registers: [this.registry],
+      collect() {
+        this.set(runtime.projection.position());
+      },
+    });
+    new Gauge({
+      name: 'projection_lag',
+      help: 'Log positions between the head of the event store and the read model',
+      registers: [this.registry],
+      async collect() {
+        const head = await runtime.store.headPosition().catch(() => undefined);
+        if (head !== undefined) this.set(Math.max(0, head - runtime.projection.position()));
+      },
+    });
+    if (relay) {
+      new Gauge({
+        name: 'revocation_relay_lag',
+        help: 'Log positions between the head and the last revocation Kafka acknowledged',
+        registers: [this.registry],
+        async collect() {
+          const lag = await relay.relay.lag().catch(() => undefined);
+          if (lag !== undefined) this.set(lag);
+        },
+      });
+      new Gauge({
+        name: 'revocation_relay_published',
+        help: 'Revocation messages Kafka acknowledged since start',
+        registers: [this.registry],
+        collect() {
+          this.set(relay.relay.status().published);
+        },
+      });
+    }
+  }
+}

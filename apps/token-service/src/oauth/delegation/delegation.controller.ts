@@ -1,0 +1,36 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { parseOAuthParams } from '../../errors/validation';
+import { noStore } from '../shared/http';
+import { rateLimitHeaders } from './delegation.handler';
+import { DelegationQuery } from './delegation.query';
+
+const MAX_TOKEN = 8192;
+const params = z.object({
+  client_id: z.string().min(1).max(256),
+  grant_type: z.string().min(1).max(256),
+  refresh_token: z.string().min(1).max(MAX_TOKEN).optional(),
+  id_token: z.string().min(1).max(MAX_TOKEN).optional(),
+  target: z.string().min(1).max(256).optional(),
+  scope: z.string().max(2048).optional(),
+  api_type: z.string().max(64).optional(),
+});
+
+@ApiTags('oauth')
+@Controller()
+export class DelegationController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Post('delegation')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Auth0's legacy delegation: a refresh token (or our id_token) for a new id_token" })
+  async delegate(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    noStore(reply);
+    const result = await this.queries.execute(new DelegationQuery(parseOAuthParams(params, body), request.ip));
+    if (result.rateLimit) void reply.headers(rateLimitHeaders(result.rateLimit));
+    return result.body;
+  }
+}

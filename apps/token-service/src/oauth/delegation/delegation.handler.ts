@@ -1,0 +1,99 @@
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import type { ClientRecord, CredentialRecord } from '@app/credentials';
+import { parseScope } from '@app/refresh-tokens';
+import { verifyIdToken } from '@app/signing';
+import { invalidGrant, invalidRequest, invalidScope, OAuthError } from '../../errors/oauth-error';
+import type { Runtime } from '../../infrastructure/runtime';
+import { RUNTIME } from '../../infrastructure/tokens';
+import { ClientAuthenticator } from '../shared/client-authenticator';
+import { credentialForRefreshToken, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
+import { TokenMinter } from '../shared/id-token.service';
+import { FixedWindowRateLimiter, type RateLimitDecision } from '../shared/rate-limiter';
+import { DelegationQuery, type DelegationResult } from './delegation.query';
+
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+@QueryHandler(DelegationQuery)
+export class DelegationHandler implements IQueryHandler<DelegationQuery> {
+  private readonly limiter: FixedWindowRateLimiter;
+
+  constructor(
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly clients: ClientAuthenticator,
+    private readonly minter: TokenMinter,
+  ) {
+    this.limiter = new FixedWindowRateLimiter(runtime.config.delegationRateLimit, 60_000, () => runtime.clock.now().getTime());
+  }
+
+  async execute({ params, clientIp }: DelegationQuery): Promise<DelegationResult> {
+    if (params.grant_type !== JWT_BEARER_GRANT) throw invalidRequest(`grant_type must be ${JWT_BEARER_GRANT}`);
+    if ((params.refresh_token === undefined) === (params.id_token === undefined)) {
+      throw invalidRequest('Send exactly one of refresh_token and id_token.');
+    }
+    if (params.api_type !== undefined && params.api_type !== 'app') throw invalidRequest('Unsupported api_type; only "app" is supported.');
+    if (params.scope !== undefined && !parseScope(params.scope).includes('openid')) throw invalidScope('scope must include openid.');
+
+    const client = this.clients.identify(params.client_id);
+    const audience = params.target ?? client.clientId;
+    if (params.target !== undefined && !this.runtime.queries.getClient(params.target)) throw invalidRequest('Unknown target.');
+
+    let credential: CredentialRecord | undefined;
+    let rateLimit: RateLimitDecision | undefined;
+    try {
+      credential = params.refresh_token !== undefined ? undefined : await this.credentialFromIdToken(params.id_token!, client);
+      if (params.refresh_token !== undefined) {
+        // Count before telling right from wrong, so guessing tokens is limited too.
+        const found = this.runtime.queries.findByTokenHash(hashOnce(params.refresh_token));
+        rateLimit = this.hit(clientIp, found?.userId);
+        credential = credentialForRefreshToken(this.runtime.queries, params.refresh_token, client);
+      } else {
+        rateLimit = this.hit(clientIp, credential!.userId);
+      }
+      const minted = await this.minter.idToken(credential!, client, audience);
+      return { body: { token_type: 'Bearer', expires_in: minted.expiresIn, id_token: minted.idToken }, rateLimit };
+    } catch (error) {
+      if (error instanceof OAuthError && rateLimit) Object.assign((error.options.headers ??= {}), rateLimitHeaders(rateLimit));
+      throw error;
+    }
+  }
+
+  private hit(ip: string, userId: string | undefined): RateLimitDecision | undefined {
+    if (!this.limiter.enabled) return undefined;
+    const decision = this.limiter.hit(`${ip}|${userId ?? '?'}`);
+    if (!decision.allowed) {
+      throw new OAuthError(429, 'too_many_requests', 'Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.', {
+        headers: { ...rateLimitHeaders(decision), 'Retry-After': String(Math.max(1, decision.reset - Math.floor(Date.now() / 1000))) },
+      });
+    }
+    return decision;
+  }
+
+  /** F5: a valid, unexpired id_token of ours, issued to this client, whose credential (`sid`) is still valid. */
+  private async credentialFromIdToken(idToken: string, client: ClientRecord): Promise<CredentialRecord> {
+    const { queries, keys, config, clock } = this.runtime;
+    const verified = await verifyIdToken(idToken, {
+      keyStore: keys,
+      issuer: config.issuer,
+      clock,
+      hs256SecretFor: (clientId) => {
+        const owner = queries.getClient(clientId);
+        return owner ? this.minter.hs256Secret(owner) : undefined;
+      },
+    }).catch((error: unknown) => {
+      throw invalidGrant('Invalid id_token.', error instanceof Error ? error.message : String(error));
+    });
+    const { sid, azp, aud } = verified.claims;
+    const audiences = Array.isArray(aud) ? aud : [aud];
+    if (azp !== client.clientId && !audiences.includes(client.clientId)) throw invalidGrant('Invalid id_token.', 'id_token issued to another client');
+    const credential = queries.findById(sid);
+    if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
+    return requireValid(queries, credential, { revoked: 'The refresh token has been revoked.' });
+  }
+}
+
+import { hashRefreshToken as hashOnce } from '@app/signing';
+
+export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
+  return { 'X-RateLimit-Limit': String(d.limit), 'X-RateLimit-Remaining': String(d.remaining), 'X-RateLimit-Reset': String(d.reset) };
+}

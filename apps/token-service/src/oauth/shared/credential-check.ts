@@ -1,0 +1,35 @@
+import type { ClientRecord, CredentialRecord, CredentialQueries } from '@app/credentials';
+import { hashRefreshToken } from '@app/signing';
+import { invalidGrant } from '../../errors/oauth-error';
+
+export const UNKNOWN_REFRESH_TOKEN = 'Unknown or invalid refresh token.';
+export const REVOKED_REFRESH_TOKEN = 'The refresh token has been revoked.';
+
+/**
+ * The credential a refresh token stands for, if it may be used by `client`.
+ * The read model holds only hashes (invariant 2), so we look the token up by
+ * its SHA-256. A token of another client is answered like an unknown one
+ * (RFC 6749 §10.4: do not confirm its existence); the reason goes to the log.
+ */
+export function credentialForRefreshToken(
+  queries: CredentialQueries,
+  refreshToken: string,
+  client: ClientRecord,
+  messages: { revoked: string } = { revoked: REVOKED_REFRESH_TOKEN },
+): CredentialRecord {
+  const credential = queries.findByTokenHash(hashRefreshToken(refreshToken));
+  if (!credential) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, 'no credential with this token hash');
+  if (credential.clientId !== client.clientId) {
+    throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `credential ${credential.credentialId} belongs to another client`);
+  }
+  return requireValid(queries, credential, messages);
+}
+
+/** Revoked, or its client deleted (the cascade may not have landed yet): refused. */
+export function requireValid(queries: CredentialQueries, credential: CredentialRecord, messages: { revoked: string }): CredentialRecord {
+  if (credential.revokedAt !== null) throw invalidGrant(messages.revoked, `credential ${credential.credentialId} revoked`);
+  if (!queries.getClient(credential.clientId)) {
+    throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `client ${credential.clientId} of credential ${credential.credentialId} deleted`);
+  }
+  return credential;
+}

@@ -1,0 +1,33 @@
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { parseOAuthParams } from '../../errors/validation';
+import { presentedClient } from '../shared/client-credentials';
+import { noStore } from '../shared/http';
+import { TokenQuery } from './token.query';
+
+const params = z.object({
+  grant_type: z.string().min(1).max(256),
+  client_id: z.string().min(1).max(256).optional(),
+  client_secret: z.string().min(1).max(1024).optional(),
+  refresh_token: z.string().min(1).max(8192).optional(),
+  scope: z.string().max(2048).optional(),
+  audience: z.string().min(1).max(1024).optional(),
+});
+
+@ApiTags('oauth')
+@Controller('oauth')
+export class TokenController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Post('token')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'RFC 6749 token endpoint: refresh_token and client_credentials grants' })
+  async token(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    noStore(reply);
+    const p = parseOAuthParams(params, body);
+    return this.queries.execute(new TokenQuery(p, presentedClient(authorization, p)));
+  }
+}

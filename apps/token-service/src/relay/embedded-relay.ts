@@ -1,0 +1,23 @@
+import { createRevocationRelay, type RevocationRelayHandle } from '@app/revocation-events';
+import type { Runtime } from '../infrastructure/runtime';
+
+/**
+ * The embedded default runs the revocation relay in the token-service process
+ * (architecture.md); scaled deployments run apps/revocation-relay instead and
+ * set EMBEDDED_RELAY=false. Without KAFKA_BROKERS the relay holds its
+ * checkpoint and publishes what it missed once a broker is configured.
+ */
+export function startEmbeddedRelay(runtime: Runtime): RevocationRelayHandle | undefined {
+  const { config, store, logger } = runtime;
+  if (!config.embeddedRelay) return undefined;
+  const handle = createRevocationRelay({
+    store,
+    issuer: config.issuer,
+    brokers: config.kafkaBrokers,
+    topic: config.kafkaRevocationsTopic,
+    dataDir: config.dataDir,
+    logger: logger.child({ component: 'revocation-relay' }),
+  });
+  void handle.relay.start();
+  return handle;
+}
