@@ -14,7 +14,7 @@ import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
 import { presentRefreshToken } from '../presenters';
 import { reasonOf } from '../reason';
-import { tokenHistory } from './token-history';
+import { tokenHistory } from '@app/audit';
 
 const issue = z
   .object({

@@ -1,0 +1,258 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventStore, RecordedEvent } from '@app/event-store';
+import { CredentialProjection, PROJECTED_STREAM_PREFIXES, READ_MODEL_SCHEMA_VERSION, ReadModel, silentProjectionLogger } from '@app/credentials';
+import { HashChainVerifier, type ChainBreak } from './hash-chain';
+import type { ProgressReporter } from './progress';
+import { compareReadModels, type RowDifference } from './read-model-diff';
+import { scanLog } from './scan';
+
+export interface VerifyOptions {
+  /** The live read model (`DATA_DIR/read-model.sqlite`); null: check the hash chain only. */
+  readModelFilename: string | null;
+  /**
+   * Where the fresh replay is built: a file path, or `':memory:'` (fastest,
+   * but holds the whole model in RAM). Default: a file in a new temporary
+   * directory, removed afterwards.
+   */
+  scratchFilename?: string;
+  /** Events per read-model transaction (default 1000). */
+  batchSize?: number;
+  progress?: ProgressReporter;
+}
+
+export interface ChainReport {
+  ok: boolean;
+  /** Events read and checked (every stream, not only the projected ones). */
+  events: number;
+  streams: number;
+  /** Last log position checked. */
+  lastPosition: number;
+  /** Events that break the chain (after a break, checking goes on from the stored values). */
+  breaks: number;
+  firstBreak?: ChainBreak;
+}
+
+export type ReadModelStatus =
+  /** Fresh replay and live model are equal row for row. */
+  | 'equal'
+  /** They differ: see firstDifference. */
+  | 'different'
+  /** The live model's checkpoint lies beyond the projected events of the log: events at its end were removed. */
+  | 'ahead_of_log'
+  /** The file is missing, unreadable or of another schema version. */
+  | 'unreadable'
+  /** The live model kept moving (a busy service); try again, or stop the node. */
+  | 'unstable'
+  /** Not compared (`readModelFilename: null`). */
+  | 'not_checked';
+
+export interface ReadModelReport {
+  ok: boolean;
+  status: ReadModelStatus;
+  filename: string | null;
+  /** Log position both models were compared at (the live checkpoint). */
+  checkpoint: number;
+  /** Last position of a projected event in the log (live may legitimately lag behind it). */
+  logProjectedHead: number;
+  rows: number;
+  differences: number;
+  firstDifference?: RowDifference;
+  message: string;
+}
+
+export interface VerifyReport {
+  /** Both the hash chain and the read model hold. */
+  ok: boolean;
+  chain: ChainReport;
+  readModel: ReadModelReport;
+  durationMs: number;
+  /** Events replayed per second (whole log). */
+  eventsPerSecond: number;
+}
+
+const LIVE_CHECKPOINT = CredentialProjection.DEFAULT_NAME;
+/** Tries to find the live model at rest between two of its commits. */
+const MAX_COMPARE_ATTEMPTS = 5;
+
+/**
+ * `audit verify`: one pass over the whole log that
+ * 1. checks every stream's hash chain (a changed, deleted or reordered event
+ *    breaks it, see integrity.ts), and
+ * 2. replays the projected streams, with the projection code the service
+ *    runs, into a fresh read model, then compares it row by row with the live
+ *    one at the live model's checkpoint (it may lag behind the log; that is
+ *    not a fault). The stream head columns catch what the chain cannot: an
+ *    event removed from the END of a stream leaves a valid, shorter chain,
+ *    but the live model still names the lost head.
+ *
+ * One pass rather than `rebuild()` + a second read for the chain: on a log of
+ * millions of events the read dominates. The projection is the same class
+ * `rebuild()` and the live node use (invariant 1).
+ */
+export async function verify(store: EventStore, options: VerifyOptions): Promise<VerifyReport> {
+  const started = performance.now();
+  const live = options.readModelFilename === null ? undefined : openLive(options.readModelFilename);
+  const ownScratch = options.scratchFilename === undefined ? mkdtempSync(join(tmpdir(), 'audit-verify-')) : undefined;
+  const scratch = new ReadModel({ filename: options.scratchFilename ?? join(ownScratch as string, 'replay.sqlite') });
+  try {
+    // A throwaway model, rebuilt from the log on every run: durability buys nothing here, and
+    // fsyncs and the WAL cost about 40 % of the replay (bench/audit-replay.ts).
+    scratch.db.pragma('journal_mode = MEMORY');
+    scratch.db.pragma('synchronous = OFF');
+    const projection = new CredentialProjection(scratch, { logger: silentProjectionLogger });
+    const chain = new HashChainVerifier();
+    const feedUpTo = live?.db ? liveCheckpoint(live.db) : 0;
+    const batchSize = options.batchSize ?? 1000;
+    let batch: RecordedEvent[] = [];
+    let logProjectedHead = 0;
+    let lastPosition = 0;
+
+    for await (const event of scanLog(store, { progress: options.progress })) {
+      chain.check(event);
+      lastPosition = event.position;
+      if (!isProjected(event.streamId)) continue;
+      logProjectedHead = event.position;
+      if (event.position > feedUpTo) continue;
+      batch.push(event);
+      if (batch.length >= batchSize) {
+        projection.applyBatch(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) projection.applyBatch(batch);
+
+    const chainReport: ChainReport = {
+      ok: chain.breaks === 0,
+      events: chain.events,
+      streams: chain.streams,
+      lastPosition,
+      breaks: chain.breaks,
+      firstBreak: chain.firstBreak,
+    };
+    const readModel = live
+      ? await compareWithLive(store, live, projection, logProjectedHead, batchSize)
+      : notChecked(logProjectedHead);
+    const durationMs = performance.now() - started;
+    return {
+      ok: chainReport.ok && readModel.ok,
+      chain: chainReport,
+      readModel,
+      durationMs,
+      eventsPerSecond: durationMs > 0 ? Math.round((chain.events * 1000) / durationMs) : 0,
+    };
+  } finally {
+    scratch.close();
+    live?.db?.close();
+    if (ownScratch) rmSync(ownScratch, { recursive: true, force: true });
+  }
+}
+
+interface LiveModel {
+  filename: string;
+  db?: Database.Database;
+  problem?: string;
+}
+
+/** Read-only: an auditor's tool never writes the live model (ReadModel's constructor may rebuild its schema). */
+function openLive(filename: string): LiveModel {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(filename, { readonly: true, fileMustExist: true });
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== READ_MODEL_SCHEMA_VERSION) {
+      db.close();
+      return { filename, problem: `${filename} has read-model schema version ${version}, this build reads ${READ_MODEL_SCHEMA_VERSION}` };
+    }
+    liveCheckpoint(db);
+    return { filename, db };
+  } catch (error) {
+    db?.close();
+    // Duck-typed: errors of native modules may come from another realm (Jest sandboxes), where instanceof Error fails.
+    const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+    return { filename, problem: `cannot read ${filename}: ${typeof message === 'string' ? message : String(error)}` };
+  }
+}
+
+function liveCheckpoint(db: Database.Database): number {
+  return db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?').get(LIVE_CHECKPOINT)?.position ?? 0;
+}
+
+function isProjected(streamId: string): boolean {
+  return PROJECTED_STREAM_PREFIXES.some((prefix) => streamId.startsWith(prefix));
+}
+
+async function compareWithLive(
+  store: EventStore,
+  live: LiveModel,
+  projection: CredentialProjection,
+  logProjectedHead: number,
+  batchSize: number,
+): Promise<ReadModelReport> {
+  const base = { filename: live.filename, logProjectedHead, rows: 0, differences: 0 };
+  if (!live.db) return { ...base, ok: false, status: 'unreadable', checkpoint: 0, message: live.problem ?? 'unreadable' };
+  const db = live.db;
+  for (let attempt = 0; attempt < MAX_COMPARE_ATTEMPTS; attempt++) {
+    const checkpoint = liveCheckpoint(db);
+    // A running node moved on while we read: bring the replay to the same point (these events were
+    // appended after the scan began and are not chain-checked by this run).
+    if (checkpoint > projection.position()) await catchUp(store, projection, checkpoint, batchSize);
+    if (checkpoint > projection.position()) {
+      return {
+        ...base,
+        ok: false,
+        status: 'ahead_of_log',
+        checkpoint,
+        message: `the live read model's checkpoint is position ${checkpoint}, but the log has no projected event there (the last one up to it is at ${projection.position()}): events were removed from the log`,
+      };
+    }
+    const comparison = db
+      .transaction(() => (liveCheckpoint(db) === checkpoint ? compareReadModels(db, projection.readModel.db) : undefined))
+      .deferred();
+    if (!comparison) continue;
+    const { equal, rows, differences, firstDifference } = comparison;
+    return {
+      ...base,
+      ok: equal,
+      status: equal ? 'equal' : 'different',
+      checkpoint,
+      rows,
+      differences,
+      firstDifference,
+      message: equal
+        ? `the live read model equals a fresh replay of the log at position ${checkpoint} (${rows} rows)${
+            checkpoint < logProjectedHead ? `; it lags the log, whose last projected event is at ${logProjectedHead}` : ''
+          }`
+        : `${differences} row(s) differ at position ${checkpoint}; first: ${firstDifference?.message ?? ''}`,
+    };
+  }
+  return { ...base, ok: false, status: 'unstable', checkpoint: liveCheckpoint(db), message: 'the live read model kept moving during the comparison; run verify again' };
+}
+
+async function catchUp(store: EventStore, projection: CredentialProjection, upTo: number, batchSize: number): Promise<void> {
+  let batch: RecordedEvent[] = [];
+  for await (const event of store.readAll({ after: projection.position(), streamPrefixes: [...PROJECTED_STREAM_PREFIXES] })) {
+    if (event.position > upTo) break;
+    batch.push(event);
+    if (batch.length >= batchSize) {
+      projection.applyBatch(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) projection.applyBatch(batch);
+}
+
+function notChecked(logProjectedHead: number): ReadModelReport {
+  return {
+    ok: true,
+    status: 'not_checked',
+    filename: null,
+    checkpoint: 0,
+    logProjectedHead,
+    rows: 0,
+    differences: 0,
+    message: 'read model not compared (chain check only)',
+  };
+}
