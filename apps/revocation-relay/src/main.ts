@@ -1,0 +1,85 @@
+/**
+ * The standalone revocation relay (architecture.md, scaled deployments):
+ * event store → Kafka, checkpointed, at least once. token-service runs the
+ * same relay in-process in the embedded default; run this instead when the
+ * service is replicated (exactly one relay per log).
+ *
+ * Environment (product.md "Running it"): DATA_DIR, EVENT_STORE,
+ * EVENTSTORE_CONNECTION_STRING, KAFKA_BROKERS, KAFKA_REVOCATIONS_TOPIC,
+ * ISSUER; plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
+ * polled for another process's appends, default 50) and
+ * RELAY_STATUS_INTERVAL_MS (how often lag is logged, default 30000, 0 = never).
+ */
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import { SqliteEventStore, type EventStore } from '@app/event-store';
+import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';
+import { createRevocationRelay, kafkaBrokersFromEnv, revocationsTopicFromEnv } from '@app/revocation-events';
+
+function openEventStore(env: NodeJS.ProcessEnv, dataDir: string): EventStore {
+  const kind = env.EVENT_STORE ?? 'sqlite';
+  if (kind === 'sqlite') {
+    return new SqliteEventStore({ filename: join(dataDir, 'events.sqlite'), pollIntervalMs: Number(env.RELAY_POLL_INTERVAL_MS ?? 50) });
+  }
+  if (kind === 'eventstoredb') {
+    const connectionString = env.EVENTSTORE_CONNECTION_STRING;
+    if (!connectionString) throw new Error('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING');
+    return new EventStoreDbEventStore({ connectionString });
+  }
+  throw new Error(`EVENT_STORE must be sqlite or eventstoredb, not ${kind}`);
+}
+
+async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const logger = pino({ name: 'revocation-relay', level: env.LOG_LEVEL ?? 'info' });
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  const port = env.PORT ?? '3000';
+  const issuer = env.ISSUER ?? `http://localhost:${port}/`;
+  const store = openEventStore(env, dataDir);
+  const handle = createRevocationRelay({
+    store,
+    issuer,
+    dataDir,
+    brokers: kafkaBrokersFromEnv(env),
+    topic: revocationsTopicFromEnv(env),
+    logger,
+  });
+  await handle.relay.start();
+  logger.info({ dataDir, topic: handle.relay.topic, status: handle.relay.status() }, 'revocation relay started');
+
+  const statusEveryMs = Number(env.RELAY_STATUS_INTERVAL_MS ?? 30_000);
+  const statusTimer =
+    statusEveryMs > 0
+      ? setInterval(() => {
+          handle.relay
+            .lag()
+            .then((lag) => logger.info({ lag, ...handle.relay.status() }, 'revocation relay status'))
+            .catch((err: unknown) => logger.warn({ err }, 'cannot read relay lag'));
+        }, statusEveryMs)
+      : undefined;
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping the revocation relay');
+    clearInterval(statusTimer);
+    // Finish the send in flight and save its checkpoint, then close; whatever is left is replayed on the next start.
+    handle
+      .close()
+      .then(() => store.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'unclean shutdown');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`revocation-relay failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

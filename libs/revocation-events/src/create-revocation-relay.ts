@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import type { EventStore } from '@app/event-store';
+import type { CheckpointStore } from './checkpoint-store';
+import { RevocationRelay, type RelayLogger, type RevocationRelayOptions } from './revocation-relay';
+import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
+import { parseBrokers, revocationsTopicFromEnv } from './topic';
+
+/** What the token-service module and apps/revocation-relay pass to build a relay. */
+export interface RevocationRelayConfig {
+  /** The opened event store (the caller owns it and closes it). */
+  store: EventStore;
+  /** `ce_source`: the service's ISSUER. */
+  issuer: string;
+  /** `KAFKA_BROKERS`: comma-separated or a list; unset or empty: revocations wait in the log. */
+  brokers?: string | readonly string[];
+  /** `KAFKA_REVOCATIONS_TOPIC`; default from the environment, then `refresh-token.revocations`. */
+  topic?: string;
+  /** Where checkpoints live; default a SqliteCheckpointStore on `checkpointFile`. */
+  checkpoints?: CheckpointStore;
+  /** Default `${dataDir}/relay.sqlite`. */
+  checkpointFile?: string;
+  /** `DATA_DIR`, default `./data`. */
+  dataDir?: string;
+  logger?: RelayLogger;
+  kafka?: RevocationRelayOptions['kafka'];
+  backoff?: RevocationRelayOptions['backoff'];
+  batchSize?: number;
+}
+
+/** A relay and the resources the factory opened for it; `close()` stops the relay and closes them (not the event store). */
+export interface RevocationRelayHandle {
+  relay: RevocationRelay;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a RevocationRelay from configuration (not started: call
+ * `handle.relay.start()`). The one entry point for the embedded relay in
+ * token-service and for the standalone apps/revocation-relay.
+ */
+export function createRevocationRelay(config: RevocationRelayConfig): RevocationRelayHandle {
+  const ownCheckpoints = config.checkpoints === undefined;
+  const checkpoints =
+    config.checkpoints ??
+    new SqliteCheckpointStore({ filename: config.checkpointFile ?? join(config.dataDir ?? './data', 'relay.sqlite') });
+  const relay = new RevocationRelay({
+    store: config.store,
+    checkpoints,
+    brokers: parseBrokers(config.brokers) ?? [],
+    topic: config.topic ?? revocationsTopicFromEnv(),
+    issuer: config.issuer,
+    logger: config.logger,
+    kafka: config.kafka,
+    backoff: config.backoff,
+    batchSize: config.batchSize,
+  });
+  return {
+    relay,
+    async close() {
+      await relay.stop();
+      if (ownCheckpoints) await checkpoints.close?.();
+    },
+  };
+}
