@@ -4,7 +4,7 @@
  * RevocationListener has it in its set; median and p99 over N revocations.
  *
  *   npm run kafka:start
- *   KAFKA_BROKERS=127.0.0.1:9092 node -r ./test/kafka/swc-register.js bench/revocation-latency.ts [N=1000]
+ *   KAFKA_BROKERS=127.0.0.1:9092 node -r ./test/support/ts-register.js bench/revocation-latency.ts [N=1000]
  *
  * Shape: embedded mode (the relay in the writer's process, woken by the append,
  * as `npm start` runs it), a real SQLite log in a temp dir, a real broker.

@@ -1,6 +1,6 @@
 /**
  * Runs the real apps/revocation-relay entry point as a child process (through
- * test/kafka/swc-register.js: no build step that could go stale), so a test can
+ * test/support/ts-register.js: no build step that could go stale), so a test can
  * kill -9 it mid-stream and start it again on the same DATA_DIR.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +15,7 @@ export class RelayProcess {
 
   /** Spawns the relay; resolves once it logged that it subscribed to the log. */
   async start(timeoutMs = 30_000): Promise<void> {
-    const child = spawn(process.execPath, ['-r', join(root, 'test', 'kafka', 'swc-register.js'), join(root, 'apps', 'revocation-relay', 'src', 'main.ts')], {
+    const child = spawn(process.execPath, ['-r', join(root, 'test', 'support', 'ts-register.js'), join(root, 'apps', 'revocation-relay', 'src', 'main.ts')], {
       cwd: root,
       env: { ...process.env, ...this.env, LOG_LEVEL: 'info', RELAY_STATUS_INTERVAL_MS: '0', RELAY_POLL_INTERVAL_MS: '20' },
       stdio: ['ignore', 'pipe', 'pipe'],

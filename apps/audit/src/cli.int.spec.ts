@@ -44,7 +44,7 @@ async function cli(h: AuditHarness, ...argv: string[]): Promise<Outcome> {
 
 /** The CLI as its own process, as `npm run audit --` runs it (but from sources). Never rejects: the exit code is the result. */
 async function childCli(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<Outcome> {
-  const args = ['-r', join(ROOT, 'apps/audit/src/testing/ts-register.js'), join(ROOT, 'apps/audit/src/main.ts'), ...argv];
+  const args = ['-r', join(ROOT, 'test/support/ts-register.js'), join(ROOT, 'apps/audit/src/main.ts'), ...argv];
   try {
     const { stdout, stderr } = await run(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 60_000 });
     return { code: 0, stdout, stderr };

@@ -12,8 +12,7 @@
  */
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { SqliteEventStore, type EventStore } from '@app/event-store';
-import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';
+import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@app/event-store';
 import { createRevocationRelay, kafkaBrokersFromEnv, revocationsTopicFromEnv } from '@app/revocation-events';
 
 function openEventStore(env: NodeJS.ProcessEnv, dataDir: string): EventStore {

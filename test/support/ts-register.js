@@ -1,7 +1,7 @@
-// `node -r ./test/kafka/swc-register.js some.ts`: runs the TypeScript sources
+// `node -r ./test/support/ts-register.js some.ts`: runs the TypeScript sources
 // directly in a child process, compiled on the fly by @swc/core with the repo's
 // .swcrc (the same transform Jest uses), with the `@app/<lib>` path aliases of
-// tsconfig.json. Tests use it to run real processes (the relay app) that they
+// tsconfig.json. Tests use it to run real processes (the relay app, the audit CLI) that they
 // can kill -9, without a `npm run build` step that could go stale.
 // No type checking: `npm run typecheck` is the type gate, as for Jest.
 const fs = require('node:fs');
