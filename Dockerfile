@@ -1,0 +1,25 @@
+# Multi-stage build of token-service, revocation-relay and audit (one image,
+# the command picks the app). Non-root, production dependencies only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# better-sqlite3 compiles a native addon when no prebuilt binary matches.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY apps ./apps
+COPY libs ./libs
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/var/lib/refresh-tokens
+WORKDIR /app
+RUN mkdir -p /var/lib/refresh-tokens && chown node:node /var/lib/refresh-tokens
+COPY --from=build --chown=node:node /app/package.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+USER node
+EXPOSE 3000
+VOLUME ["/var/lib/refresh-tokens"]
+HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "dist/apps/token-service/src/main.js"]

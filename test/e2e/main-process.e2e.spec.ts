@@ -1,0 +1,84 @@
+/**
+ * Smoke test of the real entry point: build as `npm run build` does (tsc +
+ * tsc-alias, into a temporary directory so a concurrent build in dist/ is not
+ * disturbed), run `node .../main.js` as a child process on a fresh DATA_DIR
+ * with no MANAGEMENT_* variables, read the generated bootstrap client from
+ * stdout, use it, then SIGTERM and expect a clean exit 0.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { HttpClient } from '../support/http-client';
+import { freePort, tempDir } from '../support/token-service';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '..', '..');
+const BIN = join(ROOT, 'node_modules', '.bin');
+
+describe('the token-service entry point (node main.js)', () => {
+  let outDir: string;
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+  let stdout = '';
+  let stderr = '';
+
+  beforeAll(async () => {
+    const buildRoot = tempDir('token-service-build-');
+    // Built files resolve packages through this link, as they would from the repo's dist/.
+    symlinkSync(join(ROOT, 'node_modules'), join(buildRoot, 'node_modules'), 'dir');
+    outDir = join(buildRoot, 'dist');
+    await run(join(BIN, 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    await run(join(BIN, 'tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    dataDir = tempDir();
+  }, 240_000);
+
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(resolve(outDir, '..'), { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts, prints a bootstrap management client that works, and exits 0 on SIGTERM', async () => {
+    const main = join(outDir, 'apps', 'token-service', 'src', 'main.js');
+    expect(existsSync(main)).toBe(true);
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    for (const name of ['MANAGEMENT_CLIENT_ID', 'MANAGEMENT_CLIENT_SECRET', 'ISSUER', 'EVENT_STORE', 'EVENTSTORE_CONNECTION_STRING', 'KAFKA_BROKERS']) {
+      delete env[name];
+    }
+    child = spawn(process.execPath, [main], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolveExit) => child!.once('exit', (code) => resolveExit(code)));
+
+    const deadline = Date.now() + 30_000;
+    while (!/listening on/.test(stdout)) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`did not start (exit ${child.exitCode}):\n${stdout}\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const clientId = /^MANAGEMENT_CLIENT_ID=(\S+)$/m.exec(stdout)?.[1];
+    const clientSecret = /^MANAGEMENT_CLIENT_SECRET=(\S+)$/m.exec(stdout)?.[1];
+    expect(clientId).toEqual(expect.any(String));
+    expect(clientSecret).toEqual(expect.any(String));
+
+    const http = new HttpClient(`http://127.0.0.1:${port}/`);
+    // ISSUER defaults to http://localhost:${PORT}/, and so the audience.
+    const discovery = await http.get<{ issuer: string }>('/.well-known/openid-configuration');
+    expect(discovery.body.issuer).toBe(`http://localhost:${port}/`);
+    const grant = await http.post<{ access_token: string; scope: string }>('/oauth/token', {
+      form: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret },
+    });
+    expect(grant.status).toBe(200);
+    expect(grant.body.scope.split(' ')).toEqual(expect.arrayContaining(['read:clients', 'create:refresh_tokens', 'delete:refresh_tokens']));
+    const clients = await http.get<{ client_id: string }[]>('/api/v2/clients', { token: grant.body.access_token });
+    expect(clients.status).toBe(200);
+    expect(clients.body.map((c) => c.client_id)).toContain(clientId);
+    // The secret was printed once to stdout, never to the log (stderr or JSON log lines).
+    expect(stderr).not.toContain(clientSecret!);
+    expect(stdout.split('\n').filter((line) => line.startsWith('{') && line.includes(clientSecret!))).toEqual([]);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 60_000);
+});
