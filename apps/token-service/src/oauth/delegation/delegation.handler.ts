@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { ClientRecord, CredentialRecord } from '@app/credentials';
 import { parseScope } from '@app/refresh-tokens';
-import { verifyIdToken } from '@app/signing';
+import { hashRefreshToken, verifyIdToken } from '@app/signing';
 import { invalidGrant, invalidRequest, invalidScope, OAuthError } from '../../errors/oauth-error';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
@@ -38,19 +38,19 @@ export class DelegationHandler implements IQueryHandler<DelegationQuery> {
     const audience = params.target ?? client.clientId;
     if (params.target !== undefined && !this.runtime.queries.getClient(params.target)) throw invalidRequest('Unknown target.');
 
-    let credential: CredentialRecord | undefined;
     let rateLimit: RateLimitDecision | undefined;
     try {
-      credential = params.refresh_token !== undefined ? undefined : await this.credentialFromIdToken(params.id_token!, client);
+      let credential: CredentialRecord;
       if (params.refresh_token !== undefined) {
         // Count before telling right from wrong, so guessing tokens is limited too.
-        const found = this.runtime.queries.findByTokenHash(hashOnce(params.refresh_token));
+        const found = this.runtime.queries.findByTokenHash(hashRefreshToken(params.refresh_token));
         rateLimit = this.hit(clientIp, found?.userId);
         credential = credentialForRefreshToken(this.runtime.queries, params.refresh_token, client);
       } else {
-        rateLimit = this.hit(clientIp, credential!.userId);
+        credential = await this.credentialFromIdToken(params.id_token!, client);
+        rateLimit = this.hit(clientIp, credential.userId);
       }
-      const minted = await this.minter.idToken(credential!, client, audience);
+      const minted = await this.minter.idToken(credential, client, audience);
       return { body: { token_type: 'Bearer', expires_in: minted.expiresIn, id_token: minted.idToken }, rateLimit };
     } catch (error) {
       if (error instanceof OAuthError && rateLimit) Object.assign((error.options.headers ??= {}), rateLimitHeaders(rateLimit));
@@ -63,7 +63,10 @@ export class DelegationHandler implements IQueryHandler<DelegationQuery> {
     const decision = this.limiter.hit(`${ip}|${userId ?? '?'}`);
     if (!decision.allowed) {
       throw new OAuthError(429, 'too_many_requests', 'Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.', {
-        headers: { ...rateLimitHeaders(decision), 'Retry-After': String(Math.max(1, decision.reset - Math.floor(Date.now() / 1000))) },
+        headers: {
+          ...rateLimitHeaders(decision),
+          'Retry-After': String(Math.max(1, decision.reset - Math.floor(this.runtime.clock.now().getTime() / 1000))),
+        },
       });
     }
     return decision;
@@ -91,8 +94,6 @@ export class DelegationHandler implements IQueryHandler<DelegationQuery> {
     return requireValid(queries, credential, { revoked: 'The refresh token has been revoked.' });
   }
 }
-
-import { hashRefreshToken as hashOnce } from '@app/signing';
 
 export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
   return { 'X-RateLimit-Limit': String(d.limit), 'X-RateLimit-Remaining': String(d.remaining), 'X-RateLimit-Reset': String(d.reset) };
