@@ -8,17 +8,10 @@ const moduleNameMapper = {
   '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
   '^@app/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
-// ESM-only dependencies that Node 20 loads through require(esm) but Jest's
-// module loader cannot: transpile them to CommonJS for the tests.
-const esmOnly = ['content-disposition'];
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: {
-    '^.+\\.ts$': ['@swc/jest', swc],
-    [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['@swc/jest', swc],
-  },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper,
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -56,7 +56,9 @@ export async function createTokenService(config: AppConfig, overrides: RuntimeOv
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  // The OpenAPI document only: Swagger UI would pull @fastify/static, whose
+  // content-disposition 3 needs Node 22. Point any OpenAPI viewer at it.
+  SwaggerModule.setup('docs', app, document, { ui: false, raw: ['json'], jsonDocumentUrl: 'docs/openapi.json' });
 
   await app.init();
   const commands = app.get(CommandBus);

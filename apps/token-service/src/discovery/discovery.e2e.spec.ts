@@ -14,6 +14,17 @@ describe.each(ADAPTERS)('discovery and JWKS (%s)', (adapter) => {
     await svc?.close();
   });
 
+  describe('GET /docs/openapi.json', () => {
+    it('publishes the OpenAPI document with the OAuth and management paths', async () => {
+      const r = await svc.http.get<{ openapi: string; paths: Record<string, unknown> }>('/docs/openapi.json');
+      expect(r.status).toBe(200);
+      expect(r.body.openapi).toMatch(/^3\./);
+      expect(Object.keys(r.body.paths)).toEqual(
+        expect.arrayContaining(['/delegation', '/oauth/token', '/oauth/revoke', '/api/v2/clients', '/api/v2/device-credentials']),
+      );
+    });
+  });
+
   describe('GET /.well-known/openid-configuration', () => {
     it('publishes the issuer, endpoints under it, grant types, algs and auth methods', async () => {
       const r = await svc.http.get<Record<string, unknown>>('/.well-known/openid-configuration');
