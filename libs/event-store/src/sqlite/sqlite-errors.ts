@@ -9,9 +9,18 @@ import { EventStoreUnavailableError } from '../errors';
  */
 const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL|NOMEM|CORRUPT|NOTADB|PERM|AUTH|INTERRUPT)/;
 
+/**
+ * Recognised by name and code, not `instanceof`: the native addon keeps the
+ * SqliteError class it was first given per process, so under a module
+ * registry that reloads better-sqlite3 (Jest) `instanceof` can be false.
+ */
+function isSqliteError(error: unknown): error is InstanceType<typeof Database.SqliteError> {
+  return error instanceof Error && error.name === 'SqliteError' && typeof (error as { code?: unknown }).code === 'string';
+}
+
 /** Maps a better-sqlite3 error to the port's errors; anything else is returned unchanged. */
 export function toEventStoreError(error: unknown, operation: string): unknown {
-  if (error instanceof Database.SqliteError && UNAVAILABLE.test(error.code)) {
+  if (isSqliteError(error) && UNAVAILABLE.test(error.code)) {
     return new EventStoreUnavailableError(`sqlite event store: ${operation} failed (${error.code})`, { cause: error });
   }
   return error;
