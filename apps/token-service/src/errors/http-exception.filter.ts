@@ -4,11 +4,16 @@ import { mappingFor } from './error-mapping';
 import { ManagementError } from './management-error';
 import { OAuthError } from './oauth-error';
 
-export type Surface = 'management' | 'oauth';
+export type Surface = 'management' | 'oauth' | 'operations';
 
-/** The management API speaks Auth0's management error shape; everything else RFC 6749 §5.2. */
+/**
+ * The management API speaks Auth0's management error shape; health and metrics
+ * keep their own (terminus's report); everything else RFC 6749 §5.2.
+ */
 export function surfaceOf(url: string): Surface {
-  return url.startsWith('/api/') ? 'management' : 'oauth';
+  if (url.startsWith('/api/')) return 'management';
+  if (url.startsWith('/health') || url.startsWith('/metrics')) return 'operations';
+  return 'oauth';
 }
 
 interface Answer {
@@ -45,7 +50,12 @@ function codeOf(e: unknown): string | undefined {
   return undefined;
 }
 
-export function answerFor(error: unknown, surface: Surface): Answer {
+export function answerFor(error: unknown, requested: Surface): Answer {
+  // A readiness report (terminus's 503) goes out as it is.
+  if (requested === 'operations' && error instanceof HttpException && typeof error.getResponse() === 'object') {
+    return { status: error.getStatus(), headers: {}, body: error.getResponse() };
+  }
+  const surface = requested === 'operations' ? 'management' : requested;
   if (error instanceof OAuthError) return fromOAuth(error);
   if (error instanceof ManagementError) return fromManagement(error);
   if (error instanceof HttpException) {

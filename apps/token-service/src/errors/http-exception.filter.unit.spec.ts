@@ -10,6 +10,7 @@ describe('answerFor: domain codes mapped once, at the edge', () => {
     expect(surfaceOf('/api/v2/clients')).toBe('management');
     expect(surfaceOf('/delegation')).toBe('oauth');
     expect(surfaceOf('/oauth/token?x=1')).toBe('oauth');
+    expect(surfaceOf('/health/ready')).toBe('operations');
   });
 
   it('maps an event-store outage to 503 with Retry-After on both surfaces', () => {
