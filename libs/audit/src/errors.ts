@@ -1,13 +1,9 @@
+import { CodedError } from '@app/shared/coded-error';
+
 /** Stable error codes of the audit lib (tests assert the code, not the message). */
 export type AuditErrorCode = 'INVALID_TIME';
 
-export abstract class AuditError extends Error {
-  abstract readonly code: AuditErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class AuditError extends CodedError<AuditErrorCode> {}
 
 /** A point in time that is not an ISO-8601 instant with a zone (`state --at`). */
 export class InvalidTimeError extends AuditError {

@@ -1,3 +1,5 @@
+import { CodedError } from '@app/shared/coded-error';
+
 /**
  * Errors of the client registry domain. Tests and the HTTP edge match on the
  * stable `code`, never on the message or the class name (style.md §8).
@@ -34,13 +36,7 @@ export type ClientArgument =
   | 'scope'
   | 'now';
 
-export abstract class ClientDomainError extends Error {
-  abstract readonly code: ClientErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class ClientDomainError extends CodedError<ClientErrorCode> {}
 
 /** A command field is missing, blank, too long, out of range or unknown. Answer 400. */
 export class InvalidClientArgumentError extends ClientDomainError {

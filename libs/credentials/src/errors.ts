@@ -1,13 +1,9 @@
+import { CodedError } from '@app/shared/coded-error';
+
 /** Stable error codes of the credentials lib (tests assert the code, not the message). */
 export type CredentialsErrorCode = 'INVALID_CURSOR' | 'INVALID_PAGINATION' | 'REBUILD_TARGET_EXISTS' | 'PROJECTION_STOPPED' | 'RUNNER_ALREADY_STARTED';
 
-export abstract class CredentialsError extends Error {
-  abstract readonly code: CredentialsErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class CredentialsError extends CodedError<CredentialsErrorCode> {}
 
 /** A `from` cursor that names no credential (answer 400). */
 export class InvalidCursorError extends CredentialsError {

@@ -1,13 +1,9 @@
+import { CodedError } from '@app/shared/coded-error';
+
 /** Stable error codes of the event-store port (tests assert the code, not the message). */
 export type EventStoreErrorCode = 'CONCURRENCY' | 'EVENT_STORE_UNAVAILABLE' | 'INTEGRITY';
 
-export abstract class EventStoreError extends Error {
-  abstract readonly code: EventStoreErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class EventStoreError extends CodedError<EventStoreErrorCode> {}
 
 /** The stream was not at the expected revision (EventStoreDB's WrongExpectedVersion). Retry from fresh state. */
 export class ConcurrencyError extends EventStoreError {

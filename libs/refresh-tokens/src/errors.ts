@@ -1,3 +1,5 @@
+import { CodedError } from '@app/shared/coded-error';
+
 /**
  * Errors of the refresh-token domain. Tests and the HTTP edge match on the
  * stable `code`, never on the message or the class name (style.md §8).
@@ -24,13 +26,7 @@ export type RefreshTokenArgument =
   | 'reason'
   | 'now';
 
-export abstract class RefreshTokenDomainError extends Error {
-  abstract readonly code: RefreshTokenErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class RefreshTokenDomainError extends CodedError<RefreshTokenErrorCode> {}
 
 /** A command field is missing, blank, too long, or malformed. Answer 400. */
 export class InvalidRefreshTokenArgumentError extends RefreshTokenDomainError {

@@ -1,3 +1,5 @@
+import { CodedError } from '@app/shared/coded-error';
+
 /** Stable error codes of the revocation-events lib (tests assert the code, not the message). */
 export type RevocationEventsErrorCode =
   | 'INVALID_REVOCATION_MESSAGE'
@@ -6,13 +8,7 @@ export type RevocationEventsErrorCode =
   | 'ID_TOKEN_WITHOUT_SID'
   | 'LISTENER_NOT_READY';
 
-export abstract class RevocationEventsError extends Error {
-  abstract readonly code: RevocationEventsErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class RevocationEventsError extends CodedError<RevocationEventsErrorCode> {}
 
 /** A Kafka message on the revocations topic does not follow the contract (headers or value). */
 export class InvalidRevocationMessageError extends RevocationEventsError {

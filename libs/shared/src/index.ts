@@ -1,2 +1,3 @@
 export * from './clock';
 export * from './ids';
+export * from './coded-error';

@@ -1,3 +1,5 @@
+import { CodedError } from '@app/shared/coded-error';
+
 /**
  * Stable error codes of the signing lib (tests and the HTTP edge assert the
  * code, never the message; jose `src/util/errors.ts` is the model).
@@ -21,13 +23,7 @@ export type SigningErrorCode =
   | 'DATA_KEY_INVALID'
   | 'SEALED_VALUE_INVALID';
 
-export abstract class SigningError extends Error {
-  abstract readonly code: SigningErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class SigningError extends CodedError<SigningErrorCode> {}
 
 /** No token was presented (no `Authorization` header, empty string). */
 export class TokenMissingError extends SigningError {

@@ -1,0 +1,14 @@
+/**
+ * Base of every error with a stable code (style.md §8, after jose's
+ * `util/errors`): tests and the HTTP edge match on `code`, never on messages.
+ * Each lib narrows `C` to its literal union of codes. Pure TypeScript, so the
+ * domain libs may import it (by this path, not through the lib's index).
+ */
+export abstract class CodedError<C extends string = string> extends Error {
+  abstract readonly code: C;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
