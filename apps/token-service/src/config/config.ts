@@ -25,6 +25,8 @@ export interface AppConfig {
   logLevel: string;
   /** Run the revocation relay inside token-service (the embedded default). */
   embeddedRelay: boolean;
+  /** How often DATA_DIR/keys is re-read, so a rotation reaches a running process. */
+  keysReloadIntervalMs: number;
 }
 
 export const CONFIG = Symbol('CONFIG');
@@ -52,6 +54,7 @@ const schema = z.object({
   READ_YOUR_WRITES_TIMEOUT_MS: intFrom('READ_YOUR_WRITES_TIMEOUT_MS', 0, 60_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EMBEDDED_RELAY: z.enum(['true', 'false']).default('true'),
+  KEYS_RELOAD_INTERVAL_MS: intFrom('KEYS_RELOAD_INTERVAL_MS', 1_000, 86_400_000).default(60_000),
 });
 
 /** Thrown at start-up with every bad variable listed. */
@@ -94,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     readYourWritesTimeoutMs: e.READ_YOUR_WRITES_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     embeddedRelay: e.EMBEDDED_RELAY === 'true',
+    keysReloadIntervalMs: e.KEYS_RELOAD_INTERVAL_MS,
   };
 }

@@ -68,6 +68,14 @@ export async function openRuntime(config: AppConfig, overrides: RuntimeOverrides
     throw error;
   }
 
+  // Pick up keys rotated by `npm run keys -- rotate` (or another replica) without a restart.
+  const keyReload =
+    keys.source === 'directory'
+      ? setInterval(() => {
+          keys.reload().catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'));
+        }, config.keysReloadIntervalMs).unref()
+      : undefined;
+
   return {
     config,
     logger,
@@ -81,6 +89,7 @@ export async function openRuntime(config: AppConfig, overrides: RuntimeOverrides
     keys,
     sealer,
     async close() {
+      clearInterval(keyReload);
       await runner.stop();
       projection.close();
       readModel.close();

@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createClient, delegate, issueRefreshToken } from '../../../../test/support/fixtures';
+import { startTokenService, type TokenServiceUnderTest } from '../../../../test/support/token-service';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..', '..', '..');
+
+/** The operator's `npm run keys -- ...`, run from source as a real process on the service's DATA_DIR. */
+function keysCli(dataDir: string, ...args: string[]) {
+  return run(process.execPath, ['-r', join(ROOT, 'test/support/ts-register.js'), join(ROOT, 'apps/token-service/src/cli/keys.ts'), ...args], {
+    env: { ...process.env, DATA_DIR: dataDir },
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe('signing key rotation without downtime (npm run keys)', () => {
+  let svc: TokenServiceUnderTest;
+  beforeAll(async () => {
+    svc = await startTokenService({ adapter: 'sqlite', env: { KEYS_RELOAD_INTERVAL_MS: '1000', DELEGATION_RATE_LIMIT: '0' } });
+  });
+  afterAll(async () => {
+    await svc?.close();
+  });
+
+  const jwks = async () => (await svc.http.get<JSONWebKeySet>('/.well-known/jwks.json')).body;
+  const rs256Kids = async () => (await jwks()).keys.filter((k) => k.alg === 'RS256').map((k) => k.kid!);
+
+  it('publishes the new key, signs with it after the reload, keeps old tokens verifiable until the old key is retired', async () => {
+    const app = await createClient(svc, { app_type: 'native' });
+    const issued = await issueRefreshToken(svc, { client_id: app.client_id });
+    const before = await delegate(svc, app.client_id, issued.refresh_token);
+    const oldKid = decodeProtectedHeader(before.body.id_token).kid!;
+    expect(await rs256Kids()).toEqual([oldKid]);
+
+    const rotated = await keysCli(svc.dataDir, 'rotate', 'RS256');
+    expect(rotated.stdout).toMatch(/^added \S+ \(RS256\)/);
+
+    const newKid = await until('the running service to sign with the new key', async () => {
+      const r = await delegate(svc, app.client_id, issued.refresh_token);
+      const kid = decodeProtectedHeader(r.body.id_token).kid!;
+      return kid !== oldKid ? kid : undefined;
+    });
+    expect((await rs256Kids()).sort()).toEqual([oldKid, newKid].sort());
+    // A token signed before the rotation still verifies against the published keys.
+    await expect(jwtVerify(before.body.id_token, createLocalJWKSet(await jwks()), { issuer: svc.issuer })).resolves.toBeDefined();
+
+    const listed = await keysCli(svc.dataDir, 'list');
+    expect(listed.stdout).toContain(`${newKid}\tRS256\tsigning`);
+    expect(listed.stdout).toContain(`${oldKid}\tRS256\tactive`);
+
+    await keysCli(svc.dataDir, 'retire', oldKid);
+    await until('the old key to leave the JWKS', async () => ((await rs256Kids()).includes(oldKid) ? undefined : true));
+    await expect(jwtVerify(before.body.id_token, createLocalJWKSet(await jwks()), { issuer: svc.issuer })).rejects.toThrow();
+  });
+
+  it('answers a usage error with exit code 2', async () => {
+    await expect(keysCli(svc.dataDir, 'rotate', 'HS512')).rejects.toMatchObject({ code: 2 });
+  });
+});
