@@ -60,7 +60,13 @@ describe('revocation-relay process', () => {
       await revokeBurst(creds.length); // the rest, while no relay runs
 
       await relay.start();
-      await waitFor(() => listener.stats().received === creds.length, 60_000, () => JSON.stringify(listener.stats()));
+      // The SDK and the raw recorder are two consumer groups that catch up at their own pace: wait for both.
+      const distinctRecorded = () => new Set(recorder.messages.map((m) => String(m.headers?.ce_id))).size;
+      await waitFor(
+        () => listener.stats().received === creds.length && distinctRecorded() === creds.length,
+        60_000,
+        () => `listener ${JSON.stringify(listener.stats())}, recorder ${distinctRecorded()} distinct of ${recorder.messages.length}`,
+      );
 
       const ids = recorder.messages.map((m) => String(m.headers?.ce_id));
       expect(new Set(ids).size).toBe(creds.length); // none lost
