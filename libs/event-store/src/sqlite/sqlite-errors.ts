@@ -10,12 +10,15 @@ import { EventStoreUnavailableError } from '../errors';
 const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL|NOMEM|CORRUPT|NOTADB|PERM|AUTH|INTERRUPT)/;
 
 /**
- * Recognised by name and code, not `instanceof`: the native addon keeps the
- * SqliteError class it was first given per process, so under a module
- * registry that reloads better-sqlite3 (Jest) `instanceof` can be false.
+ * Recognised by name and code, not `instanceof` (not even `instanceof Error`):
+ * the native addon keeps the SqliteError class it was first given per process,
+ * so where better-sqlite3 is loaded again in another realm (each Jest test
+ * file's context) the error's prototype chain is that first realm's.
  */
 function isSqliteError(error: unknown): error is InstanceType<typeof Database.SqliteError> {
-  return error instanceof Error && error.name === 'SqliteError' && typeof (error as { code?: unknown }).code === 'string';
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' && typeof code === 'string';
 }
 
 /** Maps a better-sqlite3 error to the port's errors; anything else is returned unchanged. */
