@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { json, startServiceProcess } from './service-process';
+import { json, managementToken, startServiceProcess } from './service-process';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -25,19 +25,7 @@ async function main(): Promise<void> {
 
   const service = await startServiceProcess();
   try {
-    const { access_token } = await json<{ access_token: string }>(
-      await fetch(`${service.baseUrl}/oauth/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          grant_type: 'client_credentials',
-          client_id: service.clientId,
-          client_secret: service.clientSecret,
-          audience: `${service.baseUrl}/api/v2/`,
-        }),
-      }),
-    );
-    const auth = { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' };
+    const auth = { authorization: `Bearer ${await managementToken(service)}`, 'content-type': 'application/json' };
     const app = await json<{ client_id: string }>(
       await fetch(`${service.baseUrl}/api/v2/clients`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'bench app', app_type: 'native' }) }),
     );

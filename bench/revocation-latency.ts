@@ -32,7 +32,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { RevocationListener, kafkaBrokersFromEnv } from '@app/revocation-events';
-import { json, startServiceProcess, type ServiceProcess } from './service-process';
+import { json, managementToken, startServiceProcess } from './service-process';
 
 const run = promisify(execFile);
 
@@ -69,22 +69,6 @@ async function broker(): Promise<Broker> {
 
 /** Nearest-rank percentile of sorted samples. */
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-
-async function managementToken(service: ServiceProcess): Promise<string> {
-  const { access_token } = await json<{ access_token: string }>(
-    await fetch(`${service.baseUrl}/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        grant_type: 'client_credentials',
-        client_id: service.clientId,
-        client_secret: service.clientSecret,
-        audience: `${service.baseUrl}/api/v2/`,
-      }),
-    }),
-  );
-  return access_token;
-}
 
 async function measure(brokers: string[], n: number, warmup: number): Promise<void> {
   const topic = `bench.revocations.${randomUUID().slice(0, 8)}`;

@@ -66,3 +66,20 @@ export async function json<T>(response: Response): Promise<T> {
   if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
+
+/** A management API token (client_credentials of the bootstrap client). */
+export async function managementToken(service: ServiceProcess): Promise<string> {
+  const { access_token } = await json<{ access_token: string }>(
+    await fetch(`${service.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: service.clientId,
+        client_secret: service.clientSecret,
+        audience: `${service.baseUrl}/api/v2/`,
+      }),
+    }),
+  );
+  return access_token;
+}
