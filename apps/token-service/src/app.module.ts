@@ -30,6 +30,7 @@ import { ClientAuthenticator } from './oauth/shared/client-authenticator';
 import { TokenMinter } from './oauth/shared/id-token.service';
 import { TokenController } from './oauth/token/token.controller';
 import { TokenHandler } from './oauth/token/token.handler';
+import { ListClientGrantsHandler, ListClientsHandler, ListDeviceCredentialsHandler, ListUserRefreshTokensHandler } from './queries/listing.handlers';
 
 /** token-service: thin wiring of the libs to HTTP (architecture.md: apps are thin). */
 @Module({})
@@ -69,6 +70,10 @@ export class AppModule {
         DelegationHandler,
         TokenHandler,
         RevokeTokenHandler,
+        ListDeviceCredentialsHandler,
+        ListUserRefreshTokensHandler,
+        ListClientsHandler,
+        ListClientGrantsHandler,
       ],
     };
   }

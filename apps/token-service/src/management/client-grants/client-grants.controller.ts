@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CreateClientGrantCommand, DeleteClientGrantCommand } from '../../commands/client-grants/client-grant.commands';
@@ -11,6 +11,7 @@ import { RUNTIME } from '../../infrastructure/tokens';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { MANAGEMENT_SCOPES, RequireScopes } from '../auth/scopes';
+import { ListClientGrantsQuery } from '../../queries/listing.queries';
 import { presentClientGrant } from '../presenters';
 
 const createGrant = z
@@ -29,6 +30,7 @@ const listQuery = z.object({ client_id: z.string().max(256).optional(), audience
 export class ClientGrantsController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
@@ -48,9 +50,9 @@ export class ClientGrantsController {
 
   @Get()
   @RequireScopes('read:client_grants')
-  list(@Query() query: unknown) {
+  async list(@Query() query: unknown) {
     const q = parseManagementInput(listQuery, query, 'query');
-    return this.runtime.queries.listClientGrants({ clientId: q.client_id, audience: q.audience }).map(presentClientGrant);
+    return (await this.queries.execute(new ListClientGrantsQuery({ clientId: q.client_id, audience: q.audience }))).map(presentClientGrant);
   }
 
   @Delete(':id')

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { APP_TYPES, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS } from '@app/clients';
@@ -14,6 +14,7 @@ import { RUNTIME } from '../../infrastructure/tokens';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
+import { ListClientsQuery } from '../../queries/listing.queries';
 import { presentClient } from '../presenters';
 import { reasonOf } from '../reason';
 
@@ -42,6 +43,7 @@ const DEFAULT_DELETE_CLIENT_TOKENS_REASON = 'client_bulk_revoke';
 export class ClientsController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
@@ -70,8 +72,8 @@ export class ClientsController {
   @Get()
   @RequireScopes('read:clients')
   @ApiOperation({ summary: 'List clients (a plain array, as Auth0)' })
-  list() {
-    return this.runtime.queries.listClients().map((c) => presentClient(c));
+  async list() {
+    return (await this.queries.execute(new ListClientsQuery())).map((c) => presentClient(c));
   }
 
   @Get(':id')

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { MAX_PER_PAGE } from '@app/credentials';
@@ -12,6 +12,7 @@ import { RUNTIME } from '../../infrastructure/tokens';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
+import { ListDeviceCredentialsQuery } from '../../queries/listing.queries';
 import { presentDeviceCredential } from '../presenters';
 import { reasonOf } from '../reason';
 
@@ -39,19 +40,20 @@ export const DEVICE_CREDENTIAL_DELETED_REASON = 'device_credential_deleted';
 export class DeviceCredentialsController {
   constructor(
     private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
   /** Only valid credentials; Auth0's paging and field selection. */
   @Get()
   @RequireScopes('read:device_credentials')
-  list(@Query() query: unknown) {
+  async list(@Query() query: unknown) {
     const q = parseManagementInput(listQuery, query, 'query');
     const selected = selectFields(q.fields, q.include_fields);
     // This service keeps refresh tokens only: other credential types are an empty list, not an error.
     const page =
       q.type === 'refresh_token'
-        ? this.runtime.queries.listValidDeviceCredentials({ userId: q.user_id, clientId: q.client_id, page: q.page, perPage: q.per_page })
+        ? await this.queries.execute(new ListDeviceCredentialsQuery({ userId: q.user_id, clientId: q.client_id, page: q.page, perPage: q.per_page }))
         : { credentials: [], total: 0 };
     const items = page.credentials.map((c) => pick(presentDeviceCredential(c), selected));
     return q.include_totals ? { start: q.page * q.per_page, limit: q.per_page, total: page.total, device_credentials: items } : items;

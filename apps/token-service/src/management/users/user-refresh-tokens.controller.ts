@@ -1,16 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { MAX_TAKE } from '@app/credentials';
 import type { RequestContext } from '../../commands/request-context';
 import { RevokeManyCommand } from '../../commands/revoke-many/revoke-many.command';
 import { parseManagementInput } from '../../errors/validation';
-import type { Runtime } from '../../infrastructure/runtime';
-import { RUNTIME } from '../../infrastructure/tokens';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
+import { ListUserRefreshTokensQuery } from '../../queries/listing.queries';
 import { presentRefreshToken } from '../presenters';
 import { reasonOf } from '../reason';
 
@@ -30,15 +29,15 @@ export const USER_BULK_REVOKE_REASON = 'user_bulk_revoke';
 export class UserRefreshTokensController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly queries: QueryBus,
   ) {}
 
   /** The user's valid refresh tokens, cursor-paged (`from`, `take`). */
   @Get()
   @RequireScopes('read:refresh_tokens')
-  list(@Param('userId') userId: string, @Query() query: unknown) {
+  async list(@Param('userId') userId: string, @Query() query: unknown) {
     const q = parseManagementInput(listQuery, query, 'query');
-    const page = this.runtime.queries.listByUser(userId, { from: q.from, take: q.take });
+    const page = await this.queries.execute(new ListUserRefreshTokensQuery(userId, { from: q.from, take: q.take }));
     return { tokens: page.tokens.map(presentRefreshToken), ...(page.next ? { next: page.next } : {}) };
   }
 
