@@ -2,12 +2,12 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { ClientRecord, CredentialRecord } from '@app/credentials';
 import { parseScope } from '@app/refresh-tokens';
-import { hashRefreshToken, verifyIdToken } from '@app/signing';
+import { verifyIdToken } from '@app/signing';
 import { invalidGrant, invalidRequest, invalidScope, OAuthError } from '../../errors/oauth-error';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { ClientAuthenticator } from '../shared/client-authenticator';
-import { credentialForRefreshToken, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
+import { credentialForClient, findRefreshToken, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { TokenMinter } from '../shared/id-token.service';
 import { FixedWindowRateLimiter, type RateLimitDecision } from '../shared/rate-limiter';
 import { DelegationQuery, type DelegationResult } from './delegation.query';
@@ -43,9 +43,9 @@ export class DelegationHandler implements IQueryHandler<DelegationQuery> {
       let credential: CredentialRecord;
       if (params.refresh_token !== undefined) {
         // Count before telling right from wrong, so guessing tokens is limited too.
-        const found = this.runtime.queries.findByTokenHash(hashRefreshToken(params.refresh_token));
+        const found = findRefreshToken(this.runtime.queries, params.refresh_token);
         rateLimit = this.hit(clientIp, found?.userId);
-        credential = credentialForRefreshToken(this.runtime.queries, params.refresh_token, client);
+        credential = credentialForClient(this.runtime.queries, found, client);
       } else {
         credential = await this.credentialFromIdToken(params.id_token!, client);
         rateLimit = this.hit(clientIp, credential.userId);
@@ -91,7 +91,7 @@ export class DelegationHandler implements IQueryHandler<DelegationQuery> {
     if (azp !== client.clientId && !audiences.includes(client.clientId)) throw invalidGrant('Invalid id_token.', 'id_token issued to another client');
     const credential = queries.findById(sid);
     if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
-    return requireValid(queries, credential, { revoked: 'The refresh token has been revoked.' });
+    return requireValid(queries, credential, { revoked: REVOKED_REFRESH_TOKEN });
   }
 }
 

@@ -1,11 +1,11 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { hashRefreshToken } from '@app/signing';
 import { awaitProjection } from '../../commands/read-your-writes';
 import { revokeCredential } from '../../commands/revoke-refresh-token/revoke-credential';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { ClientAuthenticator } from '../shared/client-authenticator';
+import { findRefreshToken } from '../shared/credential-check';
 import { RevokeTokenCommand } from './revoke.command';
 
 export const RFC7009_REASON = 'rfc7009';
@@ -24,7 +24,7 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
     // Only refresh tokens are revocable here: our access and id tokens are
     // self-contained JWTs. Whatever the hint says we look the token up as a
     // refresh token (§2.1: the hint only speeds up the search).
-    const credential = this.runtime.queries.findByTokenHash(hashRefreshToken(token));
+    const credential = findRefreshToken(this.runtime.queries, token);
     // §2.2: an unknown token, or one of another client (§2.1: "the authorization
     // server ... verifies whether the token was issued to the client making
     // the revocation request"), is answered 200 and not revoked.

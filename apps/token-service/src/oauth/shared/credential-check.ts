@@ -5,19 +5,22 @@ import { invalidGrant } from '../../errors/oauth-error';
 export const UNKNOWN_REFRESH_TOKEN = 'Unknown or invalid refresh token.';
 export const REVOKED_REFRESH_TOKEN = 'The refresh token has been revoked.';
 
+/** The credential a refresh token stands for, in any status: the read model holds only hashes (invariant 2). */
+export function findRefreshToken(queries: CredentialQueries, refreshToken: string): CredentialRecord | null {
+  return queries.findByTokenHash(hashRefreshToken(refreshToken));
+}
+
 /**
- * The credential a refresh token stands for, if it may be used by `client`.
- * The read model holds only hashes (invariant 2), so we look the token up by
- * its SHA-256. A token of another client is answered like an unknown one
- * (RFC 6749 §10.4: do not confirm its existence); the reason goes to the log.
+ * The credential found for a refresh token, if `client` may use it. A token
+ * of another client is answered like an unknown one (RFC 6749 §10.4: do not
+ * confirm its existence); the reason goes to the log.
  */
-export function credentialForRefreshToken(
+export function credentialForClient(
   queries: CredentialQueries,
-  refreshToken: string,
+  credential: CredentialRecord | null,
   client: ClientRecord,
   messages: { revoked: string } = { revoked: REVOKED_REFRESH_TOKEN },
 ): CredentialRecord {
-  const credential = queries.findByTokenHash(hashRefreshToken(refreshToken));
   if (!credential) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, 'no credential with this token hash');
   if (credential.clientId !== client.clientId) {
     throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `credential ${credential.credentialId} belongs to another client`);

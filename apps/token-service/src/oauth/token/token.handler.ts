@@ -7,7 +7,7 @@ import { accessDenied, invalidRequest, invalidScope, unauthorizedClient, unsuppo
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { ClientAuthenticator } from '../shared/client-authenticator';
-import { credentialForRefreshToken, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
+import { credentialForClient, findRefreshToken, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { TokenMinter } from '../shared/id-token.service';
 import { TokenQuery, type TokenParams, type TokenResponse } from './token.query';
 
@@ -34,7 +34,8 @@ export class TokenHandler implements IQueryHandler<TokenQuery> {
   /** RFC 6749 §6, as guard clauses. A revoked or unknown token is invalid_grant with one generic description. */
   private async refresh(params: TokenParams, client: ClientRecord): Promise<TokenResponse> {
     if (!params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
-    const credential = credentialForRefreshToken(this.runtime.queries, params.refresh_token, client, { revoked: UNKNOWN_REFRESH_TOKEN });
+    const { queries } = this.runtime;
+    const credential = credentialForClient(queries, findRefreshToken(queries, params.refresh_token), client, { revoked: UNKNOWN_REFRESH_TOKEN });
     // §6: the requested scope MUST NOT include any scope not originally granted.
     const scope = narrowScope(credential.scope, params.scope);
     const [idToken, accessToken] = await Promise.all([
