@@ -27,7 +27,7 @@ import { DelegationHandler } from './oauth/delegation/delegation.handler';
 import { RevokeController } from './oauth/revoke/revoke.controller';
 import { RevokeTokenHandler } from './oauth/revoke/revoke.handler';
 import { ClientAuthenticator } from './oauth/shared/client-authenticator';
-import { TokenMinter } from './oauth/shared/id-token.service';
+import { TokenMinter } from './oauth/shared/token-minter';
 import { TokenController } from './oauth/token/token.controller';
 import { TokenHandler } from './oauth/token/token.handler';
 import { ListClientGrantsHandler, ListClientsHandler, ListDeviceCredentialsHandler, ListUserRefreshTokensHandler } from './queries/listing.handlers';

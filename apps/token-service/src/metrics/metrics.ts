@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RevocationRelayHandle } from '@app/revocation-events';
 import type { Runtime } from '../infrastructure/runtime';
 
@@ -6,7 +6,6 @@ import type { Runtime } from '../infrastructure/runtime';
 export class Metrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
-  readonly tokenOutcomes: Counter<'endpoint' | 'outcome'>;
 
   constructor(runtime: Runtime, relay: RevocationRelayHandle | undefined) {
     collectDefaultMetrics({ register: this.registry });
@@ -15,12 +14,6 @@ export class Metrics {
       help: 'HTTP request duration by route and status',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [this.registry],
-    });
-    this.tokenOutcomes = new Counter({
-      name: 'oauth_responses_total',
-      help: 'OAuth endpoint answers by endpoint and outcome (ok or the RFC 6749 error code)',
-      labelNames: ['endpoint', 'outcome'],
       registers: [this.registry],
     });
     new Gauge({

@@ -31,16 +31,9 @@ export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTok
     };
     const result = await handleCommand(store, refreshTokenStreamId(credentialId), refreshTokenDecider, command, metadataFor(context, now), ids);
     await awaitProjection(this.runtime, result.position);
-    const issued = result.events[0].data;
-    return {
-      id: credentialId,
-      refreshToken,
-      clientId: issued.clientId,
-      userId: issued.userId,
-      deviceId: issued.deviceId,
-      deviceName: issued.deviceName,
-      scope: 'scope' in issued ? issued.scope : input.scope,
-      createdAt: now.toISOString(),
-    };
+    const [issued] = result.events;
+    if (issued?.type !== 'RefreshTokenIssued') throw new Error(`issuing ${credentialId} appended no RefreshTokenIssued`);
+    const { clientId, userId, deviceName, scope, issuedAt } = issued.data;
+    return { id: credentialId, refreshToken, clientId, userId, deviceId: issued.data.deviceId, deviceName, scope, createdAt: issuedAt };
   }
 }

@@ -8,7 +8,7 @@ import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { ClientAuthenticator } from '../shared/client-authenticator';
 import { credentialForClient, findRefreshToken, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
-import { TokenMinter } from '../shared/id-token.service';
+import { TokenMinter } from '../shared/token-minter';
 import { FixedWindowRateLimiter, type RateLimitDecision } from '../shared/rate-limiter';
 import { DelegationQuery, type DelegationResult } from './delegation.query';
 

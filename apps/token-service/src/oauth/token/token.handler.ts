@@ -8,7 +8,7 @@ import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { ClientAuthenticator } from '../shared/client-authenticator';
 import { credentialForClient, findRefreshToken, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
-import { TokenMinter } from '../shared/id-token.service';
+import { TokenMinter } from '../shared/token-minter';
 import { TokenQuery, type TokenParams, type TokenResponse } from './token.query';
 
 @QueryHandler(TokenQuery)
