@@ -5,14 +5,14 @@
  * service is replicated (exactly one relay per log).
  *
  * Environment (product.md "Running it"): DATA_DIR, EVENT_STORE,
- * EVENTSTORE_CONNECTION_STRING, KAFKA_BROKERS, KAFKA_REVOCATIONS_TOPIC,
+ * EVENTSTORE_CONNECTION_STRING, EVENTSTORE_OPERATION_TIMEOUT_MS, KAFKA_BROKERS, KAFKA_REVOCATIONS_TOPIC,
  * ISSUER; plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
  * polled for another process's appends, default 50) and
  * RELAY_STATUS_INTERVAL_MS (how often lag is logged, default 30000, 0 = never).
  */
 import { join, resolve } from 'node:path';
 import pino from 'pino';
-import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@app/event-store';
+import { EventStoreDbEventStore, eventStoreDbOptionsFromEnv, SqliteEventStore, type EventStore } from '@app/event-store';
 import { createRevocationRelay, kafkaBrokersFromEnv, revocationsTopicFromEnv } from '@app/revocation-events';
 
 function openEventStore(env: NodeJS.ProcessEnv, dataDir: string): EventStore {
@@ -21,9 +21,7 @@ function openEventStore(env: NodeJS.ProcessEnv, dataDir: string): EventStore {
     return new SqliteEventStore({ filename: join(dataDir, 'events.sqlite'), pollIntervalMs: Number(env.RELAY_POLL_INTERVAL_MS ?? 50) });
   }
   if (kind === 'eventstoredb') {
-    const connectionString = env.EVENTSTORE_CONNECTION_STRING;
-    if (!connectionString) throw new Error('EVENT_STORE=eventstoredb needs EVENTSTORE_CONNECTION_STRING');
-    return new EventStoreDbEventStore({ connectionString });
+    return new EventStoreDbEventStore(eventStoreDbOptionsFromEnv(env));
   }
   throw new Error(`EVENT_STORE must be sqlite or eventstoredb, not ${kind}`);
 }

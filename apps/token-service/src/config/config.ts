@@ -12,6 +12,8 @@ export interface AppConfig {
   dataDir: string;
   eventStore: 'sqlite' | 'eventstoredb';
   eventStoreConnectionString?: string;
+  /** Deadline of one EventStoreDB call; past it a write answers 503. */
+  eventStoreOperationTimeoutMs: number;
   kafkaBrokers: string[];
   kafkaRevocationsTopic: string;
   /** Requests per minute per (IP, user) on /delegation; 0 turns it off. */
@@ -45,6 +47,7 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   EVENT_STORE: z.enum(['sqlite', 'eventstoredb'], { error: 'EVENT_STORE must be sqlite or eventstoredb' }).default('sqlite'),
   EVENTSTORE_CONNECTION_STRING: z.string().min(1).optional(),
+  EVENTSTORE_OPERATION_TIMEOUT_MS: intFrom('EVENTSTORE_OPERATION_TIMEOUT_MS', 1, 600_000).default(5_000),
   KAFKA_BROKERS: z.string().optional(),
   KAFKA_REVOCATIONS_TOPIC: z.string().min(1).default('refresh-token.revocations'),
   DELEGATION_RATE_LIMIT: intFrom('DELEGATION_RATE_LIMIT', 0, 1_000_000).default(10),
@@ -85,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: resolve(e.DATA_DIR),
     eventStore: e.EVENT_STORE,
     eventStoreConnectionString: e.EVENTSTORE_CONNECTION_STRING,
+    eventStoreOperationTimeoutMs: e.EVENTSTORE_OPERATION_TIMEOUT_MS,
     kafkaBrokers: (e.KAFKA_BROKERS ?? '')
       .split(',')
       .map((b) => b.trim())

@@ -31,6 +31,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes the EventStoreDB operation timeout (default 5 s) and refuses a non-positive one', () => {
+    expect(loadConfig({}).eventStoreOperationTimeoutMs).toBe(5_000);
+    expect(loadConfig({ EVENTSTORE_OPERATION_TIMEOUT_MS: '2500' }).eventStoreOperationTimeoutMs).toBe(2_500);
+    expect(() => loadConfig({ EVENTSTORE_OPERATION_TIMEOUT_MS: '0' })).toThrow(/EVENTSTORE_OPERATION_TIMEOUT_MS/);
+  });
+
   it('requires a connection string for EventStoreDB and both management variables together', () => {
     expect(() => loadConfig({ EVENT_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_CONNECTION_STRING/);
     expect(() => loadConfig({ MANAGEMENT_CLIENT_ID: 'x' })).toThrow(/go together/);

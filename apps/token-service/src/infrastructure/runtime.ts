@@ -37,7 +37,10 @@ export interface RuntimeOverrides {
 
 export function openEventStore(config: AppConfig): EventStore {
   if (config.eventStore === 'eventstoredb') {
-    return new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString! });
+    return new EventStoreDbEventStore({
+      connectionString: config.eventStoreConnectionString!,
+      operationTimeoutMs: config.eventStoreOperationTimeoutMs,
+    });
   }
   return new SqliteEventStore({ filename: join(config.dataDir, 'events.sqlite') });
 }
