@@ -27,13 +27,17 @@ export class HealthController {
   /**
    * Readiness: the event store answers and the projection has caught up and
    * follows the log live. Lag is reported, not judged: it is in log positions,
-   * which EventStoreDB counts in bytes, so no one threshold fits both stores. Kafka is reported but never makes the node unready: revocations
-   * wait in the log, and delegation must keep working (invariant 8).
+   * which EventStoreDB counts in bytes, so no one threshold fits both stores.
+   * Kafka is reported but never makes the node unready: revocations wait in
+   * the log, and delegation must keep working (invariant 8). The head is read
+   * once per probe and shared by the indicators.
    */
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.eventStore(), () => this.projection(), () => this.kafka()]);
+    const head = this.head();
+    head.catch(() => undefined); // each indicator handles the failure; none may go unhandled
+    return this.health.check([() => this.eventStore(head), () => this.projection(head), () => this.kafka()]);
   }
 
   private async head(): Promise<number> {
@@ -48,20 +52,20 @@ export class HealthController {
     }
   }
 
-  private async eventStore() {
+  private async eventStore(head: Promise<number>) {
     const indicator = this.indicators.check('event_store');
     try {
-      return indicator.up({ kind: this.runtime.config.eventStore, head: await this.head() });
+      return indicator.up({ kind: this.runtime.config.eventStore, head: await head });
     } catch (error) {
       return indicator.down({ kind: this.runtime.config.eventStore, message: error instanceof Error ? error.message : String(error) });
     }
   }
 
-  private async projection() {
+  private async projection(head: Promise<number>) {
     const indicator = this.indicators.check('projection');
     const status = this.runtime.runner.status();
-    const head = await this.head().catch(() => undefined);
-    const lag = head === undefined ? undefined : Math.max(0, head - status.position);
+    const position = await head.catch(() => undefined);
+    const lag = position === undefined ? undefined : Math.max(0, position - status.position);
     const data = { state: status.state, position: status.position, lag: lag ?? null, failures: status.failures };
     return status.caughtUp && status.state === 'live' ? indicator.up(data) : indicator.down(data);
   }
