@@ -4,19 +4,10 @@
  * exhaustiveness check (style.md §3).
  */
 
-/** What issuance fixed for good (F2, invariant 3). Times are ISO-8601, as in the events. */
-export interface IssuedRefreshToken {
-  credentialId: string;
-  /** Hex SHA-256 of the opaque token (invariant 2: never the plaintext). */
-  tokenHash: string;
-  clientId: string;
-  userId: string;
-  deviceId: string;
-  deviceName: string;
-  /** Canonical space-separated scope; always contains `offline_access`. */
-  scope: string;
-  issuedAt: string;
-}
+import type { RefreshTokenIssuedData } from './events';
+
+/** What issuance fixed for good (F2, invariant 3): exactly the issued event's data, times ISO-8601. */
+export type IssuedRefreshToken = RefreshTokenIssuedData;
 
 /** No event yet: the credential does not exist. */
 export interface NoRefreshToken {
