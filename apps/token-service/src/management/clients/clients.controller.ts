@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Us
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { APP_TYPES, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS } from '@app/clients';
+import { APP_TYPES, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS, type AppType, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
 import { DeleteClientCommand } from '../../commands/delete-client/delete-client.command';
 import { RegisterClientCommand } from '../../commands/register-client/register-client.command';
 import type { RequestContext } from '../../commands/request-context';
@@ -21,11 +21,11 @@ import { reasonOf } from '../reason';
 const createClient = z
   .object({
     name: z.string().min(1).max(256),
-    app_type: z.enum(APP_TYPES as [string, ...string[]]).default('regular_web'),
-    token_endpoint_auth_method: z.enum(TOKEN_ENDPOINT_AUTH_METHODS as [string, ...string[]]).optional(),
+    app_type: z.enum(APP_TYPES as readonly [AppType, ...AppType[]]).default('regular_web'),
+    token_endpoint_auth_method: z.enum(TOKEN_ENDPOINT_AUTH_METHODS as readonly [TokenEndpointAuthMethod, ...TokenEndpointAuthMethod[]]).optional(),
     jwt_configuration: z
       .object({
-        alg: z.enum(SIGNING_ALGS as [string, ...string[]]).optional(),
+        alg: z.enum(SIGNING_ALGS as readonly [SigningAlg, ...SigningAlg[]]).optional(),
         lifetime_in_seconds: z.number().int().optional(),
       })
       .strict()
@@ -56,10 +56,10 @@ export class ClientsController {
       new RegisterClientCommand(
         {
           name: input.name,
-          appType: input.app_type as never,
-          tokenEndpointAuthMethod: input.token_endpoint_auth_method as never,
+          appType: input.app_type,
+          tokenEndpointAuthMethod: input.token_endpoint_auth_method,
           jwtConfiguration: input.jwt_configuration
-            ? { alg: input.jwt_configuration.alg as never, lifetimeInSeconds: input.jwt_configuration.lifetime_in_seconds }
+            ? { alg: input.jwt_configuration.alg, lifetimeInSeconds: input.jwt_configuration.lifetime_in_seconds }
             : undefined,
           grantTypes: input.grant_types,
         },
