@@ -26,8 +26,13 @@ export async function createTokenService(config: AppConfig, overrides: RuntimeOv
   const relay = startEmbeddedRelay(runtime);
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
-    // Proxies set X-Forwarded-For; trust it only when told (rate limits key on the client IP).
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    // Proxies set X-Forwarded-For; trust only the hops named (rate limits key on the client IP).
+    trustProxy: config.trustProxy,
+    // A body that never arrives or trickles in is cut: Node answers 408 past requestTimeout.
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: httpServerTimeouts(config.requestTimeoutMs),
     // Our own handlers answer 404 in the contract's shape.
     return503OnClosing: true,
   });
@@ -73,4 +78,18 @@ export async function createTokenService(config: AppConfig, overrides: RuntimeOv
       await runtime.close();
     })());
   return { app, runtime, relay, close };
+}
+
+/**
+ * Node checks request deadlines only every `connectionsCheckingInterval`
+ * (30 s by default), so a 30 s requestTimeout could hold a socket for a
+ * minute; check at a quarter of the deadline (at most every second). The
+ * headers deadline must not exceed the request one.
+ */
+function httpServerTimeouts(requestTimeoutMs: number): { requestTimeout: number; headersTimeout: number; connectionsCheckingInterval: number } {
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: Math.min(60_000, requestTimeoutMs),
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(requestTimeoutMs / 4))),
+  };
 }

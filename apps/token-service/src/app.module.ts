@@ -27,6 +27,7 @@ import { DelegationHandler } from './oauth/delegation/delegation.handler';
 import { RevokeController } from './oauth/revoke/revoke.controller';
 import { RevokeTokenHandler } from './oauth/revoke/revoke.handler';
 import { ClientAuthenticator } from './oauth/shared/client-authenticator';
+import { RateLimits } from './oauth/shared/rate-limits';
 import { TokenMinter } from './oauth/shared/token-minter';
 import { TokenController } from './oauth/token/token.controller';
 import { TokenHandler } from './oauth/token/token.handler';
@@ -59,6 +60,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         ManagementAuthGuard,
         ClientAuthenticator,
+        RateLimits,
         TokenMinter,
         IssueRefreshTokenHandler,
         RevokeRefreshTokenHandler,

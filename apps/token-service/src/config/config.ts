@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -16,8 +17,22 @@ export interface AppConfig {
   eventStoreOperationTimeoutMs: number;
   kafkaBrokers: string[];
   kafkaRevocationsTopic: string;
-  /** Requests per minute per (IP, user) on /delegation; 0 turns it off. */
+  /** Requests per minute per (IP, user) on /delegation and the refresh grant, one shared budget; 0 turns it off. */
   delegationRateLimit: number;
+  /** Failed client authentications per minute per (client id, IP) at /oauth/token and /oauth/revoke; 0 turns it off. */
+  clientAuthFailureLimit: number;
+  /** Keys each in-memory rate limiter keeps; past it the oldest windows are evicted. */
+  rateLimitMaxKeys: number;
+  /** scrypt verifications running at once (each holds a libuv thread and 32 MiB). */
+  scryptConcurrency: number;
+  /** Fastify `trustProxy`: false, a hop count, or proxy addresses/CIDRs. Never `true`. */
+  trustProxy: false | number | string[];
+  /** Whole request (headers and body) must arrive within this, else 408; ms. */
+  requestTimeoutMs: number;
+  /** A socket with no activity for this long is closed; ms, 0 = never. */
+  connectionTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this; ms. */
+  keepAliveTimeoutMs: number;
   managementClientId?: string;
   managementClientSecret?: string;
   /** Largest accepted request body, bytes (larger: 413). */
@@ -51,8 +66,19 @@ const schema = z.object({
   KAFKA_BROKERS: z.string().optional(),
   KAFKA_REVOCATIONS_TOPIC: z.string().min(1).default('refresh-token.revocations'),
   DELEGATION_RATE_LIMIT: intFrom('DELEGATION_RATE_LIMIT', 0, 1_000_000).default(10),
+  CLIENT_AUTH_FAILURE_LIMIT: intFrom('CLIENT_AUTH_FAILURE_LIMIT', 0, 1_000_000).default(10),
+  RATE_LIMIT_MAX_KEYS: intFrom('RATE_LIMIT_MAX_KEYS', 100, 10_000_000).default(100_000),
+  SCRYPT_CONCURRENCY: intFrom('SCRYPT_CONCURRENCY', 1, 64).default(2),
+  TRUST_PROXY: z.string().default('false'),
+  REQUEST_TIMEOUT_MS: intFrom('REQUEST_TIMEOUT_MS', 100, 600_000).default(30_000),
+  CONNECTION_TIMEOUT_MS: intFrom('CONNECTION_TIMEOUT_MS', 0, 3_600_000).default(120_000),
+  KEEP_ALIVE_TIMEOUT_MS: intFrom('KEEP_ALIVE_TIMEOUT_MS', 100, 3_600_000).default(72_000),
   MANAGEMENT_CLIENT_ID: z.string().min(1).optional(),
-  MANAGEMENT_CLIENT_SECRET: z.string().min(1).optional(),
+  // An operator-chosen secret guards every management scope: at least 256 bits' worth of characters.
+  MANAGEMENT_CLIENT_SECRET: z
+    .string()
+    .min(32, 'MANAGEMENT_CLIENT_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)')
+    .optional(),
   BODY_LIMIT_BYTES: intFrom('BODY_LIMIT_BYTES', 1024, 10 * 1024 * 1024).default(64 * 1024),
   READ_YOUR_WRITES_TIMEOUT_MS: intFrom('READ_YOUR_WRITES_TIMEOUT_MS', 0, 60_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -78,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if ((e.MANAGEMENT_CLIENT_ID === undefined) !== (e.MANAGEMENT_CLIENT_SECRET === undefined)) {
     throw new ConfigError('invalid configuration:\n  MANAGEMENT_CLIENT_ID and MANAGEMENT_CLIENT_SECRET go together');
   }
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
   let issuer = e.ISSUER ?? `http://localhost:${e.PORT}/`;
   if (!issuer.endsWith('/')) issuer += '/';
   return {
@@ -95,6 +122,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .filter(Boolean),
     kafkaRevocationsTopic: e.KAFKA_REVOCATIONS_TOPIC,
     delegationRateLimit: e.DELEGATION_RATE_LIMIT,
+    clientAuthFailureLimit: e.CLIENT_AUTH_FAILURE_LIMIT,
+    rateLimitMaxKeys: e.RATE_LIMIT_MAX_KEYS,
+    scryptConcurrency: e.SCRYPT_CONCURRENCY,
+    trustProxy,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     managementClientId: e.MANAGEMENT_CLIENT_ID,
     managementClientSecret: e.MANAGEMENT_CLIENT_SECRET,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
@@ -103,4 +137,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedRelay: e.EMBEDDED_RELAY === 'true',
     keysReloadIntervalMs: e.KEYS_RELOAD_INTERVAL_MS,
   };
+}
+
+/** proxy-addr's names for address ranges, which Fastify's `trustProxy` list accepts too. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy` takes it: `false`, a hop count, or a
+ * comma-separated list of proxy addresses/CIDRs. `true` (trust every hop)
+ * is refused: the client would then choose its own IP, and so its own
+ * rate-limit keys, by sending X-Forwarded-For.
+ */
+export function parseTrustProxy(value: string): false | number | string[] {
+  const text = value.trim();
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') {
+    throw new ConfigError(
+      'invalid configuration:\n  TRUST_PROXY: true trusts every X-Forwarded-For hop, so a client could choose its own IP and rate-limit key; ' +
+        'give the number of proxies in front of the service (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
+    );
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 100) throw new ConfigError('invalid configuration:\n  TRUST_PROXY: a hop count must be <= 100');
+    return hops === 0 ? false : hops;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((entry) => !isProxyAddress(entry));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `invalid configuration:\n  TRUST_PROXY: not false, a hop count, or proxy addresses/CIDRs (loopback, linklocal, uniquelocal also accepted): ${bad.join(', ').slice(0, 200)}`,
+    );
+  }
+  return entries;
 }

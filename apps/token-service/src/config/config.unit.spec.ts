@@ -41,4 +41,70 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ EVENT_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_CONNECTION_STRING/);
     expect(() => loadConfig({ MANAGEMENT_CLIENT_ID: 'x' })).toThrow(/go together/);
   });
+
+  describe('MANAGEMENT_CLIENT_SECRET', () => {
+    it('stops the start when it is shorter than 32 characters, saying so', () => {
+      expect(() => loadConfig({ MANAGEMENT_CLIENT_ID: 'admin', MANAGEMENT_CLIENT_SECRET: 'x'.repeat(31) })).toThrow(
+        /MANAGEMENT_CLIENT_SECRET must be at least 32 characters/,
+      );
+      expect(loadConfig({ MANAGEMENT_CLIENT_ID: 'admin', MANAGEMENT_CLIENT_SECRET: 'x'.repeat(32) }).managementClientSecret).toBe('x'.repeat(32));
+    });
+  });
+
+  describe('TRUST_PROXY', () => {
+    it('defaults to false: X-Forwarded-For is not trusted', () => {
+      expect(loadConfig({}).trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+      expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    });
+
+    it('takes a hop count', () => {
+      expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    });
+
+    it('takes a list of proxy addresses, CIDRs and proxy-addr range names', () => {
+      expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1,fd00::/8,loopback' }).trustProxy).toEqual([
+        '10.0.0.1',
+        '192.168.0.0/16',
+        '::1',
+        'fd00::/8',
+        'loopback',
+      ]);
+    });
+
+    it('refuses true with a message saying the client would choose its own IP', () => {
+      expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(ConfigError);
+      expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/choose its own IP and rate-limit key/);
+    });
+
+    it('refuses what is neither a count nor addresses, naming the bad entries', () => {
+      expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY.*yes/);
+      expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/10\.0\.0\.0\/33/);
+      expect(() => loadConfig({ TRUST_PROXY: '10.0.0.1,*' })).toThrow(/TRUST_PROXY.*\*/);
+      expect(() => loadConfig({ TRUST_PROXY: '-1' })).toThrow(/TRUST_PROXY/);
+    });
+  });
+
+  describe('timeouts and throttles', () => {
+    it('has documented defaults', () => {
+      expect(loadConfig({})).toMatchObject({
+        requestTimeoutMs: 30_000,
+        connectionTimeoutMs: 120_000,
+        keepAliveTimeoutMs: 72_000,
+        clientAuthFailureLimit: 10,
+        rateLimitMaxKeys: 100_000,
+        scryptConcurrency: 2,
+      });
+    });
+
+    it('takes overrides and refuses values out of range', () => {
+      expect(loadConfig({ REQUEST_TIMEOUT_MS: '1500', CONNECTION_TIMEOUT_MS: '0', SCRYPT_CONCURRENCY: '1' })).toMatchObject({
+        requestTimeoutMs: 1_500,
+        connectionTimeoutMs: 0,
+        scryptConcurrency: 1,
+      });
+      expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '0' })).toThrow(/REQUEST_TIMEOUT_MS/);
+      expect(() => loadConfig({ SCRYPT_CONCURRENCY: '0' })).toThrow(/SCRYPT_CONCURRENCY/);
+    });
+  });
 });

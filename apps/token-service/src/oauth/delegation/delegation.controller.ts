@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseOAuthParams } from '../../errors/validation';
 import { noStore } from '../shared/http';
-import { rateLimitHeaders } from './delegation.handler';
+import { rateLimitHeaders } from '../shared/rate-limiter';
 import { DelegationQuery } from './delegation.query';
 
 const MAX_TOKEN = 8192;

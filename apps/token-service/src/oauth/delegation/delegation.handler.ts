@@ -9,22 +9,20 @@ import { RUNTIME } from '../../infrastructure/tokens';
 import { ClientAuthenticator } from '../shared/client-authenticator';
 import { credentialForClient, findRefreshToken, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { TokenMinter } from '../shared/token-minter';
-import { FixedWindowRateLimiter, type RateLimitDecision } from '../shared/rate-limiter';
+import { rateLimitHeaders, tooManyRequests, type RateLimitDecision } from '../shared/rate-limiter';
+import { perUserKey, RateLimits } from '../shared/rate-limits';
 import { DelegationQuery, type DelegationResult } from './delegation.query';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 @QueryHandler(DelegationQuery)
 export class DelegationHandler implements IQueryHandler<DelegationQuery> {
-  private readonly limiter: FixedWindowRateLimiter;
-
   constructor(
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly clients: ClientAuthenticator,
     private readonly minter: TokenMinter,
-  ) {
-    this.limiter = new FixedWindowRateLimiter(runtime.config.delegationRateLimit, 60_000, () => runtime.clock.now().getTime());
-  }
+    private readonly limits: RateLimits,
+  ) {}
 
   async execute({ params, clientIp }: DelegationQuery): Promise<DelegationResult> {
     if (params.grant_type !== JWT_BEARER_GRANT) throw invalidRequest(`grant_type must be ${JWT_BEARER_GRANT}`);
@@ -44,11 +42,11 @@ export class DelegationHandler implements IQueryHandler<DelegationQuery> {
       if (params.refresh_token !== undefined) {
         // Count before telling right from wrong, so guessing tokens is limited too.
         const found = findRefreshToken(this.runtime.queries, params.refresh_token);
-        rateLimit = this.hit(clientIp, found?.userId);
+        rateLimit = await this.hit(clientIp, found?.userId);
         credential = credentialForClient(this.runtime.queries, found, client);
       } else {
         credential = await this.credentialFromIdToken(params.id_token!, client);
-        rateLimit = this.hit(clientIp, credential.userId);
+        rateLimit = await this.hit(clientIp, credential.userId);
       }
       const minted = await this.minter.idToken(credential, client, audience);
       return { body: { token_type: 'Bearer', expires_in: minted.expiresIn, id_token: minted.idToken }, rateLimit };
@@ -58,17 +56,10 @@ export class DelegationHandler implements IQueryHandler<DelegationQuery> {
     }
   }
 
-  private hit(ip: string, userId: string | undefined): RateLimitDecision | undefined {
-    if (!this.limiter.enabled) return undefined;
-    const decision = this.limiter.hit(`${ip}|${userId ?? '?'}`);
-    if (!decision.allowed) {
-      throw new OAuthError(429, 'too_many_requests', 'Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.', {
-        headers: {
-          ...rateLimitHeaders(decision),
-          'Retry-After': String(Math.max(1, decision.reset - Math.floor(this.runtime.clock.now().getTime() / 1000))),
-        },
-      });
-    }
+  /** The per-(IP, user) budget, shared with the refresh grant of /oauth/token. */
+  private async hit(ip: string, userId: string | undefined): Promise<RateLimitDecision | undefined> {
+    const decision = await this.limits.perUser.hit(perUserKey(ip, userId));
+    if (decision && !decision.allowed) throw tooManyRequests(decision);
     return decision;
   }
 
@@ -93,8 +84,4 @@ export class DelegationHandler implements IQueryHandler<DelegationQuery> {
     if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
     return requireValid(queries, credential, { revoked: REVOKED_REFRESH_TOKEN });
   }
-}
-
-export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
-  return { 'X-RateLimit-Limit': String(d.limit), 'X-RateLimit-Remaining': String(d.remaining), 'X-RateLimit-Reset': String(d.reset) };
 }

@@ -11,6 +11,8 @@ export class RevokeTokenCommand extends Command<void> {
     readonly token: string,
     readonly client: PresentedClient,
     readonly correlationId: string,
+    /** The caller's IP: failed client authentications are limited per (client id, IP). */
+    readonly clientIp: string,
   ) {
     super();
   }

@@ -34,6 +34,6 @@ export class RevokeController {
     const p = parseOAuthParams(params, body);
     // Authenticate before looking at the token, so a bad client is 401 whatever the token.
     const client = presentedClient(authorization, p);
-    await this.commands.execute(new RevokeTokenCommand(p.token, client, correlationIdOf(request)));
+    await this.commands.execute(new RevokeTokenCommand(p.token, client, correlationIdOf(request), request.ip));
   }
 }

@@ -19,8 +19,8 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
     private readonly clients: ClientAuthenticator,
   ) {}
 
-  async execute({ token, client: presented, correlationId }: RevokeTokenCommand): Promise<void> {
-    const client = await this.clients.authenticate(presented);
+  async execute({ token, client: presented, correlationId, clientIp }: RevokeTokenCommand): Promise<void> {
+    const client = await this.clients.authenticate(presented, clientIp);
     // Only refresh tokens are revocable here: our access and id tokens are
     // self-contained JWTs. Whatever the hint says we look the token up as a
     // refresh token (§2.1: the hint only speeds up the search).

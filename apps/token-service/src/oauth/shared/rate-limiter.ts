@@ -1,8 +1,12 @@
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { OAuthError } from '../../errors/oauth-error';
+
 /**
- * Fixed-window rate limit per key, Auth0's `/delegation` model: N requests per
- * minute per (IP, user), answered with X-RateLimit-Limit / -Remaining / -Reset
- * (Reset in epoch seconds). In memory, per node: a replica set multiplies the
- * limit by its size, which is the usual trade-off for a per-node limiter.
+ * Fixed windows per key on rate-limiter-flexible: a window opens at a key's
+ * first hit and lasts `durationSec`. Any of the library's limiters fits
+ * (`RateLimiterMemory` here, `RateLimiterRedis` for a shared budget across
+ * replicas), so the store is swapped where the limiters are built
+ * (`rate-limits.ts`), nothing else changes.
  */
 export interface RateLimitDecision {
   allowed: boolean;
@@ -10,45 +14,119 @@ export interface RateLimitDecision {
   remaining: number;
   /** Epoch seconds when the window resets. */
   reset: number;
+  /** Whole seconds until then (at least 1): the Retry-After of a refusal. */
+  retryAfter: number;
 }
 
-export class FixedWindowRateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
-  private lastSweep = 0;
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly now: () => number,
-    private readonly maxKeys = 100_000,
-  ) {}
+export class KeyedRateLimit {
+  /** `limiter` undefined: the limit is off (configured as 0). */
+  constructor(private readonly limiter: RateLimiterAbstract | undefined) {}
 
   get enabled(): boolean {
-    return this.limit > 0;
+    return this.limiter !== undefined;
   }
 
-  hit(key: string): RateLimitDecision {
-    const now = this.now();
-    this.sweep(now);
-    let w = this.windows.get(key);
-    if (!w || now - w.start >= this.windowMs) {
-      w = { start: now - (now % this.windowMs), count: 0 };
-      this.windows.set(key, w);
+  /** Counts one request for `key`; undefined when the limit is off. */
+  async hit(key: string): Promise<RateLimitDecision | undefined> {
+    if (!this.limiter) return undefined;
+    try {
+      return this.decision(await this.limiter.consume(key), true);
+    } catch (refused) {
+      if (refused instanceof RateLimiterRes) return this.decision(refused, false);
+      throw refused;
     }
-    w.count += 1;
+  }
+
+  /** Counts `points` against `key` without refusing (a failure already answered). */
+  async penalize(key: string, points = 1): Promise<void> {
+    await this.limiter?.penalty(key, points);
+  }
+
+  /** Without counting: what `key` spent in its window, and the refusal it would get now (none while it has budget). */
+  async check(key: string): Promise<{ spent: number; refused?: RateLimitDecision }> {
+    if (!this.limiter) return { spent: 0 };
+    const state = await this.limiter.get(key);
+    if (!state) return { spent: 0 };
+    const refused = state.consumedPoints >= this.limiter.points ? this.decision(state, false) : undefined;
+    return { spent: state.consumedPoints, refused };
+  }
+
+  private decision(res: RateLimiterRes, allowed: boolean): RateLimitDecision {
+    const limit = this.limiter?.points ?? 0;
+    const msLeft = Math.max(0, res.msBeforeNext);
     return {
-      allowed: w.count <= this.limit,
-      limit: this.limit,
-      remaining: Math.max(0, this.limit - w.count),
-      reset: Math.ceil((w.start + this.windowMs) / 1000),
+      allowed,
+      limit,
+      remaining: Math.max(0, limit - res.consumedPoints),
+      reset: Math.ceil((Date.now() + msLeft) / 1000),
+      retryAfter: Math.max(1, Math.ceil(msLeft / 1000)),
     };
   }
+}
 
-  /** Drops expired windows; bounded so a flood of distinct keys cannot grow memory without end. */
-  private sweep(now: number): void {
-    if (now - this.lastSweep < this.windowMs && this.windows.size < this.maxKeys) return;
-    this.lastSweep = now;
-    for (const [key, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(key);
-    if (this.windows.size >= this.maxKeys) this.windows.clear();
+/**
+ * The library's memory store keeps every key until its window ends, so a
+ * flood of distinct keys (spoofed client ids, many IPs) would grow it
+ * without bound. This one remembers the order windows opened in and, past
+ * `maxKeys`, evicts the oldest: every other counter stays as it was (never
+ * a clear-all, which would hand an attacker a fresh budget).
+ */
+export class BoundedRateLimiterMemory extends RateLimiterMemory {
+  /** Keys by the time their current window opened, oldest first (Map keeps insertion order). */
+  private readonly opened = new Map<string, true>();
+
+  constructor(
+    options: { points: number; duration: number; keyPrefix?: string },
+    private readonly maxKeys: number,
+  ) {
+    super(options);
   }
+
+  get size(): number {
+    return this.opened.size;
+  }
+
+  override async consume(key: string | number, points?: number, options?: Record<string, unknown>): Promise<RateLimiterRes> {
+    try {
+      return this.track(key, await super.consume(key, points, options));
+    } catch (refused) {
+      if (refused instanceof RateLimiterRes) throw this.track(key, refused);
+      throw refused;
+    }
+  }
+
+  override async penalty(key: string | number, points?: number, options?: Record<string, unknown>): Promise<RateLimiterRes> {
+    return this.track(key, await super.penalty(key, points, options));
+  }
+
+  private track(key: string | number, res: RateLimiterRes): RateLimiterRes {
+    const k = String(key);
+    if (res.isFirstInDuration || !this.opened.has(k)) {
+      // A new window: move the key to the young end.
+      this.opened.delete(k);
+      this.opened.set(k, true);
+    }
+    for (const oldest of this.opened.keys()) {
+      if (this.opened.size <= this.maxKeys) break;
+      this.opened.delete(oldest);
+      void super.delete(oldest);
+    }
+    return res;
+  }
+}
+
+/** An in-memory limiter of `points` per `durationSec` per key, or undefined (off) for 0 points. */
+export function memoryRateLimiter(points: number, durationSec: number, maxKeys: number): RateLimiterAbstract | undefined {
+  return points > 0 ? new BoundedRateLimiterMemory({ points, duration: durationSec }, maxKeys) : undefined;
+}
+
+/** RFC 6585 429 in the RFC 6749 error shape, with Retry-After and the X-RateLimit headers. */
+export function tooManyRequests(decision: RateLimitDecision): OAuthError {
+  return new OAuthError(429, 'too_many_requests', 'Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.', {
+    headers: { ...rateLimitHeaders(decision), 'Retry-After': String(decision.retryAfter) },
+  });
+}
+
+export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
+  return { 'X-RateLimit-Limit': String(d.limit), 'X-RateLimit-Remaining': String(d.remaining), 'X-RateLimit-Reset': String(d.reset) };
 }

@@ -1,7 +1,7 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseOAuthParams } from '../../errors/validation';
 import { presentedClient } from '../shared/client-credentials';
@@ -25,9 +25,14 @@ export class TokenController {
   @Post('token')
   @HttpCode(200)
   @ApiOperation({ summary: 'RFC 6749 token endpoint: refresh_token and client_credentials grants' })
-  async token(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  async token(
+    @Body() body: unknown,
+    @Headers('authorization') authorization: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     noStore(reply);
     const p = parseOAuthParams(params, body);
-    return this.queries.execute(new TokenQuery(p, presentedClient(authorization, p)));
+    return this.queries.execute(new TokenQuery(p, presentedClient(authorization, p), request.ip));
   }
 }

@@ -8,6 +8,8 @@ import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { ClientAuthenticator } from '../shared/client-authenticator';
 import { credentialForClient, findRefreshToken, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
+import { tooManyRequests } from '../shared/rate-limiter';
+import { perUserKey, RateLimits } from '../shared/rate-limits';
 import { TokenMinter } from '../shared/token-minter';
 import { TokenQuery, type TokenParams, type TokenResponse } from './token.query';
 
@@ -17,25 +19,30 @@ export class TokenHandler implements IQueryHandler<TokenQuery> {
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly clients: ClientAuthenticator,
     private readonly minter: TokenMinter,
+    private readonly limits: RateLimits,
   ) {}
 
-  async execute({ params, client: presented }: TokenQuery): Promise<TokenResponse> {
+  async execute({ params, client: presented, clientIp }: TokenQuery): Promise<TokenResponse> {
     if (params.grant_type !== 'refresh_token' && params.grant_type !== 'client_credentials') {
       throw unsupportedGrantType(params.grant_type);
     }
-    const client = await this.clients.authenticate(presented);
+    const client = await this.clients.authenticate(presented, clientIp);
     // RFC 6749 §5.2 unauthorized_client: the grant is not enabled for this client.
     if (!client.grantTypes.includes(params.grant_type)) {
       throw unauthorizedClient(`The grant type ${params.grant_type} is not allowed for this client.`);
     }
-    return params.grant_type === 'refresh_token' ? this.refresh(params, client) : this.clientCredentials(params, client);
+    return params.grant_type === 'refresh_token' ? this.refresh(params, client, clientIp) : this.clientCredentials(params, client);
   }
 
   /** RFC 6749 §6, as guard clauses. A revoked or unknown token is invalid_grant with one generic description. */
-  private async refresh(params: TokenParams, client: ClientRecord): Promise<TokenResponse> {
+  private async refresh(params: TokenParams, client: ClientRecord, clientIp: string): Promise<TokenResponse> {
     if (!params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
     const { queries } = this.runtime;
-    const credential = credentialForClient(queries, findRefreshToken(queries, params.refresh_token), client, { revoked: UNKNOWN_REFRESH_TOKEN });
+    const found = findRefreshToken(queries, params.refresh_token);
+    // /delegation's budget per (IP, user), counted before the token is judged (guesses count too).
+    const decision = await this.limits.perUser.hit(perUserKey(clientIp, found?.userId));
+    if (decision && !decision.allowed) throw tooManyRequests(decision);
+    const credential = credentialForClient(queries, found, client, { revoked: UNKNOWN_REFRESH_TOKEN });
     // §6: the requested scope MUST NOT include any scope not originally granted.
     const scope = narrowScope(credential.scope, params.scope);
     const [idToken, accessToken] = await Promise.all([

@@ -22,6 +22,8 @@ export class TokenQuery extends Query<TokenResponse> {
   constructor(
     readonly params: TokenParams,
     readonly client: PresentedClient,
+    /** The caller's IP (X-Forwarded-For only through TRUST_PROXY): a rate-limit key. */
+    readonly clientIp: string,
   ) {
     super();
   }
