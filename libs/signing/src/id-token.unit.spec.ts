@@ -104,49 +104,51 @@ describe('mintIdToken', () => {
 describe('verifyIdToken', () => {
   it.each(['RS256', 'ES256', 'EdDSA'] as const)('accepts our %s id_token and returns its claims', async (alg) => {
     const { idToken, kid } = await mintIdToken(input({ alg }));
-    const verified = await verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock, audience: CLIENT_ID });
+    const verified = await verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID, audience: CLIENT_ID });
     expect(verified).toMatchObject({ alg, kid, claims: { sub: 'auth0|user-1', aud: CLIENT_ID, azp: CLIENT_ID, sid: 'dcr_0123456789abcdef' } });
   });
 
-  it('accepts HS256 only through the secret of the azp client', async () => {
+  it("accepts HS256 only with the presenting client's own secret", async () => {
     const { idToken } = await mintIdToken(input({ alg: 'HS256', hs256Secret: SECRET }));
-    const asked: string[] = [];
-    const verified = await verifyIdToken(idToken, {
-      keyStore,
-      issuer: ISSUER,
-      clock,
-      hs256SecretFor: (clientId) => {
-        asked.push(clientId);
-        return SECRET;
-      },
-    });
+    const verified = await verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID, hs256Secret: SECRET });
     expect(verified.alg).toBe('HS256');
-    expect(asked).toEqual([CLIENT_ID]);
-    expect(await codeOf(verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock }))).toBe('TOKEN_INVALID');
-    expect(await codeOf(verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock, hs256SecretFor: () => 'z'.repeat(64) }))).toBe(
+    expect(await codeOf(verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID }))).toBe('TOKEN_INVALID');
+    expect(await codeOf(verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID, hs256Secret: 'z'.repeat(64) }))).toBe(
       'TOKEN_INVALID',
     );
-    expect(await codeOf(verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock, hs256SecretFor: () => undefined }))).toBe('TOKEN_INVALID');
+  });
+
+  it('refuses a token whose azp is not the presenting client, even signed with that client\'s key (TOKEN_CLAIM_INVALID azp)', async () => {
+    // The operator of client A signs {azp: A, aud: [V]} with A's secret and presents it as V: V's secret does not verify it...
+    const attacker = await mintIdToken(input({ alg: 'HS256', hs256Secret: SECRET, azp: 'client-A', audience: CLIENT_ID }));
+    expect(await codeOf(verifyIdToken(attacker.idToken, { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID, hs256Secret: 'v'.repeat(64) }))).toBe(
+      'TOKEN_INVALID',
+    );
+    // ...and a token verified with the caller's key still has to name the caller in azp, whatever aud says.
+    const verifies = { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID, hs256Secret: SECRET };
+    expect(await codeOf(verifyIdToken(attacker.idToken, verifies))).toBe('TOKEN_CLAIM_INVALID');
+    const ours = await mintIdToken(input({ azp: 'client-A', audience: CLIENT_ID }));
+    await expect(verifyIdToken(ours.idToken, verifies)).rejects.toMatchObject({ code: 'TOKEN_CLAIM_INVALID', claim: 'azp' });
   });
 
   it('refuses an expired id_token (TOKEN_EXPIRED) once past the clock tolerance', async () => {
     const { idToken } = await mintIdToken(input({ lifetimeInSeconds: 60 }));
     clock.advance(60_000 + 10_000);
-    await expect(verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock })).resolves.toBeDefined();
+    await expect(verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID })).resolves.toBeDefined();
     clock.advance(10_000);
-    expect(await codeOf(verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock }))).toBe('TOKEN_EXPIRED');
+    expect(await codeOf(verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID }))).toBe('TOKEN_EXPIRED');
   });
 
   it('refuses another issuer or audience (TOKEN_CLAIM_INVALID) and a missing token (TOKEN_MISSING)', async () => {
     const { idToken } = await mintIdToken(input());
-    expect(await codeOf(verifyIdToken(idToken, { keyStore, issuer: 'https://evil.example.com/', clock }))).toBe('TOKEN_CLAIM_INVALID');
-    expect(await codeOf(verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock, audience: 'other-client' }))).toBe('TOKEN_CLAIM_INVALID');
-    expect(await codeOf(verifyIdToken(undefined, { keyStore, issuer: ISSUER, clock }))).toBe('TOKEN_MISSING');
-    expect(await codeOf(verifyIdToken('not.a.jwt', { keyStore, issuer: ISSUER, clock }))).toBe('TOKEN_INVALID');
+    expect(await codeOf(verifyIdToken(idToken, { keyStore, issuer: 'https://evil.example.com/', clock, clientId: CLIENT_ID }))).toBe('TOKEN_CLAIM_INVALID');
+    expect(await codeOf(verifyIdToken(idToken, { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID, audience: 'other-client' }))).toBe('TOKEN_CLAIM_INVALID');
+    expect(await codeOf(verifyIdToken(undefined, { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID }))).toBe('TOKEN_MISSING');
+    expect(await codeOf(verifyIdToken('not.a.jwt', { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID }))).toBe('TOKEN_INVALID');
   });
 
   it('refuses a management access token presented as an id_token (typ at+jwt, RFC 8725 §3.11)', async () => {
     const { accessToken } = await mintAccessToken({ keyStore, issuer: ISSUER, audience: CLIENT_ID, clientId: CLIENT_ID, scope: [], clock });
-    expect(await codeOf(verifyIdToken(accessToken, { keyStore, issuer: ISSUER, clock }))).toBe('TOKEN_INVALID');
+    expect(await codeOf(verifyIdToken(accessToken, { keyStore, issuer: ISSUER, clock, clientId: CLIENT_ID }))).toBe('TOKEN_INVALID');
   });
 });

@@ -3,21 +3,26 @@ import type { Clock } from '@app/shared';
 import { ASYMMETRIC_ALGS, type IdTokenAlg } from './algorithms';
 import { TokenClaimInvalidError, TokenInvalidError } from './errors';
 import type { KeyStore } from './key-store';
-import { keyStoreResolver, peekPayload, requireToken, verifyJwt } from './verify-jwt';
+import { keyStoreResolver, requireToken, verifyJwt } from './verify-jwt';
 
 export interface VerifyIdTokenOptions {
   keyStore: KeyStore;
   /** Expected `iss`. */
   issuer: string;
   clock: Clock;
-  /** Expected `aud` value(s); omit to let the caller compare `aud`/`azp` with the calling client itself. */
-  audience?: string | string[];
   /**
-   * The client secret of an HS256 client, looked up by the token's `azp`.
-   * Without it HS256 tokens are refused. Never an RSA/EC public key: that is
-   * the algorithm-confusion attack (RFC 8725 §2.1).
+   * The client presenting the token: `azp` must be exactly this client. The
+   * verification key follows from it too, never from a claim of the token.
    */
-  hs256SecretFor?: (clientId: string) => string | undefined | Promise<string | undefined>;
+  clientId: string;
+  /**
+   * The presenting client's own secret, when that client signs HS256
+   * id_tokens. Without it HS256 tokens are refused. Never an RSA/EC public
+   * key: that is the algorithm-confusion attack (RFC 8725 §2.1).
+   */
+  hs256Secret?: string;
+  /** Expected `aud` value(s), checked as well when given. */
+  audience?: string | string[];
   clockToleranceSeconds?: number;
 }
 
@@ -39,27 +44,28 @@ export interface VerifiedIdToken {
 }
 
 /**
- * Verifies one of OUR id_tokens (product.md F5: /delegation accepts a valid,
- * unexpired id_token instead of a refresh token): signature by a non-retired
- * key of ours (or the client secret for HS256), typ 'JWT', iss, exp within the
- * clock tolerance, and presence of sub, aud, iat, azp, sid. Errors: TOKEN_MISSING,
- * TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_CLAIM_INVALID.
+ * Verifies one of OUR id_tokens as presented by `clientId` (product.md F5:
+ * /delegation accepts a valid, unexpired id_token instead of a refresh
+ * token): signature by a non-retired key of ours, or for HS256 by the
+ * presenting client's own secret; typ 'JWT', iss, exp within the clock
+ * tolerance, presence of sub, aud, iat, azp, sid, and `azp` = `clientId`.
+ * The key is chosen by the caller's identity, never by the token's unverified
+ * claims: otherwise any HS256 client signs tokens naming another client.
+ * Errors: TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_CLAIM_INVALID.
  */
 export async function verifyIdToken(token: string | null | undefined, options: VerifyIdTokenOptions): Promise<VerifiedIdToken> {
   const jwt = requireToken(token);
-  const unverified = peekPayload(jwt);
   const resolveAsymmetric = keyStoreResolver(options.keyStore);
+  const { hs256Secret } = options;
   const algorithms: string[] = [...ASYMMETRIC_ALGS];
-  if (options.hs256SecretFor) algorithms.push('HS256');
+  if (hs256Secret) algorithms.push('HS256');
 
   const { payload, alg, kid } = await verifyJwt(
     jwt,
     async (header) => {
       if (header.alg !== 'HS256') return resolveAsymmetric(header);
-      const clientId = typeof unverified.azp === 'string' ? unverified.azp : typeof unverified.aud === 'string' ? unverified.aud : undefined;
-      const secret = clientId === undefined ? undefined : await options.hs256SecretFor?.(clientId);
-      if (!secret) throw new TokenInvalidError('no HS256 secret for this client');
-      return new TextEncoder().encode(secret);
+      if (!hs256Secret) throw new TokenInvalidError('HS256 is not accepted from this client');
+      return new TextEncoder().encode(hs256Secret);
     },
     {
       algorithms,
@@ -76,5 +82,6 @@ export async function verifyIdToken(token: string | null | undefined, options: V
       throw new TokenClaimInvalidError(`"${claim}" must be a non-empty string`, claim);
     }
   }
+  if (payload.azp !== options.clientId) throw new TokenClaimInvalidError('"azp" is not the presenting client', 'azp');
   return { claims: payload as IdTokenClaims, alg: alg as IdTokenAlg, ...(kid !== undefined ? { kid } : {}) };
 }

@@ -1,4 +1,4 @@
-import { decodeJwt, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import type { Clock } from '@app/shared';
 import type { AsymmetricAlg } from './algorithms';
 import {
@@ -46,15 +46,6 @@ export function mapJoseError(error: unknown): SigningError {
 export function requireToken(token: string | null | undefined): string {
   if (token === undefined || token === null || token.trim() === '') throw new TokenMissingError('no token');
   return token;
-}
-
-/** Reads the payload without verifying it (only to pick a key); malformed → TOKEN_INVALID. */
-export function peekPayload(token: string): JWTPayload {
-  try {
-    return decodeJwt(token);
-  } catch (error) {
-    throw mapJoseError(error);
-  }
 }
 
 /** Resolves the header's `kid` in the key store; the key's own alg must match the header's. */

@@ -63,25 +63,27 @@ export class DelegationHandler implements IQueryHandler<DelegationQuery> {
     return decision;
   }
 
-  /** F5: a valid, unexpired id_token of ours, issued to this client, whose credential (`sid`) is still valid. */
+  /**
+   * F5: a valid, unexpired id_token of ours, issued to this client (`azp`),
+   * verified with this client's key (its own secret for HS256, else ours),
+   * whose credential (`sid`) is this client's, of the user `sub`, and still
+   * valid. `target` plays no part: it only sets the new token's audience.
+   */
   private async credentialFromIdToken(idToken: string, client: ClientRecord): Promise<CredentialRecord> {
     const { queries, keys, config, clock } = this.runtime;
     const verified = await verifyIdToken(idToken, {
       keyStore: keys,
       issuer: config.issuer,
       clock,
-      hs256SecretFor: (clientId) => {
-        const owner = queries.getClient(clientId);
-        return owner ? this.minter.hs256Secret(owner) : undefined;
-      },
+      clientId: client.clientId,
+      hs256Secret: client.jwtConfiguration.alg === 'HS256' ? this.minter.hs256Secret(client) : undefined,
     }).catch((error: unknown) => {
       throw invalidGrant('Invalid id_token.', error instanceof Error ? error.message : String(error));
     });
-    const { sid, azp, aud } = verified.claims;
-    const audiences = Array.isArray(aud) ? aud : [aud];
-    if (azp !== client.clientId && !audiences.includes(client.clientId)) throw invalidGrant('Invalid id_token.', 'id_token issued to another client');
+    const { sid, sub } = verified.claims;
     const credential = queries.findById(sid);
     if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
+    if (credential.userId !== sub) throw invalidGrant('Invalid id_token.', `credential ${sid} is not of the user in sub`);
     return requireValid(queries, credential, { revoked: REVOKED_REFRESH_TOKEN });
   }
 }
