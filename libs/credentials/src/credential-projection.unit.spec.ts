@@ -222,6 +222,20 @@ describe('CredentialProjection', () => {
       expect(queries.getClientGrant('cgr_3')).toBeNull();
       expect(queries.getClientGrant('cgr_2')?.audience).toBe('https://other/');
     });
+
+    it("stops listing a deleted client's grants (they no longer count for anything)", () => {
+      given(
+        clientRegistered('mgmt'),
+        clientRegistered('gone'),
+        grantCreated('cgr_1', 'mgmt', 'https://issuer/api/v2/', ['read:clients']),
+        grantCreated('cgr_2', 'gone', 'https://issuer/api/v2/', ['read:clients']),
+        clientDeleted('gone'),
+      );
+
+      expect(queries.listClientGrants({ audience: 'https://issuer/api/v2/' }).map((g) => g.grantId)).toEqual(['cgr_1']);
+      expect(queries.listClientGrants({ clientId: 'gone' })).toEqual([]);
+      expect(queries.getClientGrant('cgr_2')).toBeNull();
+    });
   });
 
   describe('clients', () => {

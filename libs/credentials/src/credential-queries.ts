@@ -38,6 +38,13 @@ export interface UserTokenPage {
 const VALID = `cr.revoked_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c.client_id = cr.client_id AND c.deleted_at IS NULL)`;
 
 /**
+ * A grant counts while it is not deleted and its client exists and is not
+ * deleted: a deleted client's grants stop counting in the same commit as
+ * ClientDeleted (no admin is counted, no bootstrap skipped, for a dead client).
+ */
+const GRANT_COUNTS = `g.deleted_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c.client_id = g.client_id AND c.deleted_at IS NULL)`;
+
+/**
  * Queries over the read model. Reads only: each method is one statement, so it
  * sees one committed state of the model (WAL snapshot) and never the event store.
  */
@@ -162,12 +169,12 @@ export class CredentialQueries {
     return this.sql.activeClients.all().map(toClientRecord);
   }
 
-  /** Client grants not deleted, optionally of one client and/or audience, by creation time then id. */
+  /** Client grants not deleted, of clients not deleted, optionally of one client and/or audience, by creation time then id. */
   listClientGrants(filter: { clientId?: string; audience?: string } = {}): ClientGrantRecord[] {
     return this.sql.activeGrants.all({ clientId: filter.clientId ?? null, audience: filter.audience ?? null }).map(toClientGrantRecord);
   }
 
-  /** The client grant, or null when unknown or deleted. */
+  /** The client grant, or null when unknown, deleted, or its client deleted. */
   getClientGrant(grantId: string): ClientGrantRecord | null {
     const row = this.sql.activeGrant.get(grantId);
     return row ? toClientGrantRecord(row) : null;
@@ -217,11 +224,11 @@ function prepareStatements(db: Database.Database) {
     client: db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?'),
     activeClients: db.prepare<[], ClientRow>('SELECT * FROM clients WHERE deleted_at IS NULL ORDER BY created_at, client_id'),
     activeGrants: db.prepare<[{ clientId: string | null; audience: string | null }], ClientGrantRow>(
-      `SELECT * FROM client_grants
-       WHERE deleted_at IS NULL AND (@clientId IS NULL OR client_id = @clientId) AND (@audience IS NULL OR audience = @audience)
-       ORDER BY created_at, grant_id`,
+      `SELECT * FROM client_grants g
+       WHERE ${GRANT_COUNTS} AND (@clientId IS NULL OR g.client_id = @clientId) AND (@audience IS NULL OR g.audience = @audience)
+       ORDER BY g.created_at, g.grant_id`,
     ),
-    activeGrant: db.prepare<[string], ClientGrantRow>('SELECT * FROM client_grants WHERE grant_id = ? AND deleted_at IS NULL'),
+    activeGrant: db.prepare<[string], ClientGrantRow>(`SELECT * FROM client_grants g WHERE g.grant_id = ? AND ${GRANT_COUNTS}`),
     deletedWithUnrevoked: db.prepare<[], { client_id: string }>(
       `SELECT c.client_id FROM clients c
        WHERE c.deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM credentials cr WHERE cr.client_id = c.client_id AND cr.revoked_at IS NULL)

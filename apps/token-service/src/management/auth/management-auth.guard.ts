@@ -1,10 +1,11 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken, verifyAccessToken } from '@app/signing';
+import { bearerToken, InsufficientScopeError, verifyAccessToken } from '@app/signing';
 import { unauthorized } from '../../errors/management-error';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
+import { effectiveScopes, grantedScopes } from './management-policy';
 import { REQUIRED_SCOPES, type ManagementScope } from './scopes';
 
 /** The management client a request was authenticated as. */
@@ -18,7 +19,9 @@ export type ManagementRequest = FastifyRequest & { principal?: ManagementPrincip
 /**
  * Bearer JWT from client_credentials (RFC 6750): signature by our keys with an
  * asymmetric alg, issuer, audience `${ISSUER}api/v2/`, expiry, then the
- * route's scopes. A token of a client deleted since it was minted is refused too.
+ * route's scopes. Checked at use against the read model too: a token of a
+ * client deleted since it was minted, or whose grant was deleted, is refused;
+ * one whose grant was narrowed keeps only the scopes the grant still gives.
  */
 @Injectable()
 export class ManagementAuthGuard implements CanActivate {
@@ -40,7 +43,13 @@ export class ManagementAuthGuard implements CanActivate {
       requiredScopes,
     });
     if (!queries.getClient(verified.clientId)) throw unauthorized('The client of this token no longer exists');
-    request.principal = { clientId: verified.clientId, scopes: verified.scopes };
+    const audience = config.managementAudience;
+    const grants = queries.listClientGrants({ clientId: verified.clientId, audience });
+    if (grants.length === 0) throw unauthorized('The client grant of this token no longer exists');
+    const scopes = effectiveScopes(verified.scopes, grantedScopes(grants, verified.clientId, audience));
+    const missing = requiredScopes.filter((s) => !scopes.includes(s));
+    if (missing.length > 0) throw new InsufficientScopeError(requiredScopes, missing);
+    request.principal = { clientId: verified.clientId, scopes };
     return true;
   }
 }

@@ -4,12 +4,13 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CreateClientGrantCommand, DeleteClientGrantCommand } from '../../commands/client-grants/client-grant.commands';
 import type { RequestContext } from '../../commands/request-context';
-import { badRequest } from '../../errors/management-error';
+import { badRequest, conflict, insufficientScope } from '../../errors/management-error';
 import { parseManagementInput } from '../../errors/validation';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
-import { ManagementAuthGuard } from '../auth/management-auth.guard';
-import { ManagementContext } from '../auth/principal.decorator';
+import { ManagementAuthGuard, type ManagementPrincipal } from '../auth/management-auth.guard';
+import { leavesNoFullAdmin, scopesBeyond } from '../auth/management-policy';
+import { ManagementContext, Principal } from '../auth/principal.decorator';
 import { MANAGEMENT_SCOPES, RequireScopes } from '../auth/scopes';
 import { ListClientGrantsQuery } from '../../queries/listing.queries';
 import { presentClientGrant } from '../presenters';
@@ -37,13 +38,15 @@ export class ClientGrantsController {
   /** The scopes a client may get through client_credentials for an audience (Auth0's shape). */
   @Post()
   @RequireScopes('create:client_grants')
-  async create(@Body() body: unknown, @ManagementContext() context: RequestContext) {
+  async create(@Body() body: unknown, @ManagementContext() context: RequestContext, @Principal() principal: ManagementPrincipal) {
     const input = parseManagementInput(createGrant, body);
     if (input.audience !== this.runtime.config.managementAudience) {
       throw badRequest(`audience must be the management API, ${this.runtime.config.managementAudience}`, 'invalid_audience');
     }
     const unknown = input.scope.filter((s) => !(MANAGEMENT_SCOPES as readonly string[]).includes(s));
     if (unknown.length > 0) throw badRequest(`Unknown scope(s): ${unknown.join(', ').slice(0, 300)}`, 'invalid_scope');
+    const beyond = scopesBeyond(principal.scopes, input.scope);
+    if (beyond.length > 0) throw insufficientScope(`A client grant may hold only scopes the caller holds; missing: ${beyond.join(' ')}`);
     const grant = await this.commands.execute(new CreateClientGrantCommand({ clientId: input.client_id, audience: input.audience, scope: input.scope }, context));
     return presentClientGrant(grant);
   }
@@ -59,6 +62,10 @@ export class ClientGrantsController {
   @HttpCode(204)
   @RequireScopes('delete:client_grants')
   async remove(@Param('id') id: string, @ManagementContext() context: RequestContext): Promise<void> {
+    const audience = this.runtime.config.managementAudience;
+    if (leavesNoFullAdmin(this.runtime.queries.listClientGrants({ audience }), audience, (g) => g.grantId === id)) {
+      throw conflict('This grant is the last one holding every management scope; grant them to another client first.', 'last_management_grant');
+    }
     await this.commands.execute(new DeleteClientGrantCommand(id, context));
   }
 }

@@ -7,11 +7,12 @@ import { DeleteClientCommand } from '../../commands/delete-client/delete-client.
 import { RegisterClientCommand } from '../../commands/register-client/register-client.command';
 import type { RequestContext } from '../../commands/request-context';
 import { RevokeManyCommand } from '../../commands/revoke-many/revoke-many.command';
-import { notFound } from '../../errors/management-error';
+import { conflict, notFound } from '../../errors/management-error';
 import { parseManagementInput } from '../../errors/validation';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
+import { leavesNoFullAdmin } from '../auth/management-policy';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
 import { ListClientsQuery } from '../../queries/listing.queries';
@@ -89,6 +90,15 @@ export class ClientsController {
   @RequireScopes('delete:clients')
   @ApiOperation({ summary: 'Delete a client; every refresh token of it is revoked (actor system)' })
   async remove(@Param('id') id: string, @ManagementContext() context: RequestContext): Promise<void> {
+    // No lock-out: the operator's configured client, and the last full admin, stay.
+    const { config, queries } = this.runtime;
+    if (id === config.managementClientId) {
+      throw conflict('This client is MANAGEMENT_CLIENT_ID, the bootstrap management client; unset or change that variable first.', 'management_client');
+    }
+    const audience = config.managementAudience;
+    if (leavesNoFullAdmin(queries.listClientGrants({ audience }), audience, (g) => g.clientId === id)) {
+      throw conflict('This client is the last one holding every management scope; grant them to another client first.', 'last_management_client');
+    }
     await this.commands.execute(new DeleteClientCommand(id, context));
   }
 

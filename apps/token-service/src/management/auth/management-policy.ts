@@ -1,0 +1,40 @@
+import type { ClientGrantRecord } from '@app/credentials';
+import { MANAGEMENT_SCOPES } from './scopes';
+
+/**
+ * Who may do what on the management API, beyond a route's required scopes.
+ * App-layer policy, not a decider rule: each rule spans aggregates (the
+ * caller's token, every client grant) or reads configuration
+ * (MANAGEMENT_CLIENT_ID); see docs/decisions.md. Pure: the caller passes the
+ * read model's grants (of clients not deleted) and the audience.
+ */
+
+/** The scopes a client's grants give it for `audience` (grants of one client are unioned on use). */
+export function grantedScopes(grants: readonly ClientGrantRecord[], clientId: string, audience: string): Set<string> {
+  return new Set(grants.filter((g) => g.clientId === clientId && g.audience === audience).flatMap((g) => g.scope));
+}
+
+/** A token's scopes that its client's grants still give: a deleted or narrowed grant takes effect at once. */
+export function effectiveScopes(tokenScopes: readonly string[], granted: ReadonlySet<string>): string[] {
+  return tokenScopes.filter((s) => granted.has(s));
+}
+
+/** Scopes in `requested` the caller does not hold: a caller grants only what it holds (no escalation). */
+export function scopesBeyond(held: readonly string[], requested: readonly string[]): string[] {
+  const mine = new Set(held);
+  return requested.filter((s) => !mine.has(s));
+}
+
+/** Clients whose grants for `audience` hold every management scope, in first-grant order. */
+export function fullAdmins(grants: readonly ClientGrantRecord[], audience: string): string[] {
+  const clients = [...new Set(grants.filter((g) => g.audience === audience).map((g) => g.clientId))];
+  return clients.filter((clientId) => {
+    const held = grantedScopes(grants, clientId, audience);
+    return MANAGEMENT_SCOPES.every((s) => held.has(s));
+  });
+}
+
+/** Whether removing these grants (a grant deleted, or a client with all of its grants) leaves no full admin. */
+export function leavesNoFullAdmin(grants: readonly ClientGrantRecord[], audience: string, removed: (g: ClientGrantRecord) => boolean): boolean {
+  return fullAdmins(grants, audience).length > 0 && fullAdmins(grants.filter((g) => !removed(g)), audience).length === 0;
+}

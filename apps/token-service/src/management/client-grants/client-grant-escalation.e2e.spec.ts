@@ -1,0 +1,83 @@
+/**
+ * Issue 8 item 2: a management client cannot give itself (or a client it
+ * creates) more than it holds, and a token follows its client's grant at use.
+ */
+import {
+  createClient,
+  managementClientWithScopes,
+  clientCredentialsToken,
+  type ManagementErrorBody,
+} from '../../../../../test/support/fixtures';
+import { ADAPTERS, startTokenService, type TokenServiceUnderTest } from '../../../../../test/support/token-service';
+
+interface Grant {
+  id: string;
+  client_id: string;
+  scope: string[];
+}
+
+describe.each(ADAPTERS)('management API: client grants cannot escalate (%s)', (adapter) => {
+  let svc: TokenServiceUnderTest;
+  beforeAll(async () => {
+    svc = await startTokenService({ adapter });
+  });
+  afterAll(async () => {
+    await svc?.close();
+  });
+
+  const grant = (token: string, clientId: string, scope: string[]) =>
+    svc.http.post<Grant & ManagementErrorBody>('/api/v2/client-grants', { token, json: { client_id: clientId, audience: svc.managementAudience, scope } });
+
+  it('refuses (403 insufficient_scope) a grant of a scope the caller does not hold, and creates nothing', async () => {
+    const caller = await managementClientWithScopes(svc, ['create:clients', 'create:client_grants', 'read:clients']);
+    // The escalation: create a client, grant it every scope, use it.
+    const created = await svc.http.post<{ client_id: string }>('/api/v2/clients', { token: caller.token, json: { name: 'mine', app_type: 'non_interactive' } });
+    expect(created.status).toBe(201);
+    const r = await grant(caller.token, created.body.client_id, ['read:clients', 'delete:clients', 'create:client_grants']);
+    expect(r.status).toBe(403);
+    expect(r.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining('delete:clients'), errorCode: 'insufficient_scope' });
+    const listed = await svc.http.get<Grant[]>('/api/v2/client-grants', { token: await svc.managementToken(), query: { client_id: created.body.client_id } });
+    expect(listed.body).toEqual([]);
+    // Within what it holds, it may grant.
+    const within = await grant(caller.token, created.body.client_id, ['read:clients']);
+    expect(within.status).toBe(201);
+  });
+
+  it('judges what the caller holds by its token, not its grant: a token narrowed at issue grants no more than it carries', async () => {
+    const caller = await managementClientWithScopes(svc, ['create:client_grants', 'read:clients', 'delete:clients']);
+    const narrow = await clientCredentialsToken(svc, caller.client.client_id, caller.client.client_secret!, 'create:client_grants read:clients');
+    const target = await createClient(svc, { app_type: 'non_interactive' });
+    const r = await grant(narrow, target.client_id, ['delete:clients']);
+    expect(r.status).toBe(403);
+    expect(r.body.errorCode).toBe('insufficient_scope');
+  });
+
+  it('stops a management token at once when its client grant is deleted (401)', async () => {
+    const holder = await managementClientWithScopes(svc, ['read:clients']);
+    expect((await svc.http.get('/api/v2/clients', { token: holder.token })).status).toBe(200);
+    const deleted = await svc.http.delete(`/api/v2/client-grants/${holder.grantId}`, { token: await svc.managementToken() });
+    expect(deleted.status).toBe(204);
+    const r = await svc.http.get<ManagementErrorBody>('/api/v2/clients', { token: holder.token });
+    expect(r.status).toBe(401);
+    expect(r.body).toMatchObject({ statusCode: 401, errorCode: 'invalid_token' });
+  });
+
+  it('keeps only the scopes a narrowed grant still gives to a token minted before (403 insufficient_scope)', async () => {
+    const holder = await managementClientWithScopes(svc, ['read:clients', 'read:client_grants']);
+    const admin = await svc.managementToken();
+    expect((await svc.http.delete(`/api/v2/client-grants/${holder.grantId}`, { token: admin })).status).toBe(204);
+    expect((await grant(admin, holder.client.client_id, ['read:client_grants'])).status).toBe(201);
+
+    const r = await svc.http.get<ManagementErrorBody>('/api/v2/clients', { token: holder.token });
+    expect(r.status).toBe(403);
+    expect(r.body.errorCode).toBe('insufficient_scope');
+    expect((await svc.http.get('/api/v2/client-grants', { token: holder.token })).status).toBe(200);
+  });
+
+  it('stops a management token when its client is deleted (401)', async () => {
+    const holder = await managementClientWithScopes(svc, ['read:clients']);
+    expect((await svc.http.delete(`/api/v2/clients/${holder.client.client_id}`, { token: await svc.managementToken() })).status).toBe(204);
+    const r = await svc.http.get<ManagementErrorBody>('/api/v2/clients', { token: holder.token });
+    expect(r.status).toBe(401);
+  });
+});
