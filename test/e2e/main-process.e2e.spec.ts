@@ -3,10 +3,10 @@
  * tsc-alias, into a temporary directory so a concurrent build in dist/ is not
  * disturbed), run `node .../main.js` as a child process on a fresh DATA_DIR
  * with no MANAGEMENT_* variables, read the generated bootstrap client from
- * stdout, use it, then SIGTERM and expect a clean exit 0.
+ * DATA_DIR/bootstrap-client.json, use it, then SIGTERM and expect a clean exit 0.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { HttpClient } from '../support/http-client';
@@ -39,7 +39,7 @@ describe('the token-service entry point (node main.js)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('starts, prints a bootstrap management client that works, and exits 0 on SIGTERM', async () => {
+  it('starts, writes a bootstrap management client that works to DATA_DIR, and exits 0 on SIGTERM', async () => {
     const main = join(outDir, 'apps', 'token-service', 'src', 'main.js');
     expect(existsSync(main)).toBe(true);
     const port = await freePort();
@@ -57,8 +57,9 @@ describe('the token-service entry point (node main.js)', () => {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`did not start (exit ${child.exitCode}):\n${stdout}\n${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const clientId = /^MANAGEMENT_CLIENT_ID=(\S+)$/m.exec(stdout)?.[1];
-    const clientSecret = /^MANAGEMENT_CLIENT_SECRET=(\S+)$/m.exec(stdout)?.[1];
+    const bootstrap = JSON.parse(readFileSync(join(dataDir, 'bootstrap-client.json'), 'utf8')) as { client_id?: string; client_secret?: string };
+    const clientId = bootstrap.client_id;
+    const clientSecret = bootstrap.client_secret;
     expect(clientId).toEqual(expect.any(String));
     expect(clientSecret).toEqual(expect.any(String));
 
@@ -74,9 +75,9 @@ describe('the token-service entry point (node main.js)', () => {
     const clients = await http.get<{ client_id: string }[]>('/api/v2/clients', { token: grant.body.access_token });
     expect(clients.status).toBe(200);
     expect(clients.body.map((c) => c.client_id)).toContain(clientId);
-    // The secret was printed once to stdout, never to the log (stderr or JSON log lines).
+    // stdout is no TTY here: the secret is in the file only, never in the output or the log.
     expect(stderr).not.toContain(clientSecret!);
-    expect(stdout.split('\n').filter((line) => line.startsWith('{') && line.includes(clientSecret!))).toEqual([]);
+    expect(stdout).not.toContain(clientSecret!);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createTokenService } from './app.factory';
+import { BootstrapRefusedError } from './bootstrap/management-client';
 import { loadConfig } from './config/config';
 
 /** `npm start`: token-service on the configured event store (embedded SQLite by default). */
@@ -31,7 +32,14 @@ async function main(): Promise<void> {
   }
 }
 
+/** EX_CONFIG (sysexits.h): the operator must change the configuration; a supervisor should not restart as is. */
+const EXIT_CONFIG = 78;
+
 main().catch((error: unknown) => {
+  if (error instanceof BootstrapRefusedError) {
+    process.stderr.write(`token-service refused to start: ${error.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
   process.stderr.write(`token-service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
