@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { EventStoreDbEventStore, eventStoreDbOptionsFromEnv, SqliteEventStore, type EventStore } from '@app/event-store';
 import { createRevocationRelay, kafkaBrokersFromEnv, revocationsTopicFromEnv } from '@app/revocation-events';
+import { claimDataDir } from '@app/shared';
 
 function openEventStore(env: NodeJS.ProcessEnv, dataDir: string): EventStore {
   const kind = env.EVENT_STORE ?? 'sqlite';
@@ -31,6 +32,8 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const port = env.PORT ?? '3000';
   const issuer = env.ISSUER ?? `http://localhost:${port}/`;
+  // DATA_DIR 0700, one relay per DATA_DIR (its checkpoint): a second one refuses to start and names the first.
+  const lock = claimDataDir(dataDir, 'revocation-relay', logger);
   const store = openEventStore(env, dataDir);
   const handle = createRevocationRelay({
     store,
@@ -64,6 +67,7 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     handle
       .close()
       .then(() => store.close())
+      .then(() => lock.release())
       .then(
         () => process.exit(0),
         (err: unknown) => {

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { preparePrivateSqliteFile } from '@app/shared';
 import { canonicalJson } from '@app/event-store';
 import { READ_MODEL_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES } from './read-model.schema';
 
@@ -33,7 +33,7 @@ export class ReadModel {
 
   constructor(options: ReadModelOptions) {
     this.filename = options.filename;
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    preparePrivateSqliteFile(options.filename); // 0600, and so its -wal and -shm
     this.db = new Database(options.filename, { timeout: 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

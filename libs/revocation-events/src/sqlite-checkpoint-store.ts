@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { preparePrivateSqliteFile } from '@app/shared';
 import type { CheckpointStore } from './checkpoint-store';
 
 export interface SqliteCheckpointStoreOptions {
@@ -20,7 +19,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   private readonly upsertStmt: Database.Statement<[string, number, string]>;
 
   constructor(options: SqliteCheckpointStoreOptions) {
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    preparePrivateSqliteFile(options.filename); // 0600, and so its -wal and -shm
     this.db = new Database(options.filename, { timeout: 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

@@ -1,3 +1,5 @@
 export * from './clock';
 export * from './ids';
 export * from './coded-error';
+export * from './private-files';
+export * from './process-lock';

@@ -4,7 +4,7 @@ import { CredentialProjection, CredentialQueries, ProjectionRunner, READ_MODEL_F
 import type { EventStore } from '@app/event-store';
 import { EventStoreDbEventStore, SqliteEventStore } from '@app/event-store';
 
-import { type Clock, cryptoIds, type IdGenerator, systemClock } from '@app/shared';
+import { claimDataDir, type Clock, cryptoIds, type IdGenerator, type ProcessLock, systemClock } from '@app/shared';
 import { KeyStore, SecretSealer } from '@app/signing';
 import type { AppConfig } from '../config/config';
 import { createRootLogger } from './logger';
@@ -49,6 +49,17 @@ export async function openRuntime(config: AppConfig, overrides: RuntimeOverrides
   const logger = overrides.logger ?? createRootLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? cryptoIds;
+  // DATA_DIR 0700, one token-service per DATA_DIR (its read model): a second one refuses to start and names the first.
+  const lock = claimDataDir(config.dataDir, 'token-service', logger);
+  try {
+    return await openLocked(config, logger, clock, ids, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function openLocked(config: AppConfig, logger: Logger, clock: Clock, ids: IdGenerator, lock: ProcessLock): Promise<Runtime> {
   const keysDir = join(config.dataDir, 'keys');
   const keys = await KeyStore.open({ dir: keysDir, keysJson: process.env.SIGNING_KEYS, keysFile: process.env.SIGNING_KEYS_FILE, clock });
   const sealer = await SecretSealer.load({ dir: keysDir, dataKey: process.env.DATA_KEY });
@@ -92,11 +103,15 @@ export async function openRuntime(config: AppConfig, overrides: RuntimeOverrides
     keys,
     sealer,
     async close() {
-      clearInterval(keyReload);
-      await runner.stop();
-      projection.close();
-      readModel.close();
-      await store.close();
+      try {
+        clearInterval(keyReload);
+        await runner.stop();
+        projection.close();
+        readModel.close();
+        await store.close();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

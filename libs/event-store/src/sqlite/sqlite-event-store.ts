@@ -1,7 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { systemClock, type Clock } from '@app/shared';
+import { preparePrivateSqliteFile, systemClock, type Clock } from '@app/shared';
 import { ConcurrencyError, EventStoreUnavailableError } from '../errors';
 import type {
   AppendResult,
@@ -110,9 +108,7 @@ export class SqliteEventStore implements EventStore {
     this.pageSize = positiveInteger(options.pageSize ?? 500, 'pageSize');
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     try {
-      if (options.filename !== ':memory:' && options.filename !== '') {
-        mkdirSync(dirname(options.filename), { recursive: true });
-      }
+      preparePrivateSqliteFile(options.filename);
       this.db = new Database(options.filename, { timeout: busyTimeoutMs });
       prepareDatabase(this.db);
     } catch (error) {
