@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  AccessDeniedError,
   BACKWARDS,
   END,
   EventStoreDBClient,
@@ -40,6 +41,43 @@ describe('EventStoreDB test double, seen through @eventstore/db-client', () => {
 
   const event = (type = 'Tested', data: Record<string, unknown> = { n: 1 }) => jsonEvent({ id: randomUUID(), type, data, metadata: { actor: 'wire-test' } });
   const streamName = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
+
+  describe('switched faults (what a real server answers, as the client surfaces it)', () => {
+    afterEach(() => {
+      delete double.faults.refuse;
+      delete double.faults.omitAppendPosition;
+    });
+
+    it.each(['permission_denied', 'unauthenticated'] as const)('refuse=%s: appends and reads fail with the client\'s AccessDeniedError, and write nothing', async (refuse) => {
+      const name = streamName('denied');
+      const length = double.log.length;
+      double.faults.refuse = refuse;
+
+      await expect(client.appendToStream(name, [event()], { expectedRevision: NO_STREAM })).rejects.toBeInstanceOf(AccessDeniedError);
+      await expect(collect(client.readStream(name))).rejects.toBeInstanceOf(AccessDeniedError);
+      await expect(collect(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }))).rejects.toBeInstanceOf(AccessDeniedError);
+      expect(double.log.length).toBe(length);
+    });
+
+    it('omitAppendPosition: a successful append comes back with position undefined, and the events are written', async () => {
+      const name = streamName('nopos');
+      double.faults.omitAppendPosition = true;
+
+      const result = await client.appendToStream(name, [event(), event()], { expectedRevision: NO_STREAM });
+
+      expect(result).toMatchObject({ success: true, nextExpectedRevision: 1n, position: undefined });
+      expect(await collect(client.readStream(name))).toHaveLength(2);
+    });
+
+    it('counts the calls it answered by kind (backward $all reads are head reads)', async () => {
+      const before = { ...double.calls };
+
+      await collect(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }));
+
+      expect(double.calls.allReadsBackwards).toBe(before.allReadsBackwards + 1);
+      expect(double.calls.allReadsForwards).toBe(before.allReadsForwards);
+    });
+  });
 
   describe('append (the client picks BatchAppend, as the double advertises it)', () => {
     it('reports revision and position of the last event, commit = prepare', async () => {

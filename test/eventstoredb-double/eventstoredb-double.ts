@@ -22,13 +22,16 @@
  *   server-side filters (stream-name or event-type prefixes or regex);
  * - `$all` catch-up subscriptions: confirmation, events, checkpoints at the
  *   requested interval, caught_up, live events;
+ * - on a switch (`faults`): access refused (PermissionDenied with
+ *   `exception: access-denied`, or Unauthenticated) and successful appends
+ *   answered without a position, as a real server may;
  * - stop()/start() on the same port, data kept in memory across them; stop
  *   force-closes every HTTP/2 connection, so open calls end CANCELLED (a
  *   real crash usually shows as UNAVAILABLE; the client treats both as a
  *   dropped connection) and new calls fail UNAVAILABLE (connection refused).
  *
  * Not emulated: clustering, gossip and leader elections, TLS, authentication
- * and ACLs, persistent subscriptions, projections, stream subscriptions,
+ * and ACLs (only their refusals, on a switch), persistent subscriptions, projections, stream subscriptions,
  * delete/tombstone and stream metadata ($$streams), scavenging, `$`-system
  * streams and the events a real server writes itself, link events and
  * resolveLinkTos, max-age/max-count, explicit transactions, real log byte
@@ -41,7 +44,9 @@ import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfea
 import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
 import { EventLog } from './event-log';
-import { createStreamsService } from './streams-service';
+import { createStreamsService, type DoubleCallCounts, type DoubleFaults } from './streams-service';
+
+export type { DoubleCallCounts, DoubleFaults } from './streams-service';
 
 export interface EventStoreDbDouble {
   /** The TCP port it listens on (stays the same across stop/start). */
@@ -50,6 +55,10 @@ export interface EventStoreDbDouble {
   readonly connectionString: string;
   /** The in-memory log, for assertions that look under the wire. */
   readonly log: EventLog;
+  /** Server behaviours a test switches on (access refused, appends without position); see DoubleFaults. Mutable, read on every call. */
+  readonly faults: DoubleFaults;
+  /** Calls answered since start, by kind. */
+  readonly calls: DoubleCallCounts;
   /** Whether it is accepting connections. */
   readonly running: boolean;
   /** Crash-stop: cuts open calls and connections, closes the port. Data is kept. */
@@ -66,6 +75,8 @@ export const DOUBLE_SERVER_VERSION = '0.0.0-test-double';
 /** Starts the double on `port` (0 or omitted: a free port). */
 export async function startEventStoreDbDouble(options: { port?: number } = {}): Promise<EventStoreDbDouble> {
   const log = new EventLog();
+  const faults: DoubleFaults = {};
+  const calls: DoubleCallCounts = { appends: 0, streamReads: 0, allReadsForwards: 0, allReadsBackwards: 0, subscriptions: 0 };
   const openCalls = new Set<() => void>();
   let server: grpc.Server | undefined;
   let port = options.port ?? 0;
@@ -81,7 +92,7 @@ export async function startEventStoreDbDouble(options: { port?: number } = {}): 
       getSupportedMethods: (_call: grpc.ServerUnaryCall<unknown, SupportedMethods>, callback: grpc.sendUnaryData<SupportedMethods>) =>
         callback(null, supportedMethods()),
     });
-    next.addService(StreamsService, createStreamsService(log, track));
+    next.addService(StreamsService, createStreamsService(log, track, faults, calls));
     port = await new Promise<number>((resolve, reject) =>
       next.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );
@@ -96,6 +107,8 @@ export async function startEventStoreDbDouble(options: { port?: number } = {}): 
       return `esdb://127.0.0.1:${port}?tls=false`;
     },
     log,
+    faults,
+    calls,
     get running() {
       return server !== undefined;
     },

@@ -23,7 +23,7 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import { Empty as WellKnownEmpty } from 'google-protobuf/google/protobuf/empty_pb';
-import { Empty, StreamIdentifier, UUID, WrongExpectedVersion as SharedWrongExpectedVersion, AllStreamPosition } from '@eventstore/db-client/generated/shared_pb';
+import { AccessDenied, Empty, StreamIdentifier, UUID, WrongExpectedVersion as SharedWrongExpectedVersion, AllStreamPosition } from '@eventstore/db-client/generated/shared_pb';
 import { Status } from '@eventstore/db-client/generated/status_pb';
 import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp, ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import type { IStreamsServer } from '@eventstore/db-client/generated/streams_grpc_pb';
@@ -36,12 +36,65 @@ const DEFAULT_SEARCH_WINDOW = 32;
 /** Registers a disposer for an open call (run when the double stops); returns the unregister function. */
 export type TrackCall = (dispose: () => void) => () => void;
 
+/**
+ * Behaviours of a real server a test switches on (all off by default), each
+ * answered on the wire as EventStoreDB answers it:
+ * - `refuse: 'permission_denied'`: the user lacks the right (ACLs). Reads and
+ *   Append fail PermissionDenied with trailer `exception: access-denied`
+ *   (`RpcExceptions.AccessDenied`); BatchAppend answers each write with a
+ *   `google.rpc.Status` (PermissionDenied) packing `event_store.client.AccessDenied`.
+ * - `refuse: 'unauthenticated'`: wrong user or password; the server's
+ *   authentication rejects every Streams call with Unauthenticated.
+ * - `omitAppendPosition`: successful appends answered with `no_position`, a
+ *   case of the protocol's `oneof position_option` the client surfaces as
+ *   `position: undefined`.
+ */
+export interface DoubleFaults {
+  refuse?: 'permission_denied' | 'unauthenticated';
+  omitAppendPosition?: boolean;
+}
+
+/** How many calls of each kind the double answered (for tests that bound the load a feature puts on the store). */
+export interface DoubleCallCounts {
+  appends: number;
+  streamReads: number;
+  allReadsForwards: number;
+  allReadsBackwards: number;
+  subscriptions: number;
+}
+
+/** google.rpc.Code.PERMISSION_DENIED. */
+const CODE_PERMISSION_DENIED = 7;
+
+function refusal(faults: DoubleFaults): Partial<grpc.StatusObject> | undefined {
+  if (faults.refuse === 'unauthenticated') return { code: grpc.status.UNAUTHENTICATED, details: 'Unauthenticated' };
+  if (faults.refuse === 'permission_denied') {
+    const metadata = new grpc.Metadata();
+    metadata.set('exception', 'access-denied');
+    return { code: grpc.status.PERMISSION_DENIED, details: 'Access Denied', metadata };
+  }
+  return undefined;
+}
+
 /** Creates the Streams service; `track` registers every open call so a stop can cut them like a crash. */
-export function createStreamsService(log: EventLog, track: TrackCall): IStreamsServer {
+export function createStreamsService(log: EventLog, track: TrackCall, faults: DoubleFaults = {}, calls?: DoubleCallCounts): IStreamsServer {
   return {
-    append: (call, callback) => handleAppend(log, call, callback, track),
-    batchAppend: (call) => handleBatchAppend(log, call, track),
-    read: (call) => handleRead(log, call, track),
+    append: (call, callback) => {
+      if (calls) calls.appends++;
+      const refused = refusal(faults);
+      if (refused) return callback(refused);
+      handleAppend(log, call, callback, track, faults);
+    },
+    batchAppend: (call) => {
+      if (faults.refuse === 'unauthenticated') return void call.emit('error', refusal(faults));
+      handleBatchAppend(log, call, track, faults, calls);
+    },
+    read: (call) => {
+      if (calls) countRead(call.request, calls);
+      const refused = refusal(faults);
+      if (refused) return void call.emit('error', refused);
+      handleRead(log, call, track);
+    },
     delete: (_call, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Streams.Delete is not emulated by the test double' }),
     tombstone: (_call, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Streams.Tombstone is not emulated by the test double' }),
   };
@@ -54,6 +107,7 @@ function handleAppend(
   call: grpc.ServerReadableStream<AppendReq, AppendResp>,
   callback: grpc.sendUnaryData<AppendResp>,
   track: TrackCall,
+  faults: DoubleFaults,
 ): void {
   let failed = false;
   const untrack = track(() => {
@@ -96,7 +150,7 @@ function handleAppend(
       const success = new AppendResp.Success();
       if (outcome.currentRevision === undefined) success.setNoStream(new Empty());
       else success.setCurrentRevision(String(outcome.currentRevision));
-      if (outcome.position === undefined) success.setNoPosition(new Empty());
+      if (outcome.position === undefined || faults.omitAppendPosition) success.setNoPosition(new Empty());
       else {
         const position = new AppendResp.Position();
         position.setCommitPosition(String(outcome.position));
@@ -132,7 +186,13 @@ function handleAppend(
   });
 }
 
-function handleBatchAppend(log: EventLog, call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>, track: TrackCall): void {
+function handleBatchAppend(
+  log: EventLog,
+  call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>,
+  track: TrackCall,
+  faults: DoubleFaults,
+  calls: DoubleCallCounts | undefined,
+): void {
   let stopped = false;
   const untrack = track(() => {
     stopped = true;
@@ -162,9 +222,23 @@ function handleBatchAppend(log: EventLog, call: grpc.ServerDuplexStream<BatchApp
     for (const message of req.getProposedMessagesList()) write.events.push(fromProposed(message));
     if (!req.getIsFinal()) return;
     pending.delete(key);
+    if (calls) calls.appends++;
 
-    const outcome = log.append(write.streamId, write.expected, write.events);
     const resp = new BatchAppendResp();
+    if (faults.refuse === 'permission_denied') {
+      resp.setCorrelationId(correlationId);
+      resp.setStreamIdentifier(write.identifier);
+      const any = new Any();
+      any.pack(new AccessDenied().serializeBinary(), 'event_store.client.AccessDenied');
+      const status = new Status();
+      status.setCode(CODE_PERMISSION_DENIED);
+      status.setMessage('Access Denied');
+      status.setDetails(any);
+      resp.setError(status);
+      call.write(resp);
+      return;
+    }
+    const outcome = log.append(write.streamId, write.expected, write.events);
     resp.setCorrelationId(correlationId);
     resp.setStreamIdentifier(write.identifier);
     switch (write.expected.kind) {
@@ -185,7 +259,7 @@ function handleBatchAppend(log: EventLog, call: grpc.ServerDuplexStream<BatchApp
       const success = new BatchAppendResp.Success();
       if (outcome.currentRevision === undefined) success.setNoStream(new WellKnownEmpty());
       else success.setCurrentRevision(String(outcome.currentRevision));
-      if (outcome.position === undefined) success.setNoPosition(new WellKnownEmpty());
+      if (outcome.position === undefined || faults.omitAppendPosition) success.setNoPosition(new WellKnownEmpty());
       else success.setPosition(allStreamPosition(outcome.position));
       resp.setSuccess(success);
     } else {
@@ -224,6 +298,15 @@ function handleBatchAppend(log: EventLog, call: grpc.ServerDuplexStream<BatchApp
 }
 
 // ---------------------------------------------------------------- read
+
+function countRead(request: ReadReq, calls: DoubleCallCounts): void {
+  const options = request.getOptions();
+  if (!options) return;
+  if (options.hasSubscription()) calls.subscriptions++;
+  else if (options.hasStream()) calls.streamReads++;
+  else if (options.getReadDirection() === ReadReq.Options.ReadDirection.FORWARDS) calls.allReadsForwards++;
+  else calls.allReadsBackwards++;
+}
 
 function handleRead(log: EventLog, call: grpc.ServerWritableStream<ReadReq, ReadResp>, track: TrackCall): void {
   const options = call.request.getOptions();

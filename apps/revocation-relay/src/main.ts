@@ -35,6 +35,7 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // DATA_DIR 0700, one relay per DATA_DIR (its checkpoint): a second one refuses to start and names the first.
   const lock = claimDataDir(dataDir, 'revocation-relay', logger);
   const store = openEventStore(env, dataDir);
+  if (store instanceof EventStoreDbEventStore) await store.waitUntilReachable((message, attempt) => logger.warn({ attempt }, message));
   const handle = createRevocationRelay({
     store,
     issuer,

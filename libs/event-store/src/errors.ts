@@ -23,6 +23,13 @@ export class EventStoreUnavailableError extends EventStoreError {
   readonly code = 'EVENT_STORE_UNAVAILABLE' as const;
 }
 
+/**
+ * The store refused our credentials (EventStoreDB PermissionDenied or
+ * Unauthenticated): a configuration fault that retrying cannot fix, so a
+ * start stops on it. To a caller it is still the store being unavailable (503).
+ */
+export class EventStoreAccessDeniedError extends EventStoreUnavailableError {}
+
 /** A stored event does not match its hash chain (tampering or corruption). */
 export class IntegrityError extends EventStoreError {
   readonly code = 'INTEGRITY' as const;

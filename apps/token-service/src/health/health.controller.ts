@@ -4,18 +4,27 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import type { RevocationRelayHandle } from '@app/revocation-events';
 import type { Runtime } from '../infrastructure/runtime';
 import { RELAY, RUNTIME } from '../infrastructure/tokens';
+import { cachedRead, HEAD_CACHE_MS } from './cached-read';
 
 const STORE_TIMEOUT_MS = 2_000;
 
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
+  /** Probes come every few seconds per orchestrator, and in bursts: one head read (and relay lag) per HEAD_CACHE_MS. */
+  private readonly cachedHead: () => Promise<number>;
+  private readonly cachedRelayLag: (() => Promise<number>) | undefined;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(RELAY) private readonly relay: RevocationRelayHandle | undefined,
-  ) {}
+  ) {
+    this.cachedHead = cachedRead(HEAD_CACHE_MS, () => this.head());
+    const relayHandle = relay;
+    this.cachedRelayLag = relayHandle ? cachedRead(HEAD_CACHE_MS, () => relayHandle.relay.lag()) : undefined;
+  }
 
   /** Liveness: the process answers. */
   @Get('live')
@@ -30,12 +39,12 @@ export class HealthController {
    * which EventStoreDB counts in bytes, so no one threshold fits both stores.
    * Kafka is reported but never makes the node unready: revocations wait in
    * the log, and delegation must keep working (invariant 8). The head is read
-   * once per probe and shared by the indicators.
+   * at most once per HEAD_CACHE_MS and shared by the indicators.
    */
   @Get('ready')
   @HealthCheck()
   ready() {
-    const head = this.head();
+    const head = this.cachedHead();
     head.catch(() => undefined); // each indicator handles the failure; none may go unhandled
     return this.health.check([() => this.eventStore(head), () => this.projection(head), () => this.kafka()]);
   }
@@ -74,7 +83,7 @@ export class HealthController {
     const indicator = this.indicators.check('revocation_relay');
     if (!this.relay) return indicator.up({ state: 'external' });
     const status = this.relay.relay.status();
-    const lag = await this.relay.relay.lag().catch(() => null);
+    const lag = await this.cachedRelayLag!().catch(() => null);
     return indicator.up({ state: status.state, published: status.published, lag, last_error: status.lastError ?? null });
   }
 }

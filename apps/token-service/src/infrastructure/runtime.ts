@@ -35,12 +35,20 @@ export interface RuntimeOverrides {
   logger?: Logger;
 }
 
-export function openEventStore(config: AppConfig): EventStore {
+/** Opens the configured store; EventStoreDB is waited for (logged per attempt) and a refusal of our credentials stops the start. */
+export async function openEventStore(config: AppConfig, logger: Logger): Promise<EventStore> {
   if (config.eventStore === 'eventstoredb') {
-    return new EventStoreDbEventStore({
+    const store = new EventStoreDbEventStore({
       connectionString: config.eventStoreConnectionString!,
       operationTimeoutMs: config.eventStoreOperationTimeoutMs,
     });
+    try {
+      await store.waitUntilReachable((message, attempt) => logger.warn({ attempt }, message));
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
   }
   return new SqliteEventStore({ filename: join(config.dataDir, 'events.sqlite') });
 }
@@ -64,7 +72,7 @@ async function openLocked(config: AppConfig, logger: Logger, clock: Clock, ids: 
   const keys = await KeyStore.open({ dir: keysDir, keysJson: process.env.SIGNING_KEYS, keysFile: process.env.SIGNING_KEYS_FILE, clock });
   const sealer = await SecretSealer.load({ dir: keysDir, dataKey: process.env.DATA_KEY });
 
-  const store = openEventStore(config);
+  const store = await openEventStore(config, logger);
   const readModel = new ReadModel({ filename: join(config.dataDir, READ_MODEL_FILE_NAME) });
   const projectionLogger = logger.child({ component: 'credential-projection' });
   const projection = new CredentialProjection(readModel, { logger: projectionLogger });

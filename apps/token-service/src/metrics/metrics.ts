@@ -1,5 +1,6 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RevocationRelayHandle } from '@app/revocation-events';
+import { cachedRead, HEAD_CACHE_MS } from '../health/cached-read';
 import type { Runtime } from '../infrastructure/runtime';
 
 /** Prometheus metrics of one process (F13). Gauges are read at scrape time. */
@@ -8,6 +9,9 @@ export class Metrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   constructor(runtime: Runtime, relay: RevocationRelayHandle | undefined) {
+    // A scrape reads the head (and the relay lag) at most once per HEAD_CACHE_MS, however often it comes.
+    const head = cachedRead(HEAD_CACHE_MS, () => runtime.store.headPosition());
+    const relayLag = relay ? cachedRead(HEAD_CACHE_MS, () => relay.relay.lag()) : undefined;
     collectDefaultMetrics({ register: this.registry });
     this.httpDuration = new Histogram({
       name: 'http_request_duration_seconds',
@@ -29,8 +33,8 @@ export class Metrics {
       help: 'Log positions between the head of the event store and the read model',
       registers: [this.registry],
       async collect() {
-        const head = await runtime.store.headPosition().catch(() => undefined);
-        if (head !== undefined) this.set(Math.max(0, head - runtime.projection.position()));
+        const position = await head().catch(() => undefined);
+        if (position !== undefined) this.set(Math.max(0, position - runtime.projection.position()));
       },
     });
     if (relay) {
@@ -39,7 +43,7 @@ export class Metrics {
         help: 'Log positions between the head and the last revocation Kafka acknowledged',
         registers: [this.registry],
         async collect() {
-          const lag = await relay.relay.lag().catch(() => undefined);
+          const lag = await relayLag!().catch(() => undefined);
           if (lag !== undefined) this.set(lag);
         },
       });

@@ -8,7 +8,7 @@ import {
   UnknownError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { ConcurrencyError, EventStoreError, EventStoreUnavailableError } from '../errors';
+import { ConcurrencyError, EventStoreAccessDeniedError, EventStoreError, EventStoreUnavailableError } from '../errors';
 
 /** gRPC status codes that mean "the store is not reachable right now" (grpc-js `status`). */
 const TRANSIENT_GRPC_CODES = new Set([1 /* CANCELLED */, 4 /* DEADLINE_EXCEEDED */, 10 /* ABORTED */, 14 /* UNAVAILABLE */]);
@@ -25,6 +25,13 @@ export function toEventStoreError(error: unknown, streamId?: string): unknown {
   if (error instanceof WrongExpectedVersionError) {
     return new ConcurrencyError(streamId ?? error.streamName, String(error.expectedVersion), String(error.actualVersion), { cause: error });
   }
+  // The client maps both PermissionDenied (with `exception: access-denied`) and Unauthenticated to AccessDeniedError.
+  if (error instanceof AccessDeniedError) {
+    return new EventStoreAccessDeniedError(
+      `EventStoreDB refused access (${error.message}): check the user and password in EVENTSTORE_CONNECTION_STRING and that user's read and write rights on $all and the service's streams`,
+      { cause: error },
+    );
+  }
   if (isTransient(error)) {
     const message = error instanceof Error ? error.message : String(error);
     return new EventStoreUnavailableError(`EventStoreDB unavailable: ${message}`, { cause: error });
@@ -34,6 +41,7 @@ export function toEventStoreError(error: unknown, streamId?: string): unknown {
 
 /** Whether the failure is an outage (retry later) rather than a rejection of the request. */
 export function isTransient(error: unknown): boolean {
+  if (error instanceof EventStoreAccessDeniedError || error instanceof AccessDeniedError) return false;
   if (error instanceof EventStoreUnavailableError) return true;
   if (
     error instanceof UnavailableError ||
@@ -42,8 +50,7 @@ export function isTransient(error: unknown): boolean {
     error instanceof TimeoutError ||
     error instanceof NotLeaderError ||
     // The server answered, but not for a reason of the caller's making.
-    error instanceof UnknownError ||
-    error instanceof AccessDeniedError
+    error instanceof UnknownError
   ) {
     return true;
   }

@@ -230,6 +230,57 @@ if (!realServer) {
       expect(seen.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5]);
     });
   });
+
+  describe('EventStoreDbEventStore on named server faults (test double switches)', () => {
+    let store: EventStoreDbEventStore;
+    let prefix: string;
+    beforeEach(() => {
+      store = openStore({ operationTimeoutMs: 1500 });
+      prefix = `named${randomUUID().replace(/-/g, '').slice(0, 12)}-`;
+    });
+    afterEach(async () => {
+      delete double!.faults.refuse;
+      delete double!.faults.omitAppendPosition;
+      await double!.start();
+      await store.close();
+    });
+
+    it('returns the written position of an append the server acknowledged without one (no_position), instead of failing it', async () => {
+      await store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 'no_stream' });
+      double!.faults.omitAppendPosition = true;
+
+      const result = await store.appendToStream(`${prefix}a`, [newEvent(), newEvent()], { expectedRevision: 0 });
+
+      const stored = await store.readStream(`${prefix}a`);
+      expect(result).toEqual({ nextExpectedRevision: 2, position: stored[2].position });
+      expect(stored[2].position).toBeGreaterThan(stored[1].position);
+    });
+
+    it.each(['permission_denied', 'unauthenticated'] as const)('names a refusal of the credentials (%s) as EventStoreAccessDeniedError and does not wait on it', async (refuse) => {
+      double!.faults.refuse = refuse;
+      const waiting: string[] = [];
+
+      await expect(store.waitUntilReachable((message) => waiting.push(message))).rejects.toMatchObject({
+        name: 'EventStoreAccessDeniedError',
+        message: expect.stringContaining('EventStoreDB refused access'),
+      });
+      await expect(store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ name: 'EventStoreAccessDeniedError' });
+      await expect(store.readStream(`${prefix}a`)).rejects.toMatchObject({ name: 'EventStoreAccessDeniedError' });
+      expect(waiting).toEqual([]);
+    });
+
+    it('says "waiting for EventStoreDB at <host:port> (attempt N)" while the server is down, and resolves once it is back', async () => {
+      await double!.stop();
+      const waiting: string[] = [];
+
+      const reachable = store.waitUntilReachable((message) => waiting.push(message));
+      await waitFor(() => waiting.length >= 3);
+      await double!.start();
+      await reachable;
+
+      expect(waiting.slice(0, 3)).toEqual([1, 2, 3].map((n) => `waiting for EventStoreDB at 127.0.0.1:${double!.port} (attempt ${n})`));
+    });
+  });
 }
 
 function newEvent(type = 'TestEvent', data: Record<string, unknown> = { value: randomUUID() }, metadata: Partial<NewEvent['metadata']> = {}): NewEvent {

@@ -12,7 +12,7 @@ import {
 import { ConcurrencyError, EventStoreUnavailableError } from '../errors';
 import type { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../event-store.port';
 import { GENESIS_HASH, computeEventHash } from '../integrity';
-import { toEventStoreError } from './eventstoredb-errors';
+import { isTransient, toEventStoreError } from './eventstoredb-errors';
 import { fromResolved, isSystemEvent, toEventData, toPositionNumber, toRevisionNumber } from './eventstoredb-events';
 import { DEFAULT_RECONNECT, EventStoreDbSubscription, type ReconnectPolicy } from './eventstoredb-subscription';
 
@@ -62,9 +62,12 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly reconnect: ReconnectPolicy;
   private readonly maxAppendAttempts: number;
   private readonly subscriptions = new Set<Subscription>();
+  /** `host:port[,host:port]` of the connection string, without credentials: for log lines. */
+  readonly address: string;
 
   constructor(options: EventStoreDbEventStoreOptions) {
     this.client = EventStoreDBClient.connectionString(options.connectionString);
+    this.address = serverAddress(options.connectionString);
     this.timeoutMs = options.operationTimeoutMs ?? 5000;
     this.reconnect = { ...DEFAULT_RECONNECT, ...options.reconnect };
     this.maxAppendAttempts = options.maxAppendAttempts ?? 5;
@@ -140,6 +143,26 @@ export class EventStoreDbEventStore implements EventStore {
     return tracked;
   }
 
+  /**
+   * Start-up: resolves once the server answers a read of `$all`. While it is
+   * unreachable, calls `onWaiting` with "waiting for EventStoreDB at
+   * <host:port> (attempt N)" and retries with the reconnect backoff; when it
+   * refuses our credentials, throws EventStoreAccessDeniedError at once.
+   */
+  async waitUntilReachable(onWaiting: (message: string, attempt: number) => void, options: { maxAttempts?: number } = {}): Promise<void> {
+    const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.withTimeout('a read of $all', this.collect(this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })));
+        return;
+      } catch (error) {
+        if (!isTransient(error) || attempt >= maxAttempts) throw error;
+        onWaiting(`waiting for EventStoreDB at ${this.address} (attempt ${attempt})`, attempt);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(this.reconnect.maxDelayMs, this.reconnect.initialDelayMs * 2 ** (attempt - 1))));
+      }
+    }
+  }
+
   async headPosition(): Promise<number> {
     return this.withTimeout('read head position', this.lastUserPosition());
   }
@@ -189,7 +212,13 @@ export class EventStoreDbEventStore implements EventStore {
     // Append at exactly the revision we chained from, whatever the caller's expectation.
     const expectedRevision: AppendExpectedRevision = tail ? BigInt(tail.revision) : NO_STREAM;
     const result = await this.client.appendToStream(streamId, data, { expectedRevision });
-    return { nextExpectedRevision: toRevisionNumber(result.nextExpectedRevision), position: toPositionNumber(result.position) };
+    const nextExpectedRevision = toRevisionNumber(result.nextExpectedRevision);
+    if (result.position) return { nextExpectedRevision, position: toPositionNumber(result.position) };
+    // The server may answer a successful append with `no_position`: the write
+    // stands, so read its last event back for the position rather than fail it.
+    const [written] = await this.collect(this.client.readStream(streamId, { fromRevision: result.nextExpectedRevision, maxCount: 1 }));
+    if (!written) throw new EventStoreUnavailableError(`EventStoreDB acknowledged an append to ${streamId} without a position and the event cannot be read back`);
+    return { nextExpectedRevision, position: written.position };
   }
 
   private async readTail(streamId: string): Promise<StreamTail | undefined> {
@@ -285,4 +314,15 @@ function matches(found: RecordedEvent[], events: NewEvent[]): AppendResult | und
   if (found.length !== events.length || !found.every((e, i) => e.id === events[i].id)) return undefined;
   const last = found[found.length - 1];
   return { nextExpectedRevision: last.revision, position: last.position };
+}
+
+/** `esdb://user:pass@host:2113,host2?tls=false` → `host:2113,host2:2113` (never the credentials). */
+export function serverAddress(connectionString: string): string {
+  const rest = connectionString.replace(/^[a-z+]+:\/\//i, '');
+  const authority = rest.split(/[/?]/, 1)[0];
+  const hosts = authority.slice(authority.lastIndexOf('@') + 1);
+  return hosts
+    .split(',')
+    .map((host) => (/:\d+$/.test(host) ? host : `${host}:2113`))
+    .join(',');
 }
