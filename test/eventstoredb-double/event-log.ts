@@ -7,19 +7,24 @@
  * - optimistic concurrency exactly as the server decides it (WriteEvents'
  *   CheckCommit): expected revision / no_stream / stream_exists / any, and
  *   idempotent re-appends of the same event ids at the same place;
- * - log positions as byte offsets: each event gets commit = prepare = the
+ * - log positions as byte offsets: each event's prepare position is the
  *   offset where its record starts, advanced by an estimate of the record's
  *   size. Real offsets differ (chunk headers, record framing, system records),
  *   but the properties clients may rely on hold: strictly increasing, not
- *   contiguous, never 0 for a user event.
+ *   contiguous, never 0 for a user event. The commit position equals it by
+ *   default; with `sharedCommit` every event of one append gets the append's
+ *   commit position (its first event's offset), as a real server positions
+ *   the events of one transaction: `$all` is ordered by (commit, prepare).
  */
 
 /** An event as the log stores it (the bytes the client sent, untouched). */
 export interface StoredEvent {
   streamId: string;
   revision: number;
-  /** commit = prepare position (byte-offset stand-in). */
+  /** Prepare position (byte-offset stand-in): unique per event. */
   position: number;
+  /** Commit position: `position`, or with `sharedCommit` that of the append's first event. */
+  commit: number;
   id: string;
   type: string;
   contentType: string;
@@ -48,8 +53,10 @@ export type AppendOutcome =
       kind: 'success';
       /** Revision of the stream's last event after the append; undefined: the stream still does not exist. */
       currentRevision: number | undefined;
-      /** Position of the last event written (or matched, for an idempotent retry); undefined when nothing was written. */
+      /** Prepare position of the last event written (or matched, for an idempotent retry); undefined when nothing was written. */
       position: number | undefined;
+      /** Its commit position. */
+      commit: number | undefined;
     }
   | { kind: 'wrong_expected_version'; currentRevision: number | undefined; expected: ExpectedState };
 
@@ -79,7 +86,7 @@ export class EventLog {
   private nextOffset = FIRST_EVENT_OFFSET;
 
   /** Decides and (when allowed) writes one append, atomically: all events or none. */
-  append(streamId: string, expected: ExpectedState, events: ProposedEvent[], now: Date = new Date()): AppendOutcome {
+  append(streamId: string, expected: ExpectedState, events: ProposedEvent[], options: { sharedCommit?: boolean } = {}, now: Date = new Date()): AppendOutcome {
     const stream = this.streams.get(streamId) ?? [];
     const current = stream.length === 0 ? undefined : stream.length - 1;
     const wrong = (): AppendOutcome => ({ kind: 'wrong_expected_version', currentRevision: current, expected });
@@ -89,7 +96,7 @@ export class EventLog {
       case 'no_stream': {
         const expectedRevision = expected.kind === 'no_stream' ? -1 : expected.revision;
         const currentOrMinusOne = current ?? -1;
-        if (currentOrMinusOne === expectedRevision) return this.write(streamId, stream, events, now);
+        if (currentOrMinusOne === expectedRevision) return this.write(streamId, stream, events, now, options.sharedCommit ?? false);
         if (currentOrMinusOne < expectedRevision) return wrong();
         // The stream moved past the expectation: an idempotent retry if the
         // very events proposed sit right after the expected revision.
@@ -97,12 +104,12 @@ export class EventLog {
       }
       case 'stream_exists':
         if (current === undefined) return wrong();
-        return this.idempotentAnywhere(stream, events) ?? this.write(streamId, stream, events, now);
+        return this.idempotentAnywhere(stream, events) ?? this.write(streamId, stream, events, now, options.sharedCommit ?? false);
       case 'any': {
         const idempotent = this.idempotentAnywhere(stream, events);
         if (idempotent) return idempotent;
         if (events.length > 0 && stream.some((e) => e.id === events[0].id)) return wrong(); // partial match: corrupted idempotency
-        return this.write(streamId, stream, events, now);
+        return this.write(streamId, stream, events, now, options.sharedCommit ?? false);
       }
       default: {
         const never: never = expected;
@@ -126,13 +133,14 @@ export class EventLog {
     return this.all.length === 0 ? 0 : this.all[this.all.length - 1].position;
   }
 
-  /** Index of the first event whose position is >= `position` (forward reads are inclusive). */
-  indexAtOrAfter(position: number): number {
+  /** Index of the first event at or after (commit, prepare) in `$all` order (forward reads are inclusive). */
+  indexAtOrAfter(commit: number, prepare: number = commit): number {
     let lo = 0;
     let hi = this.all.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.all[mid].position < position) lo = mid + 1;
+      const event = this.all[mid];
+      if (event.commit < commit || (event.commit === commit && event.position < prepare)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -157,7 +165,7 @@ export class EventLog {
     const all = events.every((event, i) => stream[from + i].id === event.id);
     if (!all) return undefined;
     const last = stream[from + events.length - 1];
-    return { kind: 'success', currentRevision: last.revision, position: last.position };
+    return { kind: 'success', currentRevision: last.revision, position: last.position, commit: last.commit };
   }
 
   private idempotentAnywhere(stream: StoredEvent[], events: ProposedEvent[]): AppendOutcome | undefined {
@@ -166,18 +174,20 @@ export class EventLog {
     return first < 0 ? undefined : this.idempotentAt(stream, first, events);
   }
 
-  private write(streamId: string, stream: StoredEvent[], events: ProposedEvent[], now: Date): AppendOutcome {
+  private write(streamId: string, stream: StoredEvent[], events: ProposedEvent[], now: Date, sharedCommit: boolean): AppendOutcome {
     if (events.length === 0) {
       const last = stream[stream.length - 1];
-      return { kind: 'success', currentRevision: last?.revision, position: undefined };
+      return { kind: 'success', currentRevision: last?.revision, position: undefined, commit: undefined };
     }
     const createdTicks = BigInt(now.getTime()) * 10_000n;
+    const appendCommit = this.nextOffset;
     for (const proposed of events) {
       const stored: StoredEvent = {
         ...proposed,
         streamId,
         revision: stream.length,
         position: this.nextOffset,
+        commit: sharedCommit ? appendCommit : this.nextOffset,
         createdTicks,
       };
       this.nextOffset += RECORD_OVERHEAD + Buffer.byteLength(streamId) + Buffer.byteLength(proposed.type) + proposed.data.length + proposed.customMetadata.length;
@@ -187,6 +197,6 @@ export class EventLog {
     this.streams.set(streamId, stream);
     const last = stream[stream.length - 1];
     for (const listener of [...this.listeners]) listener();
-    return { kind: 'success', currentRevision: last.revision, position: last.position };
+    return { kind: 'success', currentRevision: last.revision, position: last.position, commit: last.commit };
   }
 }

@@ -46,6 +46,7 @@ describe('EventStoreDB test double, seen through @eventstore/db-client', () => {
     afterEach(() => {
       delete double.faults.refuse;
       delete double.faults.omitAppendPosition;
+      delete double.faults.sharedCommit;
     });
 
     it.each(['permission_denied', 'unauthenticated'] as const)('refuse=%s: appends and reads fail with the client\'s AccessDeniedError, and write nothing', async (refuse) => {
@@ -67,6 +68,22 @@ describe('EventStoreDB test double, seen through @eventstore/db-client', () => {
 
       expect(result).toMatchObject({ success: true, nextExpectedRevision: 1n, position: undefined });
       expect(await collect(client.readStream(name))).toHaveLength(2);
+    });
+
+    it('sharedCommit: the events of one append share a commit position, keep a prepare each, and $all reads from a position inside them', async () => {
+      const name = streamName('tx');
+      double.faults.sharedCommit = true;
+
+      const result = await client.appendToStream(name, [event(), event(), event()], { expectedRevision: NO_STREAM });
+
+      const positions = (await collect(client.readStream(name))).map((e) => e.event!.position!);
+      expect(new Set(positions.map((p) => p.commit)).size).toBe(1);
+      expect(positions[0].prepare).toBe(positions[0].commit);
+      expect(positions[1].prepare).toBeGreaterThan(positions[0].prepare);
+      expect(positions[2].prepare).toBeGreaterThan(positions[1].prepare);
+      expect(result.position).toEqual(positions[2]);
+      const fromSecond = await collect(client.readAll({ fromPosition: positions[1], maxCount: 2 }));
+      expect(fromSecond.map((e) => e.event!.position)).toEqual([positions[1], positions[2]]);
     });
 
     it('counts the calls it answered by kind (backward $all reads are head reads)', async () => {

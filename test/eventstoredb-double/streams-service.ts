@@ -48,10 +48,14 @@ export type TrackCall = (dispose: () => void) => () => void;
  * - `omitAppendPosition`: successful appends answered with `no_position`, a
  *   case of the protocol's `oneof position_option` the client surfaces as
  *   `position: undefined`.
+ * - `sharedCommit`: the events of one append share one commit position and
+ *   keep a prepare position each, as events of one transaction do on a real
+ *   server; positions are then (commit, prepare) tuples in every answer.
  */
 export interface DoubleFaults {
   refuse?: 'permission_denied' | 'unauthenticated';
   omitAppendPosition?: boolean;
+  sharedCommit?: boolean;
 }
 
 /** How many calls of each kind the double answered (for tests that bound the load a feature puts on the store). */
@@ -144,7 +148,7 @@ function handleAppend(
     if (failed) return;
     untrack();
     if (streamId === undefined || expected === undefined) return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'Options missing' });
-    const outcome = log.append(streamId, expected, proposed);
+    const outcome = log.append(streamId, expected, proposed, { sharedCommit: faults.sharedCommit });
     const resp = new AppendResp();
     if (outcome.kind === 'success') {
       const success = new AppendResp.Success();
@@ -153,7 +157,7 @@ function handleAppend(
       if (outcome.position === undefined || faults.omitAppendPosition) success.setNoPosition(new Empty());
       else {
         const position = new AppendResp.Position();
-        position.setCommitPosition(String(outcome.position));
+        position.setCommitPosition(String(outcome.commit));
         position.setPreparePosition(String(outcome.position));
         success.setPosition(position);
       }
@@ -238,7 +242,7 @@ function handleBatchAppend(
       call.write(resp);
       return;
     }
-    const outcome = log.append(write.streamId, write.expected, write.events);
+    const outcome = log.append(write.streamId, write.expected, write.events, { sharedCommit: faults.sharedCommit });
     resp.setCorrelationId(correlationId);
     resp.setStreamIdentifier(write.identifier);
     switch (write.expected.kind) {
@@ -260,7 +264,7 @@ function handleBatchAppend(
       if (outcome.currentRevision === undefined) success.setNoStream(new WellKnownEmpty());
       else success.setCurrentRevision(String(outcome.currentRevision));
       if (outcome.position === undefined || faults.omitAppendPosition) success.setNoPosition(new WellKnownEmpty());
-      else success.setPosition(allStreamPosition(outcome.position));
+      else success.setPosition(allStreamPosition(outcome.commit!, outcome.position));
       resp.setSuccess(success);
     } else {
       const details = new SharedWrongExpectedVersion();
@@ -362,7 +366,7 @@ function handleRead(log: EventLog, call: grpc.ServerWritableStream<ReadReq, Read
 
   // $all read: forward from an inclusive position, backward from before an exclusive one.
   if (forwards) {
-    let index = allOptions.hasPosition() ? log.indexAtOrAfter(Number(allOptions.getPosition()!.getCommitPosition())) : allOptions.hasEnd() ? log.length : 0;
+    let index = allOptions.hasPosition() ? indexAtOrAfter(log, allOptions.getPosition()!) : allOptions.hasEnd() ? log.length : 0;
     let sent = 0;
     for (; index < log.length && sent < count; index++) {
       const event = log.eventAt(index)!;
@@ -371,7 +375,7 @@ function handleRead(log: EventLog, call: grpc.ServerWritableStream<ReadReq, Read
       sent++;
     }
   } else {
-    let index = allOptions.hasPosition() ? log.indexAtOrAfter(Number(allOptions.getPosition()!.getCommitPosition())) - 1 : allOptions.hasStart() ? -1 : log.length - 1;
+    let index = allOptions.hasPosition() ? indexAtOrAfter(log, allOptions.getPosition()!) - 1 : allOptions.hasStart() ? -1 : log.length - 1;
     let sent = 0;
     for (; index >= 0 && sent < count; index--) {
       const event = log.eventAt(index)!;
@@ -407,9 +411,11 @@ function subscribeToAll(
   // Index of the next event to consider. Subscription start positions are exclusive.
   let next = allOptions.hasPosition()
     ? (() => {
-        const position = Number(allOptions.getPosition()!.getCommitPosition());
-        const index = log.indexAtOrAfter(position);
-        return log.eventAt(index)?.position === position ? index + 1 : index;
+        const position = allOptions.getPosition()!;
+        const index = indexAtOrAfter(log, position);
+        const at = log.eventAt(index);
+        const exact = at !== undefined && at.commit === Number(position.getCommitPosition()) && at.position === Number(position.getPreparePosition());
+        return exact ? index + 1 : index;
       })()
     : allOptions.hasEnd()
       ? log.length
@@ -431,7 +437,7 @@ function subscribeToAll(
       considered++;
       if (checkpointEvery !== undefined && considered % checkpointEvery === 0) {
         const checkpoint = new ReadResp.Checkpoint();
-        checkpoint.setCommitPosition(String(event.position));
+        checkpoint.setCommitPosition(String(event.commit));
         checkpoint.setPreparePosition(String(event.position));
         const resp = new ReadResp();
         resp.setCheckpoint(checkpoint);
@@ -453,6 +459,11 @@ function subscribeToAll(
 }
 
 // ---------------------------------------------------------------- mapping
+
+/** $all is ordered by (commit, prepare): a requested position compares as that tuple. */
+function indexAtOrAfter(log: EventLog, position: ReadReq.Options.Position): number {
+  return log.indexAtOrAfter(Number(position.getCommitPosition()), Number(position.getPreparePosition()));
+}
 
 function streamName(identifier: StreamIdentifier | undefined): string {
   return identifier ? Buffer.from(identifier.getStreamName_asU8()).toString('utf8') : '';
@@ -494,10 +505,10 @@ function fromProposed(message: AppendReq.ProposedMessage | BatchAppendReq.Propos
   };
 }
 
-function allStreamPosition(position: number): AllStreamPosition {
+function allStreamPosition(commit: number, prepare: number): AllStreamPosition {
   const result = new AllStreamPosition();
-  result.setCommitPosition(String(position));
-  result.setPreparePosition(String(position));
+  result.setCommitPosition(String(commit));
+  result.setPreparePosition(String(prepare));
   return result;
 }
 
@@ -508,7 +519,7 @@ function eventResp(event: StoredEvent, structuredIds: boolean): ReadResp {
   identifier.setStreamName(Buffer.from(event.streamId, 'utf8'));
   recorded.setStreamIdentifier(identifier);
   recorded.setStreamRevision(String(event.revision));
-  recorded.setCommitPosition(String(event.position));
+  recorded.setCommitPosition(String(event.commit));
   recorded.setPreparePosition(String(event.position));
   const metadata = recorded.getMetadataMap();
   metadata.set('type', event.type);
@@ -518,7 +529,7 @@ function eventResp(event: StoredEvent, structuredIds: boolean): ReadResp {
   recorded.setData(event.data);
   const readEvent = new ReadResp.ReadEvent();
   readEvent.setEvent(recorded);
-  readEvent.setCommitPosition(String(event.position));
+  readEvent.setCommitPosition(String(event.commit));
   const resp = new ReadResp();
   resp.setEvent(readEvent);
   return resp;

@@ -238,11 +238,55 @@ if (!realServer) {
       store = openStore({ operationTimeoutMs: 1500 });
       prefix = `named${randomUUID().replace(/-/g, '').slice(0, 12)}-`;
     });
+    const subscriptions: Subscription[] = [];
     afterEach(async () => {
       delete double!.faults.refuse;
       delete double!.faults.omitAppendPosition;
+      delete double!.faults.sharedCommit;
       await double!.start();
+      await Promise.all(subscriptions.splice(0).map((s) => s.stop()));
       await store.close();
+    });
+
+    it('reads $all across a page boundary inside one transaction (events sharing a commit position): each event once, in order', async () => {
+      double!.faults.sharedCommit = true;
+      const head = await store.headPosition();
+      const events = Array.from({ length: 600 }, () => newEvent());
+
+      await store.appendToStream(`${prefix}tx`, events, { expectedRevision: 'no_stream' });
+
+      const read = await collect(store.readAll({ after: head, streamPrefixes: [prefix] }));
+      expect(read.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    });
+
+    it('resumes a subscription cut inside a transaction right after the last handled event: no event lost, none repeated', async () => {
+      double!.faults.sharedCommit = true;
+      const head = await store.headPosition();
+      const events = Array.from({ length: 5 }, () => newEvent());
+      const seen: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      subscriptions.push(
+        store.subscribeToAll({
+          after: head,
+          streamPrefixes: [prefix],
+          onEvent: async (e) => {
+            seen.push(e.id);
+            if (seen.length === 2) await gate; // the connection drops while event 2 is being handled
+          },
+        }),
+      );
+      await store.appendToStream(`${prefix}tx`, events, { expectedRevision: 'no_stream' });
+      await waitFor(() => seen.length === 2);
+
+      await double!.stop();
+      await sleep(300);
+      await double!.start();
+      release();
+
+      await waitFor(() => seen.length >= 5);
+      await sleep(300);
+      expect(seen).toEqual(events.map((e) => e.id));
     });
 
     it('returns the written position of an append the server acknowledged without one (no_position), instead of failing it', async () => {

@@ -7,13 +7,14 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
   type AppendExpectedRevision,
+  type Position,
   type StreamingRead,
 } from '@eventstore/db-client';
 import { ConcurrencyError, EventStoreUnavailableError } from '../errors';
 import type { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../event-store.port';
 import { GENESIS_HASH, computeEventHash } from '../integrity';
 import { isTransient, toEventStoreError } from './eventstoredb-errors';
-import { fromResolved, isSystemEvent, toEventData, toPositionNumber, toRevisionNumber } from './eventstoredb-events';
+import { comparePositions, fromPortPosition, fromResolved, isSystemEvent, toEventData, toPositionNumber, toRevisionNumber } from './eventstoredb-events';
 import { DEFAULT_RECONNECT, EventStoreDbSubscription, type ReconnectPolicy } from './eventstoredb-subscription';
 
 export interface EventStoreDbEventStoreOptions {
@@ -100,19 +101,21 @@ export class EventStoreDbEventStore implements EventStore {
     if (remaining <= 0) return;
     const prefixes = options.streamPrefixes;
     // The client's fromPosition is inclusive; the port's `after` is exclusive.
-    let from: bigint | undefined = options.after !== undefined && options.after > 0 ? BigInt(options.after) : undefined;
+    // Pages resume from the last (commit, prepare) read, compared as a tuple:
+    // the events of one transaction share a commit position.
+    let from: Position | undefined = options.after !== undefined && options.after > 0 ? fromPortPosition(options.after) : undefined;
     let skip = from;
     for (;;) {
-      const page = this.client.readAll({ fromPosition: from === undefined ? START : { commit: from, prepare: from }, maxCount: READ_ALL_PAGE });
+      const page = this.client.readAll({ fromPosition: from ?? START, maxCount: READ_ALL_PAGE });
       let read = 0;
-      let last: bigint | undefined;
+      let last: Position | undefined;
       let finished = false;
       try {
         for await (const resolved of page) {
           read++;
-          const position = resolved.event?.position.commit;
+          const position = resolved.event?.position;
           last = position;
-          if (position === skip) continue;
+          if (position && skip && comparePositions(position, skip) === 0) continue;
           const event = fromResolved(resolved);
           if (!event || isSystemEvent(event.streamId, event.type)) continue;
           if (prefixes && prefixes.length > 0 && !prefixes.some((p) => event.streamId.startsWith(p))) continue;
@@ -254,16 +257,17 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** Last non-system event's position: the head a subscriber can reach. */
   private async lastUserPosition(): Promise<number> {
-    let from: bigint | undefined;
+    let from: Position | undefined;
     for (;;) {
-      const page = this.client.readAll({ direction: BACKWARDS, fromPosition: from === undefined ? END : { commit: from, prepare: from }, maxCount: READ_ALL_PAGE });
+      // Backward reads start before `from` (exclusive), as a (commit, prepare) tuple.
+      const page = this.client.readAll({ direction: BACKWARDS, fromPosition: from ?? END, maxCount: READ_ALL_PAGE });
       let read = 0;
       try {
         for await (const resolved of page) {
           read++;
           const event = resolved.event;
           if (!event) continue;
-          from = event.position.commit;
+          from = event.position;
           if (!isSystemEvent(event.streamId, event.type)) {
             await page.cancel().catch(() => undefined);
             return toPositionNumber(event.position);

@@ -26,6 +26,26 @@ export function toPositionNumber(position: Position | bigint | undefined): numbe
   return Number(commit);
 }
 
+/**
+ * `$all` order: by commit position, then prepare position. The events of one
+ * transaction share a commit position, so commit alone neither orders nor
+ * identifies an event.
+ */
+export function comparePositions(a: Position, b: Position): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+/**
+ * The server position a port position (`after`, a commit position) stands
+ * for: the first event of a transaction has prepare = commit, so resuming
+ * "after" it delivers the rest of its transaction, never skips them.
+ */
+export function fromPortPosition(position: number): Position {
+  return { commit: BigInt(position), prepare: BigInt(position) };
+}
+
 /** A revision (bigint) as the port's number. */
 export function toRevisionNumber(revision: bigint): number {
   if (revision > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`EventStoreDB revision ${revision} exceeds Number.MAX_SAFE_INTEGER`);

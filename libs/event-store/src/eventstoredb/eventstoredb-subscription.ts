@@ -1,7 +1,7 @@
-import { START, excludeSystemEvents, streamNameFilter, type AllStreamSubscription, type EventStoreDBClient } from '@eventstore/db-client';
+import { START, excludeSystemEvents, streamNameFilter, type AllStreamSubscription, type EventStoreDBClient, type Position } from '@eventstore/db-client';
 import type { SubscribeOptions, Subscription } from '../event-store.port';
 import { toEventStoreError, isTransient } from './eventstoredb-errors';
-import { fromResolved, isSystemEvent } from './eventstoredb-events';
+import { fromPortPosition, fromResolved, isSystemEvent } from './eventstoredb-events';
 
 /** Reconnect backoff of a dropped subscription. */
 export interface ReconnectPolicy {
@@ -34,14 +34,15 @@ export class EventStoreDbSubscription implements Subscription {
   private current: AllStreamSubscription | undefined;
   private wakeUp: (() => void) | undefined;
   private readonly done: Promise<void>;
-  private checkpoint: bigint | undefined;
+  /** Full (commit, prepare) of the last handled event: a reconnect resumes exactly after it, even inside a transaction. */
+  private checkpoint: Position | undefined;
 
   constructor(
     private readonly client: EventStoreDBClient,
     private readonly options: SubscribeOptions,
     private readonly reconnect: ReconnectPolicy = DEFAULT_RECONNECT,
   ) {
-    this.checkpoint = options.after !== undefined && options.after > 0 ? BigInt(options.after) : undefined;
+    this.checkpoint = options.after !== undefined && options.after > 0 ? fromPortPosition(options.after) : undefined;
     this.done = this.run();
   }
 
@@ -88,7 +89,7 @@ export class EventStoreDbSubscription implements Subscription {
   private async consumeOnce(): Promise<boolean> {
     const prefixes = this.options.streamPrefixes;
     const subscription = this.client.subscribeToAll({
-      fromPosition: this.checkpoint === undefined ? START : { commit: this.checkpoint, prepare: this.checkpoint },
+      fromPosition: this.checkpoint ?? START,
       // Server-side filter; `$` streams never match a prefix that does not start with `$`.
       filter: prefixes && prefixes.length > 0 ? streamNameFilter({ prefixes }) : excludeSystemEvents(),
     });
@@ -132,7 +133,7 @@ export class EventStoreDbSubscription implements Subscription {
           }
           delivered = true;
         }
-        if (resolved.event) this.checkpoint = resolved.event.position.commit;
+        if (resolved.event) this.checkpoint = resolved.event.position;
         handled++;
         if (live && caughtUpMarks.length === 0 && subscription.readableLength === 0) {
           if (this.running) this.options.onCaughtUp?.();
