@@ -52,7 +52,7 @@ describe('DATA_DIR of a token-service process (sqlite)', () => {
 
     const modes = modesUnder(dataDir);
     expect(mode(dataDir)).toBe('0700');
-    for (const name of ['events.sqlite', 'events.sqlite-wal', 'events.sqlite-shm', 'read-model.sqlite', 'read-model.sqlite-wal', 'read-model.sqlite-shm', 'relay.sqlite', 'relay.sqlite-wal', 'relay.sqlite-shm', 'token-service.lock']) {
+    for (const name of ['events.sqlite', 'events.sqlite-wal', 'events.sqlite-shm', 'read-model.sqlite', 'read-model.sqlite-wal', 'read-model.sqlite-shm', 'relay.sqlite', 'relay.sqlite-wal', 'relay.sqlite-shm', 'token-service.lock', 'revocation-relay.lock']) {
       expect(modes).toHaveProperty([name]);
     }
     const loose = Object.entries(modes).filter(([name, m]) => m !== (name.endsWith('/') ? '0700' : '0600'));

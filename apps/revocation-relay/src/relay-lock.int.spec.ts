@@ -35,4 +35,19 @@ describe('revocation-relay process on a DATA_DIR another relay holds', () => {
     expect(first.running).toBe(true);
     expect(await first.stop('SIGTERM')).toBe(0);
   });
+
+  it('makes a token-service with the embedded relay on that DATA_DIR exit non-zero naming the standalone relay', async () => {
+    const env = { DATA_DIR: dir, KAFKA_BROKERS: testBrokers().join(','), KAFKA_REVOCATIONS_TOPIC: uniqueTopic('lock'), EVENT_STORE: 'sqlite', RELAY_STATUS_INTERVAL_MS: '0' };
+    const relay = new EntryProcess('revocation-relay', { ...env, ISSUER: 'https://auth.example.test/' });
+    relays.push(relay);
+    await relay.waitForOutput(/revocation relay subscribed/);
+
+    const service = new EntryProcess('token-service', { ...env, PORT: '0', HOST: '127.0.0.1', EMBEDDED_RELAY: 'true', LOG_LEVEL: 'warn', MANAGEMENT_CLIENT_ID: undefined, MANAGEMENT_CLIENT_SECRET: undefined, ISSUER: undefined });
+    relays.push(service);
+
+    expect(await service.exitCode()).not.toBe(0);
+    expect(service.output).toContain(`pid ${relay.pid}`);
+    expect(service.output).toMatch(/is in use by another revocation-relay/);
+    expect(relay.running).toBe(true);
+  });
 });

@@ -1,4 +1,5 @@
 import { createRevocationRelay, type RevocationRelayHandle } from '@app/revocation-events';
+import { acquireProcessLock } from '@app/shared';
 import type { Runtime } from '../infrastructure/runtime';
 
 /**
@@ -10,6 +11,8 @@ import type { Runtime } from '../infrastructure/runtime';
 export function startEmbeddedRelay(runtime: Runtime): RevocationRelayHandle | undefined {
   const { config, store, logger } = runtime;
   if (!config.embeddedRelay) return undefined;
+  // The same lock as a standalone relay: two relays on one checkpoint would both publish.
+  const lock = acquireProcessLock(config.dataDir, 'revocation-relay');
   const handle = createRevocationRelay({
     store,
     issuer: config.issuer,
@@ -19,5 +22,14 @@ export function startEmbeddedRelay(runtime: Runtime): RevocationRelayHandle | un
     logger: logger.child({ component: 'revocation-relay' }),
   });
   void handle.relay.start();
-  return handle;
+  return {
+    relay: handle.relay,
+    async close() {
+      try {
+        await handle.close();
+      } finally {
+        lock.release();
+      }
+    },
+  };
 }
