@@ -24,8 +24,10 @@ function modesUnder(dir: string, prefix = ''): Record<string, string> {
 }
 
 async function startTokenServiceProcess(dataDir: string): Promise<EntryProcess> {
-  const unset = { MANAGEMENT_CLIENT_ID: undefined, MANAGEMENT_CLIENT_SECRET: undefined, ISSUER: undefined, EVENTSTORE_CONNECTION_STRING: undefined, KAFKA_BROKERS: undefined };
-  return new EntryProcess('token-service', { ...unset, PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', EVENT_STORE: 'sqlite', EMBEDDED_RELAY: 'true' });
+  const unset = { MANAGEMENT_CLIENT_ID: undefined, MANAGEMENT_CLIENT_SECRET: undefined, EVENTSTORE_CONNECTION_STRING: undefined, KAFKA_BROKERS: undefined };
+  // One ISSUER for every start on this DATA_DIR (it would follow the port otherwise, and a changed ISSUER stops a start).
+  const issuer = 'http://localhost:3999/';
+  return new EntryProcess('token-service', { ...unset, ISSUER: issuer, PORT: String(await freePort()), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', EVENT_STORE: 'sqlite', EMBEDDED_RELAY: 'true' });
 }
 
 describe('DATA_DIR of a token-service process (sqlite)', () => {
