@@ -256,19 +256,22 @@ function renderDevice(device: Device): HTMLLIElement {
 function renderToken(t: RefreshToken): HTMLLIElement {
   const history = h('button', { type: 'button', class: 'secondary small', 'aria-label': `History of token ${t.id}` }, 'History');
   history.addEventListener('click', () => void showHistory(t.id, history));
-  const state = isRevoked(t)
-    ? h(
-        'span',
-        { class: 'badge revoked' },
-        `Revoked ${formatTime(t.revoked_at!)} by ${t.revoked_by ?? 'unknown'}${t.revocation_reason ? `: ${t.revocation_reason}` : ''}`,
-      )
-    : h('span', { class: 'badge valid' }, 'Valid');
+  const revoked = isRevoked(t);
   return h(
     'li',
     { class: 'token' },
     h('code', { class: 'token-id' }, t.id),
-    state,
+    h('span', { class: revoked ? 'badge revoked' : 'badge valid' }, revoked ? 'Revoked' : 'Valid'),
     h('span', { class: 'meta' }, 'Issued ', h('time', { datetime: t.created_at }, formatTime(t.created_at)), ` · scope ${t.scope}`),
+    revoked
+      ? h(
+          'span',
+          { class: 'meta' },
+          'Revoked ',
+          h('time', { datetime: t.revoked_at! }, formatTime(t.revoked_at!)),
+          ` by ${t.revoked_by ?? 'unknown'}${t.revocation_reason ? ` · reason: ${t.revocation_reason}` : ''}`,
+        )
+      : null,
     history,
   );
 }

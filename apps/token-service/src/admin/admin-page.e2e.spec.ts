@@ -143,7 +143,8 @@ describe('administration page (/admin) in chromium', () => {
     await page.keyboard.type('lost phone');
     await page.keyboard.press('Enter');
     await eventually(async () => expect((await page.getByRole('status').innerText()).trim()).toBe('Pixel 8 revoked.'));
-    await device('Pixel 8').getByText('Revoked', { exact: true }).waitFor({ state: 'visible' });
+    // The device and its one token are marked revoked.
+    await eventually(async () => expect(await device('Pixel 8').getByText('Revoked', { exact: true }).count()).toBe(2));
 
     const events = (await history(svc, pixel.id)).events;
     expect(events.at(-1)).toMatchObject({ type: 'RefreshTokenRevoked', actor: svc.managementClientId, reason: 'lost phone' });
@@ -202,7 +203,7 @@ describe('administration page (/admin) in chromium', () => {
     await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     const revokedRow = device('Pixel 8');
-    await revokedRow.getByText(/^Revoked .* by .*: stolen$/).waitFor({ state: 'visible' });
+    await revokedRow.getByText(/^Revoked .* UTC by .* · reason: stolen$/).waitFor({ state: 'visible' });
     await eventually(async () => expect(await revokedRow.getByRole('button', { name: 'Revoke Pixel 8', exact: true }).count()).toBe(0));
     await device('iPad Pro').getByText('Valid', { exact: true }).waitFor({ state: 'visible' });
 
@@ -253,8 +254,9 @@ describe('administration page (/admin) in chromium', () => {
     expect(await dialog.innerText()).toContain('2 valid tokens');
     await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
     await eventually(async () => expect((await page.getByRole('status').innerText()).trim()).toBe(`All of ${userId}'s tokens revoked.`));
-    await device('Pixel 8').getByText(/^Revoked /).waitFor({ state: 'visible' });
-    await device('iPad Pro').getByText(/^Revoked /).waitFor({ state: 'visible' });
+    for (const name of ['Pixel 8', 'iPad Pro']) {
+      await device(name).getByText(/^Revoked .* UTC by .* · reason: user_bulk_revoke$/).waitFor({ state: 'visible' });
+    }
     await eventually(async () => expect(await page.getByRole('button', { name: 'Revoke all', exact: true }).count()).toBe(0));
 
     for (const token of [pixel, ipad]) expect((await delegate(svc, app.client_id, token.refresh_token)).status).toBe(400);
