@@ -152,6 +152,7 @@ describe('administration page (/admin) in chromium', () => {
     const storage = await page.evaluate(`({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })`);
     expect(storage).toEqual({ local: 0, session: 0, cookie: '' });
     expect(await context.cookies()).toEqual([]);
+    expect(page.url()).toBe(adminUrl);
     expect(await page.evaluate(`indexedDB.databases()`)).toEqual([]);
   });
 
