@@ -49,6 +49,7 @@ function clearError(): void {
 async function busy<T>(label: string, work: () => Promise<T>): Promise<T | undefined> {
   if (working) return undefined;
   working = true;
+  const started = session;
   clearError();
   say(label);
   document.body.classList.add('busy');
@@ -56,6 +57,7 @@ async function busy<T>(label: string, work: () => Promise<T>): Promise<T | undef
   try {
     return await work();
   } catch (error) {
+    if (session !== started) return undefined; // signed out meanwhile: the answer no longer matters
     say('');
     if (error instanceof ApiError && error.status === 401 && session) {
       endSession('Your session has expired. Sign in again.');
@@ -137,16 +139,18 @@ byId<HTMLFormElement>('search-form').addEventListener('submit', (event) => {
   historyPanel.replaceChildren();
   void busy(`Looking up ${userId}…`, async () => {
     await showUser(userId);
-    byId('devices-title').focus();
+    document.getElementById('devices-title')?.focus();
   });
 });
 
 async function showUser(userId: string): Promise<void> {
+  const current = session;
   const valid = await userTokens(token(), userId);
   const validIds = new Set(valid.map((t) => t.id));
   const revoked = [...revokedHere.values()].filter((t) => t.user_id === userId && !validIds.has(t.id));
   const devices = groupByDevice([...valid, ...revoked]);
   await loadClientNames(devices.map((d) => d.clientId));
+  if (session !== current) return; // signed out meanwhile: show nothing
   shownUser = userId;
   renderDevices(userId, devices, valid.length);
   say(`${userId}: ${plural(devices.length, 'device')}, ${plural(valid.length, 'valid token')}.`);
@@ -352,7 +356,9 @@ const EVENT_NAMES: Record<string, string> = { RefreshTokenIssued: 'Issued', Refr
 
 async function showHistory(id: string, opener: HTMLElement): Promise<void> {
   await busy(`Reading the history of ${id}…`, async () => {
+    const current = session;
     const { events } = await management<{ events: HistoryEvent[] }>(token(), 'GET', `refresh-tokens/${enc(id)}/history`);
+    if (session !== current) return; // signed out meanwhile: show nothing
     const close = h('button', { type: 'button', class: 'secondary' }, 'Close history');
     close.addEventListener('click', () => {
       historyPanel.replaceChildren();

@@ -284,6 +284,31 @@ describe('administration page (/admin) in chromium', () => {
     await eventually(async () => expect((await page.getByRole('status').innerText()).trim()).toBe(`${userId}: 2 devices, 2 valid tokens.`));
   });
 
+  it('shows nothing of a call that answers after "Sign out"', async () => {
+    const { userId } = await userWithTwoDevices();
+    await signIn();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const answered = page.waitForResponse('**/api/v2/users/**');
+    await page.route('**/api/v2/users/**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByLabel('User ID').fill(userId);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await eventually(async () => expect((await page.getByRole('status').innerText()).trim()).toBe(`Looking up ${userId}…`));
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    release();
+    await answered;
+    await page.getByLabel('Client ID').waitFor({ state: 'visible' });
+    // Let the page finish handling the late answer (client names are read after it).
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByText('Pixel 8').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: `Devices of ${userId}` }).count()).toBe(0);
+    expect(await page.getByRole('alert').isHidden()).toBe(true);
+    expect((await page.getByRole('status').innerText()).trim()).toBe('Signed out.');
+  });
+
   it('signs out on "Sign out" and by itself when the management token expires, forgetting what it showed', async () => {
     const { userId } = await userWithTwoDevices();
     await signIn();
