@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { RevocationRelayHandle } from '@app/revocation-events';
+import { AdminPageController } from './admin/admin-page.controller';
 import { CreateClientGrantHandler, DeleteClientGrantHandler } from './commands/client-grants/client-grant.handlers';
 import { DeleteClientHandler } from './commands/delete-client/delete-client.handler';
 import { IssueRefreshTokenHandler } from './commands/issue-refresh-token/issue-refresh-token.handler';
@@ -52,6 +53,7 @@ export class AppModule {
         UserRefreshTokensController,
         HealthController,
         MetricsController,
+        AdminPageController,
       ],
       providers: [
         { provide: RUNTIME, useValue: runtime },

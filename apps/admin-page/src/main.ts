@@ -1,0 +1,393 @@
+/**
+ * The administration page: sign in with a management client, find a user,
+ * see their devices and tokens, revoke one device or all, read a token's
+ * history. The management token lives in `session` only (no storage, no
+ * cookie) and is dropped on "Sign out" or when it expires.
+ */
+import { ApiError, enc, management, signIn, userTokens, type HistoryEvent, type RefreshToken } from './api';
+import { byId, formatTime, h } from './dom';
+import { groupByDevice, isRevoked, type Device } from './devices';
+
+interface Session {
+  token: string;
+  clientId: string;
+  expiresAt: number;
+  timer: number;
+}
+
+let session: Session | null = null;
+let working = false;
+let shownUser: string | null = null;
+const clientNames = new Map<string, string | null>();
+/** Tokens revoked from this page, by id: the user listing holds valid tokens only, so they are kept to show them marked revoked. */
+const revokedHere = new Map<string, RefreshToken>();
+
+const signInSection = byId('sign-in');
+const usersSection = byId('users');
+const results = byId('results');
+const historyPanel = byId('history');
+const status = byId('status');
+const errorBox = byId('error');
+const dialog = byId<HTMLDialogElement>('confirm');
+const reasonInput = byId<HTMLInputElement>('confirm-reason');
+
+function say(message: string): void {
+  status.textContent = message;
+}
+
+function fail(message: string): void {
+  errorBox.textContent = message;
+  errorBox.hidden = false;
+}
+
+function clearError(): void {
+  errorBox.textContent = '';
+  errorBox.hidden = true;
+}
+
+/** Runs one call at a time, shows that it is working, and turns any failure into words. */
+async function busy<T>(label: string, work: () => Promise<T>): Promise<T | undefined> {
+  if (working) return undefined;
+  working = true;
+  const started = session;
+  clearError();
+  say(label);
+  document.body.classList.add('busy');
+  byId('main').setAttribute('aria-busy', 'true');
+  try {
+    return await work();
+  } catch (error) {
+    if (session !== started) return undefined; // signed out meanwhile: the answer no longer matters
+    say('');
+    if (error instanceof ApiError && error.status === 401 && session) {
+      endSession('Your session has expired. Sign in again.');
+    } else {
+      fail(error instanceof Error ? error.message : 'Something went wrong.');
+    }
+    return undefined;
+  } finally {
+    working = false;
+    document.body.classList.remove('busy');
+    byId('main').removeAttribute('aria-busy');
+  }
+}
+
+function token(): string {
+  if (!session) throw new ApiError('You are signed out. Sign in again.', 401);
+  return session.token;
+}
+
+// ---- sign in / out
+
+byId<HTMLFormElement>('sign-in-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const idField = byId<HTMLInputElement>('client-id');
+  const secretField = byId<HTMLInputElement>('client-secret');
+  const clientId = idField.value.trim();
+  const secret = secretField.value;
+  if (!clientId || !secret) {
+    fail('Enter the client ID and the client secret.');
+    (clientId ? secretField : idField).focus();
+    return;
+  }
+  void busy('Signing in…', async () => {
+    const issued = await signIn(clientId, secret);
+    secretField.value = '';
+    const timer = window.setTimeout(() => endSession('Your session has expired. Sign in again.'), Math.max(0, issued.expiresAt - Date.now()));
+    session = { token: issued.accessToken, clientId, expiresAt: issued.expiresAt, timer };
+    byId('session-text').textContent = `Signed in as ${clientId}, until ${formatTime(new Date(issued.expiresAt).toISOString())}`;
+    byId('session').hidden = false;
+    signInSection.hidden = true;
+    usersSection.hidden = false;
+    say('Signed in.');
+    byId('user-id').focus();
+  });
+});
+
+function endSession(message?: string): void {
+  if (session) window.clearTimeout(session.timer);
+  session = null;
+  shownUser = null;
+  clientNames.clear();
+  revokedHere.clear();
+  results.replaceChildren();
+  historyPanel.replaceChildren();
+  if (dialog.open) dialog.close();
+  byId<HTMLInputElement>('user-id').value = '';
+  byId<HTMLInputElement>('client-secret').value = '';
+  byId('session').hidden = true;
+  usersSection.hidden = true;
+  signInSection.hidden = false;
+  clearError();
+  if (message) fail(message);
+  say(message ? '' : 'Signed out.');
+  byId('client-id').focus();
+}
+
+byId('sign-out').addEventListener('click', () => endSession());
+
+// ---- find a user
+
+byId<HTMLFormElement>('search-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const userId = byId<HTMLInputElement>('user-id').value.trim();
+  if (!userId) {
+    fail('Enter a user ID.');
+    byId('user-id').focus();
+    return;
+  }
+  historyPanel.replaceChildren();
+  void busy(`Looking up ${userId}…`, async () => {
+    await showUser(userId);
+    document.getElementById('devices-title')?.focus();
+  });
+});
+
+async function showUser(userId: string): Promise<void> {
+  const current = session;
+  const valid = await userTokens(token(), userId);
+  const validIds = new Set(valid.map((t) => t.id));
+  const revoked = [...revokedHere.values()].filter((t) => t.user_id === userId && !validIds.has(t.id));
+  const devices = groupByDevice([...valid, ...revoked]);
+  await loadClientNames(devices.map((d) => d.clientId));
+  if (session !== current) return; // signed out meanwhile: show nothing
+  shownUser = userId;
+  renderDevices(userId, devices, valid.length);
+  say(`${userId}: ${plural(devices.length, 'device')}, ${plural(valid.length, 'valid token')}.`);
+}
+
+/** Names from GET /api/v2/clients/{id}; a client we may not read (scope) or that is deleted shows its id only. */
+async function loadClientNames(ids: string[]): Promise<void> {
+  const missing = [...new Set(ids)].filter((id) => !clientNames.has(id));
+  await Promise.all(
+    missing.map(async (id) => {
+      try {
+        const client = await management<{ name: string }>(token(), 'GET', `clients/${enc(id)}`);
+        clientNames.set(id, client.name);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) throw error;
+        clientNames.set(id, null);
+      }
+    }),
+  );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function clientLabel(clientId: string): string {
+  const name = clientNames.get(clientId);
+  return name ? `${name} (${clientId})` : clientId;
+}
+
+function renderDevices(userId: string, devices: Device[], validCount: number): void {
+  const list = h('ul', { class: 'devices' }, ...devices.map(renderDevice));
+  results.replaceChildren(
+    h(
+      'section',
+      { 'aria-labelledby': 'devices-title' },
+      h(
+        'div',
+        { class: 'results-head' },
+        h('h3', { id: 'devices-title', tabindex: '-1' }, `Devices of ${userId}`),
+        validCount > 0 ? revokeAllButton(userId, validCount) : null,
+      ),
+      devices.length === 0 ? h('p', { class: 'empty' }, 'This user has no valid refresh token.') : list,
+      revokedHere.size > 0 || devices.length === 0
+        ? h('p', { class: 'hint' }, 'Tokens revoked before this session are not listed; read one with its id through the API.')
+        : null,
+    ),
+  );
+}
+
+function revokeAllButton(userId: string, validCount: number): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'danger' }, 'Revoke all');
+  button.addEventListener('click', () =>
+    confirmRevoke(button, {
+      title: `Revoke all devices of ${userId}?`,
+      text: `This revokes ${plural(validCount, 'valid token')} of this user, on every device and application. They will have to sign in again everywhere.`,
+      done: `All of ${userId}'s tokens revoked.`,
+      path: `users/${enc(userId)}/refresh-tokens`,
+      userId,
+    }),
+  );
+  return button;
+}
+
+function renderDevice(device: Device): HTMLLIElement {
+  const valid = device.tokens.filter((t) => !isRevoked(t));
+  const headingId = `device-${device.key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const revoke =
+    valid.length > 0
+      ? h('button', { type: 'button', class: 'danger icon', 'aria-label': `Revoke ${device.deviceName}` }, h('span', { 'aria-hidden': 'true' }, '✕ '), 'Revoke')
+      : null;
+  revoke?.addEventListener('click', () =>
+    confirmRevoke(revoke, {
+      title: `Revoke ${device.deviceName}?`,
+      text: `This revokes ${plural(valid.length, 'valid token')} of ${device.deviceName} for ${clientLabel(device.clientId)}. The application on that device will have to sign in again.`,
+      done: `${device.deviceName} revoked.`,
+      path:
+        device.deviceId === null
+          ? null
+          : `users/${enc(valid[0]!.user_id)}/refresh-tokens?client_id=${enc(device.clientId)}&device_id=${enc(device.deviceId)}`,
+      tokenIds: valid.map((t) => t.id),
+      userId: valid[0]!.user_id,
+    }),
+  );
+  return h(
+    'li',
+    { class: valid.length === 0 ? 'device revoked' : 'device', 'aria-labelledby': headingId },
+    h(
+      'div',
+      { class: 'device-head' },
+      h('h4', { id: headingId }, device.deviceName),
+      valid.length === 0 ? h('span', { class: 'badge revoked' }, 'Revoked') : null,
+      revoke,
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('div', {}, h('dt', {}, 'Application'), h('dd', {}, clientNames.get(device.clientId) ?? 'Unknown name', ' ', h('code', {}, device.clientId))),
+      h('div', {}, h('dt', {}, 'Device ID'), h('dd', {}, h('code', {}, device.deviceId ?? '—'))),
+      h('div', {}, h('dt', {}, 'Created'), h('dd', {}, h('time', { datetime: device.createdAt }, formatTime(device.createdAt)))),
+    ),
+    h('h5', {}, `Tokens (${device.tokens.length})`),
+    h('ul', { class: 'tokens' }, ...device.tokens.map(renderToken)),
+  );
+}
+
+function renderToken(t: RefreshToken): HTMLLIElement {
+  const history = h('button', { type: 'button', class: 'secondary small', 'aria-label': `History of token ${t.id}` }, 'History');
+  history.addEventListener('click', () => void showHistory(t.id, history));
+  const revoked = isRevoked(t);
+  return h(
+    'li',
+    { class: 'token' },
+    h('code', { class: 'token-id' }, t.id),
+    h('span', { class: revoked ? 'badge revoked' : 'badge valid' }, revoked ? 'Revoked' : 'Valid'),
+    h('span', { class: 'meta' }, 'Issued ', h('time', { datetime: t.created_at }, formatTime(t.created_at)), ` · scope ${t.scope}`),
+    revoked
+      ? h(
+          'span',
+          { class: 'meta' },
+          'Revoked ',
+          h('time', { datetime: t.revoked_at! }, formatTime(t.revoked_at!)),
+          ` by ${t.revoked_by ?? 'unknown'}${t.revocation_reason ? ` · reason: ${t.revocation_reason}` : ''}`,
+        )
+      : null,
+    history,
+  );
+}
+
+// ---- revoke (with confirmation)
+
+interface Revocation {
+  title: string;
+  text: string;
+  done: string;
+  /** The bulk-revoke path (filters in its query), or null to revoke `tokenIds` one by one. */
+  path: string | null;
+  tokenIds?: string[];
+  userId: string;
+}
+
+let pending: { revocation: Revocation; opener: HTMLElement } | null = null;
+
+function confirmRevoke(opener: HTMLElement, revocation: Revocation): void {
+  if (working) return;
+  clearError();
+  pending = { revocation, opener };
+  byId('confirm-title').textContent = revocation.title;
+  byId('confirm-text').textContent = revocation.text;
+  reasonInput.value = '';
+  dialog.returnValue = '';
+  dialog.showModal();
+  reasonInput.focus();
+}
+
+byId('confirm-cancel').addEventListener('click', () => dialog.close('cancel'));
+dialog.addEventListener('close', () => {
+  if (dialog.returnValue !== 'revoke' && pending) {
+    const { opener } = pending;
+    pending = null;
+    say('Nothing was revoked.');
+    opener.focus();
+  }
+});
+
+byId<HTMLFormElement>('confirm-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (!pending) return;
+  const { revocation } = pending;
+  const reason = reasonInput.value.trim();
+  dialog.returnValue = 'revoke';
+  void busy('Revoking…', async () => {
+    await revoke(revocation, reason);
+    pending = null;
+    dialog.close('revoke');
+    say(revocation.done);
+    if (shownUser === revocation.userId) byId('devices-title').focus();
+  }).then(() => {
+    if (pending) {
+      // The call failed: the error is on the page, behind the dialog; close it to show it.
+      const { opener } = pending;
+      pending = null;
+      dialog.close('failed');
+      (opener.isConnected ? opener : byId('user-id')).focus();
+    }
+  });
+});
+
+async function revoke(revocation: Revocation, reason: string): Promise<void> {
+  const withReason = (path: string) => (reason ? `${path}${path.includes('?') ? '&' : '?'}reason=${enc(reason)}` : path);
+  const before = revocation.tokenIds ?? (await userTokens(token(), revocation.userId)).map((t) => t.id);
+  if (revocation.path) await management(token(), 'DELETE', withReason(revocation.path));
+  else for (const id of before) await management(token(), 'DELETE', withReason(`refresh-tokens/${enc(id)}`));
+  // Read them back: the page shows what the service recorded (when, by whom, why).
+  const revoked = await Promise.all(before.map((id) => management<RefreshToken>(token(), 'GET', `refresh-tokens/${enc(id)}`)));
+  for (const t of revoked) revokedHere.set(t.id, t);
+  if (shownUser === revocation.userId) await showUser(revocation.userId);
+}
+
+// ---- history
+
+const EVENT_NAMES: Record<string, string> = { RefreshTokenIssued: 'Issued', RefreshTokenRevoked: 'Revoked' };
+
+async function showHistory(id: string, opener: HTMLElement): Promise<void> {
+  await busy(`Reading the history of ${id}…`, async () => {
+    const current = session;
+    const { events } = await management<{ events: HistoryEvent[] }>(token(), 'GET', `refresh-tokens/${enc(id)}/history`);
+    if (session !== current) return; // signed out meanwhile: show nothing
+    const close = h('button', { type: 'button', class: 'secondary' }, 'Close history');
+    close.addEventListener('click', () => {
+      historyPanel.replaceChildren();
+      (opener.isConnected ? opener : byId('devices-title')).focus();
+    });
+    historyPanel.replaceChildren(
+      h(
+        'section',
+        { 'aria-labelledby': 'history-title', class: 'history' },
+        h('h3', { id: 'history-title', tabindex: '-1' }, 'History of token ', h('code', {}, id)),
+        h(
+          'ol',
+          { class: 'timeline' },
+          ...events.map((e) =>
+            h(
+              'li',
+              { class: e.type === 'RefreshTokenRevoked' ? 'event revoked' : 'event' },
+              h('strong', {}, EVENT_NAMES[e.type] ?? e.type),
+              ' ',
+              h('time', { datetime: e.time }, formatTime(e.time)),
+              h('span', { class: 'by' }, `by ${e.actor || 'unknown'}`),
+              e.reason ? h('span', { class: 'why' }, `reason: ${e.reason}`) : null,
+            ),
+          ),
+        ),
+        close,
+      ),
+    );
+    say(`History of ${id}: ${plural(events.length, 'event')}.`);
+    byId('history-title').focus();
+  });
+}
