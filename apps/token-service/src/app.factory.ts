@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { bootstrapManagementClient } from './bootstrap/management-client';
 import { resumePendingCascades } from './commands/delete-client/client-deletion-cascade';
 import type { AppConfig } from './config/config';
+import { fastifyErrorOptions, refuseNonJsonManagementBodies } from './errors/fastify-errors';
 import { PinoNestLogger } from './infrastructure/nest-logger';
 import { openRuntime, type Runtime, type RuntimeOverrides } from './infrastructure/runtime';
 import { Metrics } from './metrics/metrics';
@@ -35,12 +36,14 @@ export async function createTokenService(config: AppConfig, overrides: RuntimeOv
     http: httpServerTimeouts(config.requestTimeoutMs),
     // Our own handlers answer 404 in the contract's shape.
     return503OnClosing: true,
+    ...fastifyErrorOptions(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, relay), adapter, {
     logger: new PinoNestLogger(runtime.logger.child({ component: 'nest' })),
   });
   const metrics = app.get(Metrics);
   const fastify = app.getHttpAdapter().getInstance();
+  refuseNonJsonManagementBodies(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);

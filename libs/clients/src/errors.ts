@@ -89,11 +89,17 @@ export class SealedSecretNotAllowedError extends ClientDomainError {
   }
 }
 
-/** A grant type the client cannot use, e.g. `client_credentials` for a public client. */
+/**
+ * A grant type the client cannot use: `client_credentials` for a public
+ * client, or a refresh token for a client without the `refresh_token` grant.
+ */
 export class GrantTypeNotAllowedError extends ClientDomainError {
   readonly code = 'GRANT_TYPE_NOT_ALLOWED' as const;
-  constructor(readonly grantType: string) {
-    super(`grant type ${grantType} needs a confidential client`);
+  constructor(
+    readonly grantType: string,
+    why = 'needs a confidential client',
+  ) {
+    super(`grant type ${grantType} ${why}`);
   }
 }
 

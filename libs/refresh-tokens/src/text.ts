@@ -1,31 +1,13 @@
+import { MAX_TEXT_LENGTH, textProblem } from '@app/shared/text';
 import { InvalidRefreshTokenArgumentError, RefreshTokenArgument } from './errors';
 
-/** Upper bound of identifiers and labels (ids, device name, actor, reason). */
-export const MAX_TEXT_LENGTH = 256;
+export { MAX_TEXT_LENGTH } from '@app/shared/text';
 
-// C0, DEL and C1 controls: they corrupt logs, headers and the admin page.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-
-/**
- * A "sane" text field: a string of 1..max characters with no control
- * character and no leading or trailing whitespace (which would make two
- * values that look alike compare unequal). Throws INVALID_ARGUMENT naming the field.
- */
+/** The shared text rule (`@app/shared/text`), refused as INVALID_ARGUMENT naming the field. */
 export function requireSaneText(field: RefreshTokenArgument, value: unknown, max: number = MAX_TEXT_LENGTH): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidRefreshTokenArgumentError(field, 'must be a non-empty string');
-  }
-  if (value.length > max) {
-    throw new InvalidRefreshTokenArgumentError(field, `must be at most ${max} characters`);
-  }
-  if (CONTROL_CHARACTERS.test(value)) {
-    throw new InvalidRefreshTokenArgumentError(field, 'must not contain control characters');
-  }
-  if (value.trim() !== value) {
-    throw new InvalidRefreshTokenArgumentError(field, 'must not start or end with whitespace');
-  }
-  return value;
+  const problem = textProblem(value, max);
+  if (problem) throw new InvalidRefreshTokenArgumentError(field, problem);
+  return value as string;
 }
 
 /**

@@ -3,3 +3,4 @@ export * from './ids';
 export * from './coded-error';
 export * from './private-files';
 export * from './process-lock';
+export * from './text';

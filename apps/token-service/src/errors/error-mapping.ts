@@ -1,94 +1,169 @@
+import type { AuditErrorCode } from '@app/audit';
+import type { ClientErrorCode } from '@app/clients';
+import type { CredentialsErrorCode } from '@app/credentials';
+import type { EventStoreErrorCode } from '@app/event-store';
+import type { RefreshTokenErrorCode } from '@app/refresh-tokens';
+import type { RevocationEventsErrorCode } from '@app/revocation-events';
+import type { SigningErrorCode } from '@app/signing';
 import { ManagementError } from './management-error';
 import { OAuthError } from './oauth-error';
 
+/** Every stable code of every lib: the table below must name each one (the compiler checks). */
+export type AllErrorCodes =
+  | AuditErrorCode
+  | ClientErrorCode
+  | CredentialsErrorCode
+  | EventStoreErrorCode
+  | RefreshTokenErrorCode
+  | RevocationEventsErrorCode
+  | SigningErrorCode;
+
 /**
- * Domain, port and signing errors carry a stable `code`; this table is the
- * one place that turns a code into an HTTP answer for each surface
- * (style.md §9: mapped once, at the edge).
+ * Whose fault an error is, and its answer on each surface. A `caller` mistake
+ * is a 4xx in the contract's shape; a `server` fault is a 5xx whose body is
+ * generic (the exception filter logs the detail); `retry` is a 409/503 the
+ * caller may repeat.
  */
-interface Mapping {
+export interface HttpAnswer {
+  fault: 'caller' | 'server' | 'retry';
   management: (message: string) => ManagementError;
   oauth: (message: string) => OAuthError;
 }
 
 const RETRY_AFTER_SECONDS = '5';
-const unavailable: Mapping = {
+const unavailable: HttpAnswer = {
+  fault: 'retry',
   management: () =>
-    new ManagementError(503, 'The event store is unavailable; retry later.', 'temporarily_unavailable', { 'Retry-After': RETRY_AFTER_SECONDS }),
+    new ManagementError(503, 'The service is temporarily unavailable; retry later.', 'temporarily_unavailable', { 'Retry-After': RETRY_AFTER_SECONDS }),
   oauth: () =>
     new OAuthError(503, 'temporarily_unavailable', 'The service is temporarily unavailable; retry later.', {
       headers: { 'Retry-After': RETRY_AFTER_SECONDS },
     }),
 };
-const busy: Mapping = {
+const busy: HttpAnswer = {
+  fault: 'retry',
   management: () => new ManagementError(409, 'A concurrent change won; retry the request.', 'conflict'),
   oauth: () =>
     new OAuthError(503, 'temporarily_unavailable', 'The service is busy; retry later.', { headers: { 'Retry-After': '1' } }),
 };
-const badInput = (errorCode: string): Mapping => ({
+/** Not the caller's doing: a bug, a broken key file, a data key that cannot open what it sealed. */
+export const serverFault: HttpAnswer = {
+  fault: 'server',
+  management: () => new ManagementError(500, 'Internal error', 'internal_error'),
+  oauth: () => new OAuthError(500, 'server_error', 'Internal error.'),
+};
+const badInput = (errorCode: string): HttpAnswer => ({
+  fault: 'caller',
   management: (m) => new ManagementError(400, m, errorCode),
   oauth: (m) => new OAuthError(400, 'invalid_request', m),
 });
-const missing = (errorCode: string): Mapping => ({
+const missing = (errorCode: string): HttpAnswer => ({
+  fault: 'caller',
   management: (m) => new ManagementError(404, m, errorCode),
   oauth: () => new OAuthError(400, 'invalid_grant', 'Unknown or invalid refresh token.'),
 });
-const exists: Mapping = {
+const exists: HttpAnswer = {
+  fault: 'caller',
   management: (m) => new ManagementError(409, m, 'already_exists'),
   oauth: (m) => new OAuthError(400, 'invalid_request', m),
 };
-const tokenRejected: Mapping = {
+const tokenRejected: HttpAnswer = {
+  fault: 'caller',
   management: () => new ManagementError(401, 'Invalid token', 'invalid_token', { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
   oauth: () => new OAuthError(400, 'invalid_grant', 'Invalid token.'),
 };
-const tokenExpired: Mapping = {
+const tokenExpired: HttpAnswer = {
+  fault: 'caller',
   management: () => new ManagementError(401, 'Expired token', 'token_expired', { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
   oauth: () => new OAuthError(400, 'invalid_grant', 'Invalid token.'),
 };
-const noToken: Mapping = {
+const noToken: HttpAnswer = {
+  fault: 'caller',
   management: () => new ManagementError(401, 'Missing authentication', 'missing_token', { 'WWW-Authenticate': 'Bearer' }),
   oauth: () => new OAuthError(400, 'invalid_request', 'Missing token.'),
 };
-const scopeMissing: Mapping = {
+const scopeMissing: HttpAnswer = {
+  fault: 'caller',
   management: (m) => new ManagementError(403, m, 'insufficient_scope', { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' }),
   oauth: (m) => new OAuthError(400, 'invalid_scope', m),
 };
+const invalidScope: HttpAnswer = {
+  fault: 'caller',
+  management: (m) => new ManagementError(400, m, 'invalid_scope'),
+  oauth: (m) => new OAuthError(400, 'invalid_scope', m),
+};
 
-export const ERROR_CODE_MAPPINGS: Readonly<Record<string, Mapping>> = {
+/**
+ * The one table from a lib's error code to its HTTP answer (style.md §9:
+ * mapped once, at the edge). `satisfies Record<AllErrorCodes, …>` makes a new
+ * code without a row, or a row for a code no lib has, a compile error.
+ */
+export const ERROR_ANSWERS = {
+  // audit
+  INVALID_TIME: badInput('invalid_query_string'),
   // event-store port
   EVENT_STORE_UNAVAILABLE: unavailable,
   CONCURRENCY: busy,
-  // refresh-token domain
-  OFFLINE_ACCESS_REQUIRED: {
-    management: (m) => new ManagementError(400, m, 'invalid_scope'),
-    oauth: (m) => new OAuthError(400, 'invalid_scope', m),
-  },
+  INTEGRITY: serverFault,
+  // refresh-token domain (INVALID_ARGUMENT is shared with the client registry)
   INVALID_ARGUMENT: badInput('invalid_body'),
+  OFFLINE_ACCESS_REQUIRED: invalidScope,
   CREDENTIAL_ALREADY_EXISTS: exists,
   CREDENTIAL_NOT_FOUND: missing('inexistent_resource'),
   SCOPE_NOT_SUBSET: {
-    management: (m) => new ManagementError(400, m, 'invalid_scope'),
+    ...invalidScope,
     oauth: () => new OAuthError(400, 'invalid_scope', 'The requested scope exceeds the scope granted to the refresh token.'),
   },
   // client registry domain
+  HS256_REQUIRES_CONFIDENTIAL_CLIENT: badInput('invalid_body'),
+  GRANT_TYPE_NOT_ALLOWED: {
+    fault: 'caller',
+    management: (m) => new ManagementError(400, m, 'invalid_body'),
+    oauth: (m) => new OAuthError(400, 'unauthorized_client', m),
+  },
+  CLIENT_SECRET_NOT_ALLOWED: {
+    fault: 'caller',
+    management: (m) => new ManagementError(400, m, 'invalid_body'),
+    oauth: () => new OAuthError(401, 'invalid_client', 'Client authentication failed.'),
+  },
+  // The handler derives the secret and its sealing from the auth method: a caller cannot cause these.
+  CLIENT_SECRET_REQUIRED: serverFault,
+  SEALED_SECRET_REQUIRED: serverFault,
+  SEALED_SECRET_NOT_ALLOWED: serverFault,
   CLIENT_ALREADY_EXISTS: exists,
   CLIENT_NOT_FOUND: missing('inexistent_client'),
   CLIENT_GRANT_ALREADY_EXISTS: exists,
   CLIENT_GRANT_NOT_FOUND: missing('inexistent_resource'),
-  // signing / token verification
+  // credentials read model
+  INVALID_CURSOR: badInput('invalid_query_string'),
+  INVALID_PAGINATION: badInput('invalid_query_string'),
+  PROJECTION_STOPPED: unavailable,
+  REBUILD_TARGET_EXISTS: serverFault,
+  RUNNER_ALREADY_STARTED: serverFault,
+  // revocation events (a presented id_token whose credential is revoked is the caller's)
+  CREDENTIAL_REVOKED: tokenRejected,
+  ID_TOKEN_WITHOUT_SID: tokenRejected,
+  LISTENER_NOT_READY: unavailable,
+  INVALID_REVOCATION_MESSAGE: serverFault,
+  NOT_A_REVOCATION_EVENT: serverFault,
+  // signing: token verification is the caller's; keys and sealed secrets are ours
   TOKEN_MISSING: noToken,
   TOKEN_INVALID: tokenRejected,
   TOKEN_CLAIM_INVALID: tokenRejected,
   TOKEN_EXPIRED: tokenExpired,
   INSUFFICIENT_SCOPE: scopeMissing,
-};
+  KEY_STORE_INVALID: serverFault,
+  KEY_STORE_READ_ONLY: serverFault,
+  KEY_STORE_LOCKED: unavailable,
+  KEY_NOT_FOUND: serverFault,
+  KEY_IN_USE: serverFault,
+  NO_SIGNING_KEY: serverFault,
+  INVALID_INPUT: serverFault,
+  DATA_KEY_INVALID: serverFault,
+  SEALED_VALUE_INVALID: serverFault,
+} as const satisfies Record<AllErrorCodes, HttpAnswer>;
 
-/** Codes whose name ends in one of these are caller mistakes even when not listed above. */
-const CALLER_MISTAKE_SUFFIXES = ['_INVALID', '_REQUIRED', '_TOO_LONG', '_EMPTY', 'INVALID_ARGUMENT'];
-
-export function mappingFor(code: string): Mapping | undefined {
-  const direct = ERROR_CODE_MAPPINGS[code];
-  if (direct) return direct;
-  if (CALLER_MISTAKE_SUFFIXES.some((s) => code.endsWith(s)) || code.startsWith('INVALID_')) return badInput('invalid_body');
-  return undefined;
+/** The answer for a lib error's code; undefined for any other code (Node's ENOENT, Fastify's FST_*). */
+export function answerForCode(code: string): HttpAnswer | undefined {
+  return Object.hasOwn(ERROR_ANSWERS, code) ? (ERROR_ANSWERS as Record<string, HttpAnswer>)[code] : undefined;
 }

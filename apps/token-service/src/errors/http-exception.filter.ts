@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { mappingFor } from './error-mapping';
+import { answerForCode } from './error-mapping';
 import { ManagementError } from './management-error';
 import { OAuthError } from './oauth-error';
 
@@ -16,7 +16,7 @@ export function surfaceOf(url: string): Surface {
   return 'oauth';
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   headers: Record<string, string>;
   body: unknown;
@@ -31,7 +31,7 @@ function fromManagement(e: ManagementError): Answer {
 
 /** Nest's own HttpExceptions (404 route, 405, Fastify body errors) in the surface's shape. */
 function fromHttpStatus(surface: Surface, status: number, message: string): Answer {
-  if (surface === 'management') return fromManagement(new ManagementError(status, message, status === 404 ? 'not_found' : 'bad_request'));
+  if (surface === 'management') return fromManagement(new ManagementError(status, message, status === 404 ? 'not_found' : status === 415 ? 'unsupported_media_type' : 'bad_request'));
   const error = status === 401 ? 'invalid_client' : status >= 500 ? 'server_error' : 'invalid_request';
   return fromOAuth(new OAuthError(status, error, message));
 }
@@ -43,6 +43,20 @@ function fastifyStatus(e: unknown): number | undefined {
     return status >= 400 && status < 500 ? status : undefined;
   }
   return undefined;
+}
+
+/** Our own words for Fastify's client errors (theirs may echo the URL back). */
+function fastifyMessage(code: string | undefined, status: number): string {
+  switch (code) {
+    case 'FST_ERR_BAD_URL':
+      return 'Malformed URL: a path segment is not a valid percent-encoding.';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'A path parameter is too long.';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'Empty body with content-type application/json.';
+    default:
+      return status === 413 ? 'Request body too large.' : status === 415 ? 'Unsupported content type.' : 'Malformed request body.';
+  }
 }
 
 function codeOf(e: unknown): string | undefined {
@@ -69,17 +83,13 @@ export function answerFor(error: unknown, requested: Surface): Answer {
     return fromHttpStatus(surface, error.getStatus(), message);
   }
   const code = codeOf(error);
-  const mapping = code ? mappingFor(code) : undefined;
+  const mapping = code ? answerForCode(code) : undefined;
   if (mapping) {
     const message = error instanceof Error ? error.message : String(error);
     return surface === 'management' ? fromManagement(mapping.management(message)) : fromOAuth(mapping.oauth(message));
   }
   const status = fastifyStatus(error);
-  if (status !== undefined) {
-    const message =
-      status === 413 ? 'Request body too large.' : status === 415 ? 'Unsupported content type.' : 'Malformed request body.';
-    return fromHttpStatus(surface, status, message);
-  }
+  if (status !== undefined) return fromHttpStatus(surface, status, fastifyMessage(code, status));
   return surface === 'management'
     ? fromManagement(new ManagementError(500, 'Internal error', 'internal_error'))
     : fromOAuth(new OAuthError(500, 'server_error', 'Internal error.'));
@@ -101,9 +111,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
       // The public description is generic; the detail is for operators.
       this.logger.warn({ url: request.url.split('?')[0], detail: exception.options.detail }, exception.description);
     }
-    void reply
-      .status(answer.status)
-      .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...answer.headers })
-      .send(answer.body);
+    sendAnswer(reply, answer);
   }
+}
+
+export function sendAnswer(reply: FastifyReply, answer: Answer): void {
+  void reply
+    .status(answer.status)
+    .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...answer.headers })
+    .send(answer.body);
 }

@@ -6,6 +6,7 @@ import { EventStoreDbEventStore, SqliteEventStore } from '@app/event-store';
 
 import { claimDataDir, type Clock, cryptoIds, type IdGenerator, type ProcessLock, systemClock } from '@app/shared';
 import { KeyStore, SecretSealer } from '@app/signing';
+import { assertDataKeyOpensSealedSecrets } from './data-key-check';
 import type { AppConfig } from '../config/config';
 import { createRootLogger } from './logger';
 
@@ -83,6 +84,7 @@ async function openLocked(config: AppConfig, logger: Logger, clock: Clock, ids: 
     // Serve only a read model that has caught up with the log, else a revoked
     // token could be accepted right after a restart (invariant 6).
     await runner.caughtUp;
+    assertDataKeyOpensSealedSecrets(queries, sealer);
   } catch (error) {
     await runner.stop();
     readModel.close();

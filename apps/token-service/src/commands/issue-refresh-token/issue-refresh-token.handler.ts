@@ -18,7 +18,7 @@ export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTok
     const { queries, store, ids, clock } = this.runtime;
     const client = queries.getClient(input.clientId);
     if (!client) throw new ClientNotFoundError(input.clientId);
-    if (!client.grantTypes.includes('refresh_token')) throw new GrantTypeNotAllowedError('refresh_token');
+    if (!client.grantTypes.includes('refresh_token')) throw new GrantTypeNotAllowedError('refresh_token', 'is not among the client\'s grant types');
 
     const refreshToken = generateRefreshToken();
     const credentialId = generateCredentialId();

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CreateClientGrantCommand, DeleteClientGrantCommand } from '../../commands/client-grants/client-grant.commands';
 import type { RequestContext } from '../../commands/request-context';
 import { badRequest, conflict, insufficientScope } from '../../errors/management-error';
-import { parseManagementInput } from '../../errors/validation';
+import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { ManagementAuthGuard, type ManagementPrincipal } from '../auth/management-auth.guard';
@@ -17,12 +17,12 @@ import { presentClientGrant } from '../presenters';
 
 const createGrant = z
   .object({
-    client_id: z.string().min(1).max(256),
-    audience: z.string().min(1).max(1024),
-    scope: z.array(z.string().min(1).max(256)).max(1000),
+    client_id: text(),
+    audience: text(1024),
+    scope: z.array(text()).max(1000),
   })
   .strict();
-const listQuery = z.object({ client_id: z.string().max(256).optional(), audience: z.string().max(1024).optional() });
+const listQuery = z.object({ client_id: characters(256).optional(), audience: characters(1024).optional() }).strict();
 
 @ApiTags('management: client grants')
 @ApiBearerAuth()
@@ -62,6 +62,7 @@ export class ClientGrantsController {
   @HttpCode(204)
   @RequireScopes('delete:client_grants')
   async remove(@Param('id') id: string, @ManagementContext() context: RequestContext): Promise<void> {
+    parsePathParam('id', id);
     const audience = this.runtime.config.managementAudience;
     if (leavesNoFullAdmin(this.runtime.queries.listClientGrants({ audience }), audience, (g) => g.grantId === id)) {
       throw conflict('This grant is the last one holding every management scope; grant them to another client first.', 'last_management_grant');

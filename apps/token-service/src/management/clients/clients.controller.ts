@@ -8,7 +8,7 @@ import { RegisterClientCommand } from '../../commands/register-client/register-c
 import type { RequestContext } from '../../commands/request-context';
 import { RevokeManyCommand } from '../../commands/revoke-many/revoke-many.command';
 import { conflict, notFound } from '../../errors/management-error';
-import { parseManagementInput } from '../../errors/validation';
+import { parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
@@ -21,7 +21,7 @@ import { reasonOf } from '../reason';
 
 const createClient = z
   .object({
-    name: z.string().min(1).max(256),
+    name: text(),
     app_type: z.enum(APP_TYPES as readonly [AppType, ...AppType[]]).default('regular_web'),
     token_endpoint_auth_method: z.enum(TOKEN_ENDPOINT_AUTH_METHODS as readonly [TokenEndpointAuthMethod, ...TokenEndpointAuthMethod[]]).optional(),
     jwt_configuration: z
@@ -31,7 +31,7 @@ const createClient = z
       })
       .strict()
       .optional(),
-    grant_types: z.array(z.string().min(1).max(256)).max(32).optional(),
+    grant_types: z.array(text()).max(32).optional(),
   })
   .strict();
 
@@ -80,7 +80,7 @@ export class ClientsController {
   @Get(':id')
   @RequireScopes('read:clients')
   get(@Param('id') id: string) {
-    const client = this.runtime.queries.getClient(id);
+    const client = this.runtime.queries.getClient(parsePathParam('id', id));
     if (!client) throw notFound('The client does not exist', 'inexistent_client');
     return presentClient(client);
   }
@@ -90,6 +90,7 @@ export class ClientsController {
   @RequireScopes('delete:clients')
   @ApiOperation({ summary: 'Delete a client; every refresh token of it is revoked (actor system)' })
   async remove(@Param('id') id: string, @ManagementContext() context: RequestContext): Promise<void> {
+    parsePathParam('id', id);
     // No lock-out: the operator's configured client, and the last full admin, stay.
     const { config, queries } = this.runtime;
     if (id === config.managementClientId) {
@@ -107,7 +108,7 @@ export class ClientsController {
   @RequireScopes('delete:refresh_tokens')
   @ApiOperation({ summary: "Revoke every refresh token of the client; the client stays" })
   async revokeTokens(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
-    if (!this.runtime.queries.getClient(id)) throw notFound('The client does not exist', 'inexistent_client');
+    if (!this.runtime.queries.getClient(parsePathParam('id', id))) throw notFound('The client does not exist', 'inexistent_client');
     await this.commands.execute(
       new RevokeManyCommand({ kind: 'client', clientId: id }, reasonOf(query, body, DEFAULT_DELETE_CLIENT_TOKENS_REASON), context),
     );

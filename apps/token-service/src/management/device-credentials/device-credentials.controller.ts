@@ -6,7 +6,7 @@ import { MAX_PER_PAGE } from '@app/credentials';
 import type { RequestContext } from '../../commands/request-context';
 import { RevokeRefreshTokenCommand } from '../../commands/revoke-refresh-token/revoke-refresh-token.command';
 import { notFound } from '../../errors/management-error';
-import { parseManagementInput } from '../../errors/validation';
+import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
@@ -20,13 +20,13 @@ const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const FIELDS = ['id', 'device_name', 'device_id', 'type', 'user_id', 'client_id'] as const;
 const listQuery = z
   .object({
-    user_id: z.string().min(1).max(256).optional(),
-    client_id: z.string().min(1).max(256).optional(),
+    user_id: text().optional(),
+    client_id: text().optional(),
     type: z.enum(['public_key', 'refresh_token', 'rotating_refresh_token']).default('refresh_token'),
     page: z.coerce.number().int().min(0).max(1_000_000).default(0),
     per_page: z.coerce.number().int().min(1).max(MAX_PER_PAGE).default(50),
     include_totals: bool.default(false),
-    fields: z.string().max(512).optional(),
+    fields: characters(512).optional(),
     include_fields: bool.default(true),
   })
   .strict();
@@ -64,7 +64,7 @@ export class DeviceCredentialsController {
   @HttpCode(204)
   @RequireScopes('delete:device_credentials')
   async remove(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
-    const credential = this.runtime.queries.findById(id);
+    const credential = this.runtime.queries.findById(parsePathParam('id', id));
     if (!credential || credential.revokedAt !== null) throw notFound('The device credential does not exist');
     const outcome = await this.commands.execute(new RevokeRefreshTokenCommand(id, reasonOf(query, body, DEVICE_CREDENTIAL_DELETED_REASON), context));
     if (!outcome.revoked) throw notFound('The device credential does not exist');

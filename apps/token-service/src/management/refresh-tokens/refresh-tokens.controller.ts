@@ -6,7 +6,7 @@ import { IssueRefreshTokenCommand } from '../../commands/issue-refresh-token/iss
 import type { RequestContext } from '../../commands/request-context';
 import { RevokeRefreshTokenCommand } from '../../commands/revoke-refresh-token/revoke-refresh-token.command';
 import { notFound } from '../../errors/management-error';
-import { parseManagementInput } from '../../errors/validation';
+import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
@@ -18,11 +18,11 @@ import { tokenHistory } from '@app/audit';
 
 const issue = z
   .object({
-    client_id: z.string().min(1).max(256),
-    user_id: z.string().min(1).max(256),
-    device_name: z.string().min(1).max(256),
-    device_id: z.string().min(1).max(256).optional(),
-    scope: z.string().min(1).max(2048),
+    client_id: text(),
+    user_id: text(),
+    device_name: text(),
+    device_id: text().optional(),
+    scope: characters(2048, 1),
   })
   .strict();
 
@@ -64,7 +64,7 @@ export class RefreshTokensController {
   @Get(':id')
   @RequireScopes('read:refresh_tokens')
   get(@Param('id') id: string) {
-    const credential = this.runtime.queries.findById(id);
+    const credential = this.runtime.queries.findById(parsePathParam('id', id));
     if (!credential) throw notFound('The refresh token does not exist');
     return presentRefreshToken(credential);
   }
@@ -74,14 +74,14 @@ export class RefreshTokensController {
   @HttpCode(204)
   @RequireScopes('delete:refresh_tokens')
   async revoke(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
-    await this.commands.execute(new RevokeRefreshTokenCommand(id, reasonOf(query, body, REFRESH_TOKEN_DELETED_REASON), context));
+    await this.commands.execute(new RevokeRefreshTokenCommand(parsePathParam('id', id), reasonOf(query, body, REFRESH_TOKEN_DELETED_REASON), context));
   }
 
   @Get(':id/history')
   @RequireScopes('read:refresh_tokens')
   @ApiOperation({ summary: "The token's events in log order, from the event store (not the read model)" })
   async history(@Param('id') id: string) {
-    const events = await tokenHistory(this.runtime.store, id);
+    const events = await tokenHistory(this.runtime.store, parsePathParam('id', id));
     if (events.length === 0) throw notFound('The refresh token does not exist');
     return { events };
   }

@@ -5,20 +5,19 @@ import { z } from 'zod';
 import { MAX_TAKE } from '@app/credentials';
 import type { RequestContext } from '../../commands/request-context';
 import { RevokeManyCommand } from '../../commands/revoke-many/revoke-many.command';
-import { parseManagementInput } from '../../errors/validation';
+import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
 import { ListUserRefreshTokensQuery } from '../../queries/listing.queries';
 import { presentRefreshToken } from '../presenters';
-import { reasonOf } from '../reason';
+import { revokeInput } from '../reason';
 
 const listQuery = z
-  .object({ from: z.string().min(1).max(512).optional(), take: z.coerce.number().int().min(1).max(MAX_TAKE).default(50) })
+  .object({ from: characters(512, 1).optional(), take: z.coerce.number().int().min(1).max(MAX_TAKE).default(50) })
   .strict();
-const revokeQuery = z
-  .object({ client_id: z.string().min(1).max(256).optional(), device_id: z.string().min(1).max(256).optional(), reason: z.string().optional() })
-  .strict();
+/** The filters of a bulk revocation, in the query or the JSON body: one strict schema for both. */
+const revokeFilters = z.object({ client_id: text().optional(), device_id: text().optional(), reason: text().optional() }).strict();
 
 export const USER_BULK_REVOKE_REASON = 'user_bulk_revoke';
 
@@ -37,7 +36,7 @@ export class UserRefreshTokensController {
   @RequireScopes('read:refresh_tokens')
   async list(@Param('userId') userId: string, @Query() query: unknown) {
     const q = parseManagementInput(listQuery, query, 'query');
-    const page = await this.queries.execute(new ListUserRefreshTokensQuery(userId, { from: q.from, take: q.take }));
+    const page = await this.queries.execute(new ListUserRefreshTokensQuery(parsePathParam('user_id', userId), { from: q.from, take: q.take }));
     return { tokens: page.tokens.map(presentRefreshToken), ...(page.next ? { next: page.next } : {}) };
   }
 
@@ -46,10 +45,14 @@ export class UserRefreshTokensController {
   @HttpCode(204)
   @RequireScopes('delete:refresh_tokens')
   async revokeAll(@Param('userId') userId: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
-    const q = parseManagementInput(revokeQuery, query, 'query');
-    const filters = body && typeof body === 'object' ? (body as { client_id?: unknown; device_id?: unknown }) : {};
-    const clientId = q.client_id ?? (typeof filters.client_id === 'string' ? filters.client_id : undefined);
-    const deviceId = q.device_id ?? (typeof filters.device_id === 'string' ? filters.device_id : undefined);
-    await this.commands.execute(new RevokeManyCommand({ kind: 'user', userId, clientId, deviceId }, reasonOf(query, body, USER_BULK_REVOKE_REASON), context));
+    const user = parsePathParam('user_id', userId);
+    const filters = revokeInput(revokeFilters, query, body);
+    await this.commands.execute(
+      new RevokeManyCommand(
+        { kind: 'user', userId: user, clientId: filters.client_id, deviceId: filters.device_id },
+        filters.reason ?? USER_BULK_REVOKE_REASON,
+        context,
+      ),
+    );
   }
 }

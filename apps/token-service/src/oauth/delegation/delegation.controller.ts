@@ -3,20 +3,20 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseOAuthParams } from '../../errors/validation';
+import { characters, parseOAuthParams, text } from '../../errors/validation';
 import { noStore } from '../shared/http';
 import { rateLimitHeaders } from '../shared/rate-limiter';
 import { DelegationQuery } from './delegation.query';
 
 const MAX_TOKEN = 8192;
 const params = z.object({
-  client_id: z.string().min(1).max(256),
-  grant_type: z.string().min(1).max(256),
+  client_id: text(),
+  grant_type: characters(256, 1),
   refresh_token: z.string().min(1).max(MAX_TOKEN).optional(),
   id_token: z.string().min(1).max(MAX_TOKEN).optional(),
-  target: z.string().min(1).max(256).optional(),
-  scope: z.string().max(2048).optional(),
-  api_type: z.string().max(64).optional(),
+  target: text().optional(),
+  scope: characters(2048).optional(),
+  api_type: characters(64).optional(),
 });
 
 @ApiTags('oauth')

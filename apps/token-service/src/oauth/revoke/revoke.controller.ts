@@ -3,15 +3,15 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseOAuthParams } from '../../errors/validation';
+import { characters, parseOAuthParams, text } from '../../errors/validation';
 import { presentedClient } from '../shared/client-credentials';
 import { correlationIdOf, noStore } from '../shared/http';
 import { RevokeTokenCommand } from './revoke.command';
 
 const params = z.object({
   token: z.string().min(1).max(8192),
-  token_type_hint: z.string().max(64).optional(),
-  client_id: z.string().min(1).max(256).optional(),
+  token_type_hint: characters(64).optional(),
+  client_id: text().optional(),
   client_secret: z.string().min(1).max(1024).optional(),
 });
 

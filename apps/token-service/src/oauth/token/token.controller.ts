@@ -3,18 +3,18 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseOAuthParams } from '../../errors/validation';
+import { characters, parseOAuthParams, text } from '../../errors/validation';
 import { presentedClient } from '../shared/client-credentials';
 import { noStore } from '../shared/http';
 import { TokenQuery } from './token.query';
 
 const params = z.object({
-  grant_type: z.string().min(1).max(256),
-  client_id: z.string().min(1).max(256).optional(),
+  grant_type: characters(256, 1),
+  client_id: text().optional(),
   client_secret: z.string().min(1).max(1024).optional(),
   refresh_token: z.string().min(1).max(8192).optional(),
-  scope: z.string().max(2048).optional(),
-  audience: z.string().min(1).max(1024).optional(),
+  scope: characters(2048).optional(),
+  audience: characters(1024, 1).optional(),
 });
 
 @ApiTags('oauth')
