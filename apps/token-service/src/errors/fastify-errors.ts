@@ -18,7 +18,7 @@ export const MAX_PATH_PARAM_LENGTH = MAX_TEXT_LENGTH * 9;
  */
 export function fastifyErrorOptions() {
   return {
-    maxParamLength: MAX_PATH_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       sendAnswer(reply, answerFor(error, surfaceOf(request.url)));
     },
