@@ -4,6 +4,7 @@ import type { CredentialsErrorCode } from '@app/credentials';
 import type { EventStoreErrorCode } from '@app/event-store';
 import type { RefreshTokenErrorCode } from '@app/refresh-tokens';
 import type { RevocationEventsErrorCode } from '@app/revocation-events';
+import type { DataDirLockedError } from '@app/shared';
 import type { SigningErrorCode } from '@app/signing';
 import { ManagementError } from './management-error';
 import { OAuthError } from './oauth-error';
@@ -16,7 +17,8 @@ export type AllErrorCodes =
   | EventStoreErrorCode
   | RefreshTokenErrorCode
   | RevocationEventsErrorCode
-  | SigningErrorCode;
+  | SigningErrorCode
+  | DataDirLockedError['code'];
 
 /**
  * Whose fault an error is, and its answer on each surface. A `caller` mistake
@@ -99,6 +101,8 @@ const invalidScope: HttpAnswer = {
  * code without a row, or a row for a code no lib has, a compile error.
  */
 export const ERROR_ANSWERS = {
+  // shared: another process holds DATA_DIR (a start-up error; never a request's doing)
+  DATA_DIR_LOCKED: serverFault,
   // audit
   INVALID_TIME: badInput('invalid_query_string'),
   // event-store port

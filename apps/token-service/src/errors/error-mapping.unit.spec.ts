@@ -4,6 +4,7 @@ import * as credentials from '@app/credentials';
 import * as eventStore from '@app/event-store';
 import * as refreshTokens from '@app/refresh-tokens';
 import * as revocationEvents from '@app/revocation-events';
+import * as shared from '@app/shared';
 import { CodedError } from '@app/shared/coded-error';
 import * as signing from '@app/signing';
 import { answerForCode, ERROR_ANSWERS } from './error-mapping';
@@ -11,6 +12,7 @@ import { answerFor } from './http-exception.filter';
 
 /** Server faults on purpose: ours to fix, never the caller's (5xx with a generic body). */
 const INTENDED_SERVER_FAULTS = [
+  'DATA_DIR_LOCKED',
   'INTEGRITY',
   'CLIENT_SECRET_REQUIRED',
   'SEALED_SECRET_REQUIRED',
@@ -35,7 +37,7 @@ type ErrorClass = new (...args: unknown[]) => CodedError;
 
 /** Every concrete CodedError class a lib exports, built with stand-in arguments (arrays stringify and join). */
 function exportedErrors(): CodedError[] {
-  const libs = [audit, clients, credentials, eventStore, refreshTokens, revocationEvents, signing];
+  const libs = [audit, clients, credentials, eventStore, refreshTokens, revocationEvents, shared, signing];
   const errors: CodedError[] = [];
   for (const lib of libs) {
     for (const value of Object.values(lib)) {
@@ -57,7 +59,7 @@ describe('the error table: every lib error code has one HTTP answer', () => {
   it('finds the exported error classes of every lib', () => {
     // given the libs' exports, when collected, then each lib contributes (a lib whose errors vanish fails here)
     const codes = new Set(errors.map((e) => e.code));
-    for (const code of ['INVALID_TIME', 'CLIENT_NOT_FOUND', 'INVALID_CURSOR', 'CONCURRENCY', 'CREDENTIAL_NOT_FOUND', 'LISTENER_NOT_READY', 'DATA_KEY_INVALID']) {
+    for (const code of ['INVALID_TIME', 'CLIENT_NOT_FOUND', 'INVALID_CURSOR', 'CONCURRENCY', 'CREDENTIAL_NOT_FOUND', 'LISTENER_NOT_READY', 'DATA_KEY_INVALID', 'DATA_DIR_LOCKED']) {
       expect(codes).toContain(code);
     }
   });
