@@ -12,12 +12,15 @@ const CONTENT_TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/** `<repository or image root>/dist/admin-page`, from the sources (tests) as from dist/ (npm start, the image). */
-export function adminPageDir(from: string = __dirname): string {
+/**
+ * `<repository or image root>/dist/admin-page`, from the sources (tests) as from dist/ (npm start, the image);
+ * undefined for a build outside any package (the page is then not served, the API still is).
+ */
+export function adminPageDir(from: string = __dirname): string | undefined {
   let dir = from;
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${from}`);
+    if (parent === dir) return undefined;
     dir = parent;
   }
   return join(dir, 'dist', 'admin-page');
@@ -30,10 +33,11 @@ export function adminPageDir(from: string = __dirname): string {
 export class AdminPageAssets {
   private files: AdminPageFiles | undefined;
 
-  constructor(private readonly dir: string = adminPageDir()) {}
+  constructor(private readonly dir: string | undefined = adminPageDir()) {}
 
   get(): AdminPageFiles | undefined {
     if (this.files) return this.files;
+    if (this.dir === undefined) return undefined;
     const index = join(this.dir, 'index.html');
     if (!existsSync(index)) return undefined;
     const assets = new Map<string, { body: Buffer; contentType: string }>();

@@ -10,7 +10,9 @@ export class PinoNestLogger implements LoggerService {
 
   private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace', message: unknown, params: unknown[]): void {
     const context = typeof params[params.length - 1] === 'string' ? (params[params.length - 1] as string) : undefined;
-    if (message !== null && typeof message === 'object') this.logger[level]({ context, ...(message as object) });
+    // An Error's message and stack are not enumerable: spread, it would log nothing (a failed start said nothing).
+    if (message instanceof Error) this.logger[level]({ context, err: message }, message.message);
+    else if (message !== null && typeof message === 'object') this.logger[level]({ context, ...(message as object) });
     else this.logger[level]({ context }, String(message));
   }
 
