@@ -248,6 +248,23 @@ if (!realServer) {
       await store.close();
     });
 
+    it("appends 'no_stream' (an issuance) without reading the stream first: concurrent issuances cost one append each and no read", async () => {
+      await store.appendToStream(`${prefix}warm`, [newEvent()], { expectedRevision: 'no_stream' });
+      const reads = double!.calls.streamReads;
+      const appends = double!.calls.appends;
+
+      await Promise.all(Array.from({ length: 10 }, (_, i) => store.appendToStream(`${prefix}n${i}`, [newEvent()], { expectedRevision: 'no_stream' })));
+
+      expect(double!.calls.streamReads).toBe(reads);
+      expect(double!.calls.appends).toBe(appends + 10);
+      // An existing stream still answers ConcurrencyError (the retry reads it), and a retried issuance is still done once.
+      const issued = newEvent();
+      const first = await store.appendToStream(`${prefix}n0b`, [issued], { expectedRevision: 'no_stream' });
+      await expect(store.appendToStream(`${prefix}n0`, [newEvent()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ code: 'CONCURRENCY' });
+      await expect(store.appendToStream(`${prefix}n0b`, [issued], { expectedRevision: 'no_stream' })).resolves.toEqual(first);
+      expect(await store.readStream(`${prefix}n0b`)).toHaveLength(1);
+    });
+
     it('reads $all across a page boundary inside one transaction (events sharing a commit position): each event once, in order', async () => {
       double!.faults.sharedCommit = true;
       const head = await store.headPosition();

@@ -78,7 +78,7 @@ export class EventStoreDbEventStore implements EventStore {
     const expected = options.expectedRevision;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.withTimeout(`append to ${streamId}`, this.appendOnce(streamId, events, expected));
+        return await this.withTimeout(`append to ${streamId}`, this.appendOnce(streamId, events, expected, attempt === 1));
       } catch (error) {
         // A concurrent writer moved the stream between our read and our append.
         const raced = error instanceof WrongExpectedVersionError;
@@ -177,11 +177,18 @@ export class EventStoreDbEventStore implements EventStore {
 
   // ------------------------------------------------------------------ internals
 
-  private async appendOnce(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  /**
+   * `firstAttempt` with 'no_stream' (every issuance): the chain starts at
+   * GENESIS_HASH whatever, so the append goes out without reading the stream
+   * first (one round trip instead of two). If the stream exists the server
+   * refuses it (or answers an idempotent retry as done), and the retry reads.
+   */
+  private async appendOnce(streamId: string, events: NewEvent[], expected: ExpectedRevision, firstAttempt: boolean): Promise<AppendResult> {
     const flexible = expected === 'any' || expected === 'stream_exists';
+    const blind = firstAttempt && expected === 'no_stream' && events.length > 0;
     // 'any'/'stream_exists' may be retries of an earlier append: look for the ids in the whole stream.
     const stream = flexible ? await this.collect(this.client.readStream(streamId)) : undefined;
-    const tail = stream ? tailOf(stream) : await this.readTail(streamId);
+    const tail = blind ? undefined : stream ? tailOf(stream) : await this.readTail(streamId);
     const current = tail?.revision ?? -1;
 
     if (flexible) {

@@ -175,6 +175,94 @@ describe('SqliteEventStore', () => {
     });
   });
 
+  describe('group commit', () => {
+    it('commits appends made in the same turn of the event loop in one transaction', async () => {
+      const store = openStore();
+      const before = store.groupCommitStats();
+
+      await Promise.all(Array.from({ length: 25 }, (_, i) => store.appendToStream(`s-${i}`, [newEvent()], { expectedRevision: 'no_stream' })));
+
+      expect(store.groupCommitStats()).toEqual({ commits: before.commits + 1, appends: before.appends + 25 });
+      expect(await store.headPosition()).toBe(25);
+    });
+
+    it('splits a queue longer than maxGroupSize over several commits, all of them written', async () => {
+      const store = openStore({ maxGroupSize: 10 });
+
+      await Promise.all(Array.from({ length: 25 }, (_, i) => store.appendToStream(`s-${i}`, [newEvent()], { expectedRevision: 'no_stream' })));
+
+      expect(store.groupCommitStats()).toEqual({ commits: 3, appends: 25 });
+      expect(await collect(store.readAll())).toHaveLength(25);
+    });
+
+    it('settles no append of a group before its commit, and makes them visible to another connection when they settle', async () => {
+      const store = openStore();
+      const other = new Database(filename, { readonly: true });
+      try {
+        const count = other.prepare('SELECT COUNT(*) FROM events').pluck();
+        const seen: number[] = [];
+        const appends = Array.from({ length: 5 }, (_, i) =>
+          store.appendToStream(`s-${i}`, [newEvent()], { expectedRevision: 'no_stream' }).then(() => void seen.push(count.get() as number)),
+        );
+        expect(count.get()).toBe(0); // queued, not yet written
+
+        await Promise.all(appends);
+
+        expect(seen).toEqual([5, 5, 5, 5, 5]);
+      } finally {
+        other.close();
+      }
+    });
+
+    it('chains a stream appended twice in one group in call order, and the chain verifies', async () => {
+      const store = openStore();
+
+      const [first, , second] = await Promise.all([
+        store.appendToStream('refreshToken-1', [newEvent('Issued')], { expectedRevision: 'no_stream' }),
+        store.appendToStream('refreshToken-2', [newEvent('Issued')], { expectedRevision: 'no_stream' }),
+        store.appendToStream('refreshToken-1', [newEvent('Revoked'), newEvent('Noted')], { expectedRevision: 0 }),
+      ]);
+
+      expect(store.groupCommitStats().commits).toBe(1);
+      expect([first.nextExpectedRevision, second.nextExpectedRevision]).toEqual([0, 2]);
+      const chain = await store.readStream('refreshToken-1');
+      expect(chain.map((e) => e.type)).toEqual(['Issued', 'Revoked', 'Noted']);
+      expect(chain[0].prevHash).toBe(GENESIS_HASH);
+      for (const [i, event] of chain.entries()) {
+        if (i > 0) expect(event.prevHash).toBe(chain[i - 1].hash);
+        expect(event.hash).toBe(computeEventHash(event.prevHash, event));
+      }
+    });
+
+    it('rolls back only the failing append of a group, whatever it threw', async () => {
+      const store = openStore();
+      const unserialisable = { ...newEvent(), data: { n: 1n } as unknown as Record<string, unknown> };
+
+      const outcomes = await Promise.allSettled([
+        store.appendToStream('s-1', [newEvent()], { expectedRevision: 'no_stream' }),
+        store.appendToStream('s-2', [newEvent(), unserialisable], { expectedRevision: 'no_stream' }),
+        store.appendToStream('s-3', [newEvent()], { expectedRevision: 'no_stream' }),
+      ]);
+
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(store.groupCommitStats().commits).toBe(1);
+      expect(await store.readStream('s-2')).toEqual([]);
+      expect((await collect(store.readAll())).map((e) => e.streamId)).toEqual(['s-1', 's-3']);
+    });
+
+    it('commits what is queued when closed, and refuses appends after', async () => {
+      const store = openStore();
+      const queued = store.appendToStream('s-1', [newEvent()], { expectedRevision: 'no_stream' });
+
+      await store.close();
+
+      await expect(queued).resolves.toMatchObject({ nextExpectedRevision: 0 });
+      await expect(store.appendToStream('s-2', [newEvent()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ code: 'EVENT_STORE_UNAVAILABLE' });
+      const reopened = openStore();
+      expect(await reopened.readStream('s-1')).toHaveLength(1);
+    });
+  });
+
   describe('reading at scale', () => {
     it('streams a large log page by page, in order, with maxCount and prefixes', async () => {
       const store = openStore({ pageSize: 700 });

@@ -28,6 +28,8 @@ export interface SqliteEventStoreOptions {
   pageSize?: number;
   /** Stamps `created_at`, the store's record time (the domain's own time is `metadata.occurredAt`). */
   clock?: Clock;
+  /** Most appends one group commit carries (the rest wait for the next). Default 500. */
+  maxGroupSize?: number;
 }
 
 interface EventRow {
@@ -57,6 +59,18 @@ interface StoredId {
 /** What the append transaction returns: the port's result, and whether anything was written (to wake subscriptions). */
 type AppendOutcome = AppendResult & { written: boolean };
 
+/** An append waiting for its group commit. */
+interface PendingAppend {
+  streamId: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+/** One append's fate inside a group transaction (it rolled back to its savepoint when not ok). */
+type Settled = { ok: true; outcome: AppendOutcome } | { ok: false; error: unknown };
+
 const COLUMNS = `position, event_id AS id, stream_id AS streamId, revision, type, data, metadata,
   prev_hash AS prevHash, hash`;
 
@@ -70,6 +84,8 @@ const NO_REVISION = -1;
  * better-sqlite3 is synchronous: each call runs to completion on the event
  * loop, so one instance never interleaves two appends; other processes on the
  * same file are serialised by `BEGIN IMMEDIATE` and wait up to `busyTimeoutMs`.
+ * Concurrent appends share one transaction and one fsync (group commit, see
+ * appendToStream).
  *
  * Idempotency: an append whose event ids are already stored in this stream, in
  * the same order at consecutive revisions that the stated expected revision
@@ -86,6 +102,11 @@ export class SqliteEventStore implements EventStore {
   private readonly pageSize: number;
   private readonly subscriptions = new Set<SqliteSubscription>();
   private closed = false;
+  /** Appends waiting for the next group commit, in call order. */
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  private readonly maxGroupSize: number;
+  private readonly stats = { commits: 0, appends: 0 };
 
   private readonly selectStreamHead: Database.Statement<[string], StreamHead>;
   private readonly selectEventId: Database.Statement<[string], StoredId>;
@@ -97,6 +118,7 @@ export class SqliteEventStore implements EventStore {
   private readonly appendTransaction: Database.Transaction<
     (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendOutcome
   >;
+  private readonly groupTransaction: Database.Transaction<(group: PendingAppend[]) => Settled[]>;
   private readonly reader: LogReader = {
     head: () => this.head(),
     readPage: (after, upTo, limit, prefixes) => this.readPage(after, upTo, limit, prefixes),
@@ -106,6 +128,7 @@ export class SqliteEventStore implements EventStore {
     this.clock = options.clock ?? systemClock;
     this.pollIntervalMs = positiveInteger(options.pollIntervalMs ?? 100, 'pollIntervalMs');
     this.pageSize = positiveInteger(options.pageSize ?? 500, 'pageSize');
+    this.maxGroupSize = positiveInteger(options.maxGroupSize ?? 500, 'maxGroupSize');
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     try {
       preparePrivateSqliteFile(options.filename);
@@ -128,28 +151,51 @@ export class SqliteEventStore implements EventStore {
     this.appendTransaction = this.db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) =>
       this.appendInTransaction(streamId, events, expected),
     );
+    // Inside this transaction each appendTransaction call is a SAVEPOINT (better-sqlite3 nests that way).
+    this.groupTransaction = this.db.transaction((group: PendingAppend[]) =>
+      group.map((append): Settled => {
+        try {
+          return { ok: true, outcome: this.appendTransaction(append.streamId, append.events, append.expected) };
+        } catch (error) {
+          // An error SQLite answered by rolling back the whole transaction fails the whole group.
+          if (!this.db.inTransaction) throw error;
+          return { ok: false, error };
+        }
+      }),
+    );
   }
 
   /**
-   * Appends in one `BEGIN IMMEDIATE` transaction (the write lock is taken
-   * before the expected revision is read, so check and write cannot be split
-   * by another process). An empty `events` only checks the expected revision.
+   * Group commit: appends called within one turn of the event loop are
+   * queued and written together, after the turn (setImmediate), in one
+   * `BEGIN IMMEDIATE` transaction and so one fsync. Each append runs in a
+   * savepoint of its own, in call order: it reads its stream's head (earlier
+   * appends of the group included, so a stream appended twice chains in
+   * order), checks its expected revision and its event ids, and a failure
+   * rolls back that append alone. Every promise settles only after COMMIT
+   * returned: nothing is acknowledged before it is durable. The write lock is
+   * taken before any expected revision is read, so check and write cannot be
+   * split by another process. An empty `events` only checks the expected revision.
    */
-  async appendToStream(
-    streamId: string,
-    events: NewEvent[],
-    options: { expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> {
-    this.assertOpen();
-    validateAppend(streamId, events, options.expectedRevision);
-    let result: AppendOutcome;
+  appendToStream(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     try {
-      result = this.appendTransaction.immediate(streamId, events, options.expectedRevision);
+      this.assertOpen();
+      validateAppend(streamId, events, options.expectedRevision);
     } catch (error) {
-      throw toEventStoreError(error, 'append');
+      return Promise.reject(error);
     }
-    if (result.written) for (const subscription of this.subscriptions) subscription.notify();
-    return { nextExpectedRevision: result.nextExpectedRevision, position: result.position };
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ streamId, events, expected: options.expectedRevision, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Group commits so far: how many transactions, and how many appends they carried. */
+  groupCommitStats(): { commits: number; appends: number } {
+    return { ...this.stats };
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {
@@ -204,12 +250,48 @@ export class SqliteEventStore implements EventStore {
     return this.head();
   }
 
-  /** Stops every subscription (waiting for running handlers), then closes the file. Idempotent. */
+  /** Commits the appends already queued, stops every subscription (waiting for running handlers), then closes the file. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
+    while (this.pending.length > 0) this.flush();
     this.closed = true;
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.db.close();
+  }
+
+  /** One group commit of up to `maxGroupSize` queued appends; the rest get the next turn. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const group = this.pending.splice(0, this.maxGroupSize);
+    if (group.length === 0) return;
+    if (this.pending.length > 0) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+    if (this.closed) {
+      for (const append of group) append.reject(closedError());
+      return;
+    }
+    let settled: Settled[];
+    try {
+      settled = this.groupTransaction.immediate(group);
+    } catch (error) {
+      const mapped = toEventStoreError(error, 'append');
+      for (const append of group) append.reject(mapped);
+      return;
+    }
+    this.stats.commits++;
+    this.stats.appends += group.length;
+    let written = false;
+    settled.forEach((result, i) => {
+      if (result.ok) {
+        written ||= result.outcome.written;
+        group[i].resolve({ nextExpectedRevision: result.outcome.nextExpectedRevision, position: result.outcome.position });
+      } else {
+        group[i].reject(toEventStoreError(result.error, 'append'));
+      }
+    });
+    if (written) for (const subscription of this.subscriptions) subscription.notify();
   }
 
   private appendInTransaction(

@@ -182,6 +182,55 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('concurrent appends (group commit where the adapter has one)', () => {
+      it('lets concurrent appends to different streams all succeed, each at its own position', async () => {
+        const names = Array.from({ length: 20 }, (_, i) => stream(`g${i}`));
+
+        const results = await Promise.all(names.map((name) => store.appendToStream(name, [newEvent(), newEvent()], { expectedRevision: 'no_stream' })));
+
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual(names.map(() => 1));
+        expect(new Set(results.map((r) => r.position)).size).toBe(names.length);
+        for (const [i, name] of names.entries()) {
+          const recorded = await store.readStream(name);
+          expect(recorded).toHaveLength(2);
+          expect(recorded[1].position).toBe(results[i].position);
+        }
+      });
+
+      it('fails a conflicting append alone, the others appended with it succeed', async () => {
+        await store.appendToStream(stream('busy'), [newEvent()], { expectedRevision: 'no_stream' });
+
+        const outcomes = await Promise.allSettled([
+          store.appendToStream(stream('x1'), [newEvent()], { expectedRevision: 'no_stream' }),
+          store.appendToStream(stream('busy'), [newEvent()], { expectedRevision: 3 }),
+          store.appendToStream(stream('x2'), [newEvent()], { expectedRevision: 'no_stream' }),
+          store.appendToStream(stream('busy'), [newEvent()], { expectedRevision: 0 }),
+        ]);
+
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+        expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'CONCURRENCY' });
+        expect(await store.readStream(stream('x1'))).toHaveLength(1);
+        expect(await store.readStream(stream('x2'))).toHaveLength(1);
+        expect(await store.readStream(stream('busy'))).toHaveLength(2);
+      });
+
+      it('writes once the same event ids appended concurrently at the same place, answering both with the same result', async () => {
+        await store.appendToStream(stream('a'), [newEvent()], { expectedRevision: 'no_stream' });
+        const events = [newEvent(), newEvent()];
+
+        const [first, other, second] = await Promise.all([
+          store.appendToStream(stream('a'), events, { expectedRevision: 0 }),
+          store.appendToStream(stream('b'), [newEvent()], { expectedRevision: 'no_stream' }),
+          store.appendToStream(stream('a'), events, { expectedRevision: 0 }),
+        ]);
+
+        expect(second).toEqual(first);
+        expect(first.nextExpectedRevision).toBe(2);
+        expect(other.nextExpectedRevision).toBe(0);
+        expect((await store.readStream(stream('a'))).map((e) => e.id).slice(1)).toEqual(events.map((e) => e.id));
+      });
+    });
+
     describe('readStream', () => {
       it('returns [] for a stream that does not exist', async () => {
         expect(await store.readStream(stream('missing'))).toEqual([]);
