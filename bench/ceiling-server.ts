@@ -1,0 +1,105 @@
+/**
+ * The same-run ceiling (issue 10): a bare Fastify route, same fastify as the
+ * service (resolved through @nestjs/platform-fastify), no Nest, no read
+ * model, no log line, that does only the unavoidable work of each endpoint:
+ *
+ * - POST /delegation: parse the JSON body, sign an id_token of the same claims
+ *   (iss, sub, aud, azp, sid, iat, exp) with the same key and algorithm
+ *   (DATA_DIR/keys, through @app/signing's mintIdToken, i.e. one jose sign);
+ * - POST /oauth/token: the same id_token plus the RS256 access token of a refresh grant;
+ * - POST /issue: a new refresh token, hashed, one row inserted into a SQLite
+ *   file (WAL, synchronous=FULL) with the same group commit as the event
+ *   store (rows of one event-loop turn in one transaction): a durable write per request;
+ * - GET /health: for cold start.
+ *
+ * Started as its own process by the bench, loaded exactly like the service.
+ * Env: PORT, HOST, DATA_DIR (keys are read from DATA_DIR/keys), ISSUER,
+ * CEILING_CLIENT_ALGS (JSON: client_id -> alg), CEILING_DB (file for /issue).
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import { systemClock } from '@app/shared';
+import { generateCredentialId, generateRefreshToken, hashRefreshToken, KeyStore, mintAccessToken, mintIdToken, type AsymmetricAlg } from '@app/signing';
+
+// The fastify the service runs: the one @nestjs/platform-fastify resolves.
+const platformRequire = createRequire(require.resolve('@nestjs/platform-fastify'));
+const fastify = platformRequire('fastify') as (options: object) => FastifyInstance;
+
+interface TokenBody {
+  client_id?: string;
+  refresh_token?: string;
+  user_id?: string;
+}
+
+/** Group commit, as SqliteEventStore does it: rows queued in one turn, written in one transaction after it. */
+function groupCommitter(filename: string): (row: unknown[]) => Promise<void> {
+  const db = new Database(filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE IF NOT EXISTS issued (credential_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, client_id TEXT, user_id TEXT, created_at TEXT) STRICT');
+  const insert = db.prepare('INSERT INTO issued VALUES (?, ?, ?, ?, ?)');
+  let queue: { row: unknown[]; done: () => void; fail: (e: unknown) => void }[] = [];
+  const commit = db.transaction((rows: unknown[][]) => {
+    for (const row of rows) insert.run(...row);
+  });
+  const flush = (): void => {
+    const group = queue;
+    queue = [];
+    try {
+      commit.immediate(group.map((g) => g.row));
+      for (const g of group) g.done();
+    } catch (error) {
+      for (const g of group) g.fail(error);
+    }
+  };
+  return (row) =>
+    new Promise<void>((done, fail) => {
+      if (queue.push({ row, done, fail }) === 1) setImmediate(flush);
+    });
+}
+
+async function main(): Promise<void> {
+  const dataDir = process.env.DATA_DIR ?? '.';
+  const issuer = process.env.ISSUER ?? 'http://127.0.0.1/';
+  const algs = JSON.parse(process.env.CEILING_CLIENT_ALGS ?? '{}') as Record<string, AsymmetricAlg>;
+  const keyStore = await KeyStore.open({ dir: join(dataDir, 'keys'), clock: systemClock });
+  const write = groupCommitter(process.env.CEILING_DB ?? join(dataDir, 'ceiling.sqlite'));
+  const lifetimeInSeconds = 36_000;
+  const sid = generateCredentialId();
+
+  const idToken = (clientId: string) =>
+    mintIdToken({ keyStore, issuer, subject: 'user-1234', audience: clientId, azp: clientId, sid, lifetimeInSeconds, alg: algs[clientId] ?? 'RS256', clock: systemClock });
+
+  const app = fastify({ logger: false });
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.post<{ Body: TokenBody }>('/delegation', async (request) => {
+    const minted = await idToken(request.body.client_id ?? '');
+    return { id_token: minted.idToken, token_type: 'Bearer', expires_in: minted.expiresIn };
+  });
+  app.post<{ Body: TokenBody }>('/oauth/token', async (request) => {
+    const clientId = request.body.client_id ?? '';
+    const [minted, access] = await Promise.all([
+      idToken(clientId),
+      mintAccessToken({ keyStore, issuer, audience: `${issuer}userinfo`, clientId, subject: 'user-1234', scope: ['openid', 'offline_access'], lifetimeInSeconds, clock: systemClock, grantType: 'refresh_token', extraClaims: { sid } }),
+    ]);
+    return { access_token: access.accessToken, id_token: minted.idToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: access.scope };
+  });
+  app.post<{ Body: TokenBody }>('/issue', async (request, reply) => {
+    const token = generateRefreshToken();
+    const credentialId = generateCredentialId();
+    await write([credentialId, hashRefreshToken(token), request.body.client_id ?? '', request.body.user_id ?? '', new Date().toISOString()]);
+    return reply.code(201).send({ id: credentialId, refresh_token: token });
+  });
+  const address = await app.listen({ port: Number(process.env.PORT ?? 0), host: process.env.HOST ?? '127.0.0.1' });
+  process.stdout.write(`ceiling listening on ${address}\n`);
+  const stop = () => void app.close().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

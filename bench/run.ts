@@ -1,0 +1,111 @@
+/**
+ * The benchmark suite (issue 10): `npm run bench` runs every suite and prints
+ * one table, each figure beside a ceiling measured in the same run on the
+ * same machine, with the ratio (1.00× = as good as the ceiling). Also written
+ * as JSON to bench/results/<time>.json.
+ *
+ *   npm run bench                              # everything, full size (several minutes)
+ *   npm run bench -- --quick                   # short runs, small data: about a minute or two
+ *   npm run bench -- --only delegation,issuance --alg ES256
+ *   npm run bench -- --duration 20 --connections 50 --cpu-prof
+ *
+ * Suites: delegation (with the refresh grant and the service's RSS), issuance,
+ * replay, memory, coldstart. Speed is measured here, never asserted in tests.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatTable, ratio, type BenchRow } from './lib/report';
+import type { Suite, SuiteContext } from './suites/context';
+import { delegationSuite } from './suites/delegation';
+import { issuanceSuite } from './suites/issuance';
+import { coldStartSuite, logDirs, memorySuite, replaySuite } from './suites/replay';
+
+const SUITES: Record<string, Suite> = {
+  delegation: delegationSuite,
+  issuance: issuanceSuite,
+  replay: replaySuite,
+  memory: memorySuite,
+  coldstart: coldStartSuite,
+};
+const ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
+
+function options(): { context: SuiteContext; suites: string[]; out: string } {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      alg: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string', default: '50' },
+      events: { type: 'string' },
+      credentials: { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      out: { type: 'string', default: join(__dirname, '..', '..', 'bench', 'results') },
+    },
+  });
+  const quick = values.quick ?? false;
+  const suites = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(SUITES);
+  const unknown = suites.filter((s) => !SUITES[s]);
+  if (unknown.length > 0) throw new Error(`unknown suite ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);
+  const algs = values.alg ? (values.alg.split(',') as (typeof ALGS)[number][]) : [...ALGS];
+  if (!algs.every((a) => ALGS.includes(a))) throw new Error(`--alg takes ${ALGS.join(', ')}`);
+  const integer = (text: string | undefined, fallback: number, name: string): number => {
+    const n = text === undefined ? fallback : Number(text);
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+    return n;
+  };
+  const profileDir = join(tmpdir(), `rts-bench-cpu-prof-${Date.now()}`);
+  return {
+    suites,
+    out: values.out as string,
+    context: {
+      quick,
+      duration: integer(values.duration, quick ? 3 : 10, 'duration'),
+      connections: integer(values.connections, 50, 'connections'),
+      algs,
+      logEvents: integer(values.events, quick ? 100_000 : 1_000_000, 'events'),
+      credentials: integer(values.credentials, quick ? 10_000 : 100_000, 'credentials'),
+      users: 2000,
+      serviceNodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      progress: (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`),
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { context, suites, out } = options();
+  const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAverageAtStart: loadavg().map((l) => Number(l.toFixed(2))) };
+  context.progress(`suites ${suites.join(', ')}${context.quick ? ' (quick)' : ''}; node ${machine.node}, ${machine.cpus} cpus, load ${machine.loadAverageAtStart.join(' ')}`);
+  if (context.serviceNodeArgs.length > 0) context.progress(`service CPU profiles go to ${context.serviceNodeArgs[1].split('=')[1]}`);
+  const rows: BenchRow[] = [];
+  const started = new Date();
+  try {
+    for (const name of suites) rows.push(...(await SUITES[name](context)));
+  } finally {
+    for (const dir of await logDirs()) rmSync(dir, { recursive: true, force: true });
+  }
+  const legend = [...new Set(rows.filter((r) => r.ceilingIs).map((r) => `  ${r.suite}: ${r.ceilingIs}`))];
+  process.stdout.write(
+    [
+      `refresh-token-service bench, ${started.toISOString()}${context.quick ? ', QUICK (short runs, small data: not the figures of record)' : ''}`,
+      `node ${machine.node}, ${machine.cpus} × ${machine.cpu}, load average at start ${machine.loadAverageAtStart.join(' ')}; ${context.connections} connections, ${context.duration} s per load run`,
+      '',
+      formatTable(rows),
+      '',
+      'ratio: ours ÷ ceiling for rates, ceiling ÷ ours for times and sizes (1.00× = as good as the ceiling; lower is worse). Ceilings:',
+      ...legend,
+      '',
+    ].join('\n'),
+  );
+  mkdirSync(out, { recursive: true });
+  const file = join(out, `${started.toISOString().replace(/[:.]/g, '-')}${context.quick ? '-quick' : ''}.json`);
+  writeFileSync(file, `${JSON.stringify({ started: started.toISOString(), quick: context.quick, machine, settings: { ...context, progress: undefined }, rows: rows.map((r) => ({ ...r, ratio: ratio(r) })) }, null, 2)}\n`);
+  process.stderr.write(`written to ${file}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
