@@ -7,7 +7,7 @@
  *   npm run bench                              # everything, full size (several minutes)
  *   npm run bench -- --quick                   # short runs, small data: about a minute or two
  *   npm run bench -- --only delegation,issuance --alg ES256
- *   npm run bench -- --duration 20 --connections 50 --cpu-prof
+ *   npm run bench -- --duration 20 --connections 50 --runs 3 --cpu-prof
  *
  * Suites: delegation (with the refresh grant and the service's RSS), issuance,
  * replay, memory, coldstart. Speed is measured here, never asserted in tests.
@@ -39,6 +39,7 @@ function options(): { context: SuiteContext; suites: string[]; out: string } {
       alg: { type: 'string' },
       duration: { type: 'string' },
       connections: { type: 'string', default: '50' },
+      runs: { type: 'string' },
       events: { type: 'string' },
       credentials: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
@@ -64,6 +65,7 @@ function options(): { context: SuiteContext; suites: string[]; out: string } {
       quick,
       duration: integer(values.duration, quick ? 3 : 10, 'duration'),
       connections: integer(values.connections, 50, 'connections'),
+      runs: integer(values.runs, quick ? 1 : 2, 'runs'),
       algs,
       logEvents: integer(values.events, quick ? 100_000 : 1_000_000, 'events'),
       credentials: integer(values.credentials, quick ? 10_000 : 100_000, 'credentials'),
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `refresh-token-service bench, ${started.toISOString()}${context.quick ? ', QUICK (short runs, small data: not the figures of record)' : ''}`,
-      `node ${machine.node}, ${machine.cpus} × ${machine.cpu}, load average at start ${machine.loadAverageAtStart.join(' ')}; ${context.connections} connections, ${context.duration} s per load run`,
+      `node ${machine.node}, ${machine.cpus} × ${machine.cpu}, load average at start ${machine.loadAverageAtStart.join(' ')}; ${context.connections} connections, ${context.duration} s per load run, medians of ${context.runs} interleaved run(s) of ours and the ceiling`,
       '',
       formatTable(rows),
       '',

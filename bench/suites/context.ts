@@ -6,6 +6,8 @@ export interface SuiteContext {
   /** Seconds of each measured load run (ours and the ceiling alike). */
   duration: number;
   connections: number;
+  /** Interleaved runs of ours and the ceiling per figure; the table shows their medians. */
+  runs: number;
   /** Algorithms the delegation suite covers. */
   algs: readonly ('RS256' | 'ES256' | 'EdDSA')[];
   /** Events of the replay/cold-start log and credentials of the memory suite. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { load, type LoadResult } from '../lib/load';
 import type { BenchRow } from '../lib/report';
 import { interleaveBy, rotator } from '../lib/rotator';
+import { interleaved } from '../lib/runs';
 import { seedRefreshTokens } from '../lib/seed';
 import { json, managementHeaders, startCeilingProcess, startServiceProcess, waitForStatus, type BenchProcess } from '../service-process';
 import { MB, type Suite, type SuiteContext } from './context';
@@ -76,10 +77,13 @@ export const delegationSuite: Suite = async (context) => {
         for (const target of [service, ceiling]) {
           await json(await fetch(`${target.baseUrl}${endpoint.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: endpoint.body(clientId, mine[0]) }));
         }
-        context.progress(`${endpoint.name} ${alg}: service, then ceiling (${context.duration} s each)`);
+        context.progress(`${endpoint.name} ${alg}: service, then ceiling, ${context.runs} time(s) (${context.duration} s each)`);
         const nextToken = rotator(mine);
-        const ours = await warmThenLoad(context, service, endpoint.path, () => endpoint.body(clientId, nextToken()));
-        const bare = await warmThenLoad(context, ceiling, endpoint.path, () => endpoint.body(clientId, nextToken()));
+        const { ours, ceiling: bare } = await interleaved(
+          context.runs,
+          () => warmThenLoad(context, service, endpoint.path, () => endpoint.body(clientId, nextToken())),
+          () => warmThenLoad(context, ceiling, endpoint.path, () => endpoint.body(clientId, nextToken())),
+        );
         serviceRss = Math.max(serviceRss, ours.peakRss ?? 0);
         ceilingRss = Math.max(ceilingRss, bare.peakRss ?? 0);
         const failures = ours.failures + bare.failures;

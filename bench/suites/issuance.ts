@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from '../lib/load';
 import type { BenchRow } from '../lib/report';
+import { interleaved } from '../lib/runs';
 import { json, managementHeaders, startCeilingProcess, startServiceProcess } from '../service-process';
 import type { Suite } from './context';
 
@@ -24,12 +25,19 @@ export const issuanceSuite: Suite = async (context) => {
     let n = 0;
     const body = () => JSON.stringify({ client_id: app.client_id, user_id: `user-${n % 2000}`, device_name: `device ${n++}`, scope: 'openid offline_access' });
     for (const connections of [1, context.connections]) {
-      context.progress(`issuance at ${connections} connection(s): service, then ceiling (${context.duration} s each)`);
+      context.progress(`issuance at ${connections} connection(s): service, then ceiling, ${context.runs} time(s) (${context.duration} s each)`);
       const common = { connections, duration: context.duration, body, expectStatus: 201 };
-      await load({ ...common, url: `${service.baseUrl}/api/v2/refresh-tokens`, headers, duration: 1 });
-      const ours = await load({ ...common, url: `${service.baseUrl}/api/v2/refresh-tokens`, headers, pid: service.child.pid });
-      await load({ ...common, url: `${ceiling.baseUrl}/issue`, duration: 1 });
-      const bare = await load({ ...common, url: `${ceiling.baseUrl}/issue` });
+      const { ours, ceiling: bare } = await interleaved(
+        context.runs,
+        async () => {
+          await load({ ...common, url: `${service.baseUrl}/api/v2/refresh-tokens`, headers, duration: 1 });
+          return load({ ...common, url: `${service.baseUrl}/api/v2/refresh-tokens`, headers, pid: service.child.pid });
+        },
+        async () => {
+          await load({ ...common, url: `${ceiling.baseUrl}/issue`, duration: 1 });
+          return load({ ...common, url: `${ceiling.baseUrl}/issue` });
+        },
+      );
       rows.push({
         suite: 'issuance',
         name: `POST /api/v2/refresh-tokens, ${connections} conn.`,
