@@ -32,6 +32,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { RevocationListener, kafkaBrokersFromEnv } from '@app/revocation-events';
+import { percentile } from './lib/report';
 import { json, managementToken, startServiceProcess } from './service-process';
 
 const run = promisify(execFile);
@@ -67,8 +68,6 @@ async function broker(): Promise<Broker> {
   };
 }
 
-/** Nearest-rank percentile of sorted samples. */
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 
 async function measure(brokers: string[], n: number, warmup: number): Promise<void> {
   const topic = `bench.revocations.${randomUUID().slice(0, 8)}`;
