@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { verify } from '@app/audit';
-import { READ_MODEL_FILE_NAME, rebuild } from '@app/credentials';
+import { READ_MODEL_FILE_NAME, rebuild } from '@app/read-model';
 import { SqliteEventStore } from '@app/event-store';
 import { generateEventLog } from './lib/event-log-generator';
 

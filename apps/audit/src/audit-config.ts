@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EventStore } from '@app/event-store';
 import { SqliteEventStore } from '@app/event-store';
 import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';
-import { READ_MODEL_FILE_NAME } from '@app/credentials';
+import { READ_MODEL_FILE_NAME } from '@app/read-model';
 
 /** The part of the service's environment the audit CLI reads (product.md, "Running it"). */
 export interface AuditConfig {

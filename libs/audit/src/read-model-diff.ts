@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { canonicalJson } from '@app/event-store';
-import { READ_MODEL_TABLES } from '@app/credentials/read-model.schema';
+import { READ_MODEL_TABLES } from '@app/read-model/read-model.schema';
 
 type Row = Record<string, unknown>;
 

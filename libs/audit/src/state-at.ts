@@ -3,7 +3,7 @@ import { CLIENT_STREAM_PREFIX, clientStreamId, type ClientEvent } from '@app/cli
 import { evolveClient, initialClientState, type ClientState } from '@app/clients';
 import { REFRESH_TOKEN_STREAM_PREFIX, refreshTokenStreamId, type RefreshTokenEvent } from '@app/refresh-tokens/events';
 import { evolve, initialState, isValid, type RefreshTokenState } from '@app/refresh-tokens';
-import { hasValidData } from '@app/credentials/projected-events';
+import { hasValidData } from '@app/read-model/projected-events';
 import { eventTime } from './instant';
 import type { ProgressReporter } from './progress';
 import { scanLog } from './scan';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '@app/event-store';
-import { CredentialProjection, PROJECTED_STREAM_PREFIXES, READ_MODEL_SCHEMA_VERSION, ReadModel, silentProjectionLogger } from '@app/credentials';
+import { CredentialProjection, PROJECTED_STREAM_PREFIXES, READ_MODEL_SCHEMA_VERSION, ReadModel, silentProjectionLogger } from '@app/read-model';
 import { HashChainVerifier, type ChainBreak } from './hash-chain';
 import type { ProgressReporter } from './progress';
 import { compareReadModels, type RowDifference } from './read-model-diff';

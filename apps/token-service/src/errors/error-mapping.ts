@@ -1,6 +1,6 @@
 import type { AuditErrorCode } from '@app/audit';
 import type { ClientErrorCode } from '@app/clients';
-import type { CredentialsErrorCode } from '@app/credentials';
+import type { CredentialsErrorCode } from '@app/read-model';
 import type { EventStoreErrorCode } from '@app/event-store';
 import type { RefreshTokenErrorCode } from '@app/refresh-tokens';
 import type { RevocationEventsErrorCode } from '@app/revocation-events';

@@ -1,6 +1,6 @@
 import * as audit from '@app/audit';
 import * as clients from '@app/clients';
-import * as credentials from '@app/credentials';
+import * as credentials from '@app/read-model';
 import * as eventStore from '@app/event-store';
 import * as refreshTokens from '@app/refresh-tokens';
 import * as revocationEvents from '@app/revocation-events';

@@ -1,4 +1,4 @@
-import type { CredentialQueries } from '@app/credentials';
+import type { CredentialQueries } from '@app/read-model';
 import { DataKeyInvalidError, type SecretSealer } from '@app/signing';
 
 /**

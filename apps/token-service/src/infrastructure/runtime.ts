@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { CredentialProjection, CredentialQueries, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel } from '@app/credentials';
+import { CredentialProjection, CredentialQueries, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
 import { EventStoreDbEventStore, SqliteEventStore } from '@app/event-store';
 

@@ -1,4 +1,4 @@
-import type { ClientGrantRecord, ClientRecord, CredentialRecord } from '@app/credentials';
+import type { ClientGrantRecord, ClientRecord, CredentialRecord } from '@app/read-model';
 
 /** Auth0's client shape (GET /api/v2/clients). The secret is never listed: only a verifier is stored. */
 export function presentClient(c: ClientRecord, secret?: string | null) {

@@ -1,5 +1,5 @@
 import { Query } from '@nestjs/cqrs';
-import type { ClientGrantRecord, ClientRecord, DeviceCredentialPage, UserTokenPage } from '@app/credentials';
+import type { ClientGrantRecord, ClientRecord, DeviceCredentialPage, UserTokenPage } from '@app/read-model';
 
 /** GET /api/v2/device-credentials: valid refresh-token credentials, paged (Auth0). */
 export class ListDeviceCredentialsQuery extends Query<DeviceCredentialPage> {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ClientDeletedData, ClientGrantCreatedData, ClientRegisteredData } from '@app/clients/events';
 import { clientGrantStreamId, clientStreamId } from '@app/clients/events';
-import { CredentialProjection, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel, silentProjectionLogger } from '@app/credentials';
+import { CredentialProjection, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel, silentProjectionLogger } from '@app/read-model';
 import type { EventMetadata, EventStore, ExpectedRevision } from '@app/event-store';
 import { SqliteEventStore } from '@app/event-store';
 import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { ClientGrantRecord } from '@app/credentials';
+import type { ClientGrantRecord } from '@app/read-model';
 import type { RequestContext } from '../request-context';
 
 export class CreateClientGrantCommand extends Command<ClientGrantRecord> {

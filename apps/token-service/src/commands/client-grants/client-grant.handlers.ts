@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ClientGrantAlreadyExistsError, ClientGrantNotFoundError, ClientNotFoundError, clientGrantDecider, clientGrantStreamId } from '@app/clients';
-import type { ClientGrantRecord } from '@app/credentials';
+import type { ClientGrantRecord } from '@app/read-model';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { handleCommand } from '../handle-command';

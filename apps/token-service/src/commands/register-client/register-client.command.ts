@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { ClientRecord } from '@app/credentials';
+import type { ClientRecord } from '@app/read-model';
 import type { AppType, SigningAlg, TokenEndpointAuthMethod } from '@app/clients';
 import type { RequestContext } from '../request-context';
 

@@ -1,4 +1,4 @@
-import type { ClientGrantRecord } from '@app/credentials';
+import type { ClientGrantRecord } from '@app/read-model';
 import { MANAGEMENT_SCOPES } from './scopes';
 
 /**

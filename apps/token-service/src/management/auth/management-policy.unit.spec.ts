@@ -1,4 +1,4 @@
-import type { ClientGrantRecord } from '@app/credentials';
+import type { ClientGrantRecord } from '@app/read-model';
 import { effectiveScopes, fullAdmins, grantedScopes, leavesNoFullAdmin, scopesBeyond } from './management-policy';
 import { MANAGEMENT_SCOPES } from './scopes';
 

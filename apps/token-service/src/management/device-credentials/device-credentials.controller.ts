@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Query, UseGuard
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { MAX_PER_PAGE } from '@app/credentials';
+import { MAX_PER_PAGE } from '@app/read-model';
 import type { RequestContext } from '../../commands/request-context';
 import { RevokeRefreshTokenCommand } from '../../commands/revoke-refresh-token/revoke-refresh-token.command';
 import { notFound } from '../../errors/management-error';

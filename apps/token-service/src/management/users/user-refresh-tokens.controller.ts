@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { MAX_TAKE } from '@app/credentials';
+import { MAX_TAKE } from '@app/read-model';
 import type { RequestContext } from '../../commands/request-context';
 import { RevokeManyCommand } from '../../commands/revoke-many/revoke-many.command';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import type { ClientRecord, CredentialRecord } from '@app/credentials';
+import type { ClientRecord, CredentialRecord } from '@app/read-model';
 import { parseScope } from '@app/refresh-tokens';
 import { verifyIdToken } from '@app/signing';
 import { invalidGrant, invalidRequest, invalidScope, OAuthError } from '../../errors/oauth-error';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Semaphore } from 'async-mutex';
-import type { ClientRecord } from '@app/credentials';
+import type { ClientRecord } from '@app/read-model';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '@app/signing';
 import { invalidClient } from '../../errors/oauth-error';
 import type { Runtime } from '../../infrastructure/runtime';

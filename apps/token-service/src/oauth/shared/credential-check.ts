@@ -1,4 +1,4 @@
-import type { ClientRecord, CredentialRecord, CredentialQueries } from '@app/credentials';
+import type { ClientRecord, CredentialRecord, CredentialQueries } from '@app/read-model';
 import { hashRefreshToken } from '@app/signing';
 import { invalidGrant } from '../../errors/oauth-error';
 

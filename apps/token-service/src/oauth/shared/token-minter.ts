@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ClientRecord, CredentialRecord } from '@app/credentials';
+import type { ClientRecord, CredentialRecord } from '@app/read-model';
 import { mintAccessToken, mintIdToken, type MintedIdToken } from '@app/signing';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';

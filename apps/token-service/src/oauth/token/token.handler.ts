@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import type { ClientRecord } from '@app/credentials';
+import type { ClientRecord } from '@app/read-model';
 import { narrowScope, parseScope } from '@app/refresh-tokens';
 import { mintAccessToken } from '@app/signing';
 import { accessDenied, invalidRequest, invalidScope, unauthorizedClient, unsupportedGrantType } from '../../errors/oauth-error';

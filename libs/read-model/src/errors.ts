@@ -1,6 +1,6 @@
 import { CodedError } from '@app/shared/coded-error';
 
-/** Stable error codes of the credentials lib (tests assert the code, not the message). */
+/** Stable error codes of the read-model lib (tests assert the code, not the message). */
 export type CredentialsErrorCode = 'INVALID_CURSOR' | 'INVALID_PAGINATION' | 'REBUILD_TARGET_EXISTS' | 'PROJECTION_STOPPED' | 'RUNNER_ALREADY_STARTED';
 
 export abstract class CredentialsError extends CodedError<CredentialsErrorCode> {}

@@ -1,4 +1,4 @@
-// Public API of @app/credentials (the only index of this lib): the valid-credential
+// Public API of @app/read-model (the only index of this lib): the valid-credential
 // read model, the projection that writes it, the runner that feeds it, and the queries.
 export { ReadModel, READ_MODEL_FILE_NAME, defaultReadModelFilename, type ReadModelOptions } from './read-model';
 export { READ_MODEL_SCHEMA_VERSION } from './read-model.schema';
