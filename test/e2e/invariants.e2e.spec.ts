@@ -135,7 +135,7 @@ describe.each(ADAPTERS)('invariants (%s)', (adapter) => {
 
       const { runtime } = svc.service;
       const head = await runtime.store.headPosition();
-      expect(await runtime.projection.waitForPosition(head, 5_000)).toBe(true);
+      expect(await runtime.runner.waitForPosition(head, 5_000)).toBe(true);
       const rebuilt = await rebuild(runtime.store, ':memory:');
       try {
         expect(rebuilt.readModel.snapshot()).toBe(runtime.readModel.snapshot());

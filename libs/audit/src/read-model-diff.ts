@@ -1,8 +1,5 @@
-import type Database from 'better-sqlite3';
 import { canonicalJson } from '@app/event-store';
-import { READ_MODEL_TABLES } from '@app/read-model/read-model.schema';
-
-type Row = Record<string, unknown>;
+import type { ReadModel, ReadModelRow as Row } from '@app/read-model';
 
 /** How a row of the live read model differs from the one a fresh replay of the log produced. */
 export type RowDifferenceKind =
@@ -41,20 +38,20 @@ const SECRET_COLUMNS = new Set(['client_secret_hash', 'sealed_client_secret']);
  * Compares two read models table by table, rows in primary-key order, as
  * `ReadModel.snapshot()` orders them, but streamed: a merge join over two
  * cursors, so a model of millions of rows is compared in constant memory.
- * Runs synchronously: the caller wraps it in a read transaction on the live
- * connection so a concurrent projection cannot tear it.
+ * Runs synchronously: the caller wraps it in `live.readConsistently` so a
+ * concurrent projection cannot tear it.
  */
-export function compareReadModels(live: Database.Database, replayed: Database.Database): ReadModelComparison {
+export function compareReadModels(live: ReadModel, replayed: ReadModel): ReadModelComparison {
   const result: ReadModelComparison = { equal: true, rows: 0, differences: 0 };
   const record = (difference: RowDifference): void => {
     result.equal = false;
     result.differences++;
     result.firstDifference ??= difference;
   };
-  for (const { name, primaryKey } of READ_MODEL_TABLES) {
-    const sql = `SELECT * FROM ${name} ORDER BY ${primaryKey}`;
-    const left = live.prepare<[], Row>(sql).iterate();
-    const right = replayed.prepare<[], Row>(sql).iterate();
+  for (const table of live.tables()) {
+    const { name, primaryKey } = table;
+    const left = live.rows(table);
+    const right = replayed.rows(table);
     try {
       let a = left.next();
       let b = right.next();

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { EventStore, RecordedEvent } from '@app/event-store';
-import { CredentialProjection, PROJECTED_STREAM_PREFIXES, READ_MODEL_SCHEMA_VERSION, ReadModel, silentProjectionLogger } from '@app/read-model';
+import { ReadModelProjection, PROJECTED_STREAM_PREFIXES, ReadModel } from '@app/read-model';
+import { silentLogger } from '@app/shared/logger';
 import { HashChainVerifier, type ChainBreak } from './hash-chain';
 import type { ProgressReporter } from './progress';
 import { compareReadModels, type RowDifference } from './read-model-diff';
@@ -73,7 +73,7 @@ export interface VerifyReport {
   eventsPerSecond: number;
 }
 
-const LIVE_CHECKPOINT = CredentialProjection.DEFAULT_NAME;
+const LIVE_CHECKPOINT = ReadModelProjection.DEFAULT_NAME;
 /** Tries to find the live model at rest between two of its commits. */
 const MAX_COMPARE_ATTEMPTS = 5;
 
@@ -96,15 +96,11 @@ export async function verify(store: EventStore, options: VerifyOptions): Promise
   const started = performance.now();
   const live = options.readModelFilename === null ? undefined : openLive(options.readModelFilename);
   const ownScratch = options.scratchFilename === undefined ? mkdtempSync(join(tmpdir(), 'audit-verify-')) : undefined;
-  const scratch = new ReadModel({ filename: options.scratchFilename ?? join(ownScratch as string, 'replay.sqlite') });
+  const scratch = new ReadModel({ filename: options.scratchFilename ?? join(ownScratch as string, 'replay.sqlite'), throwaway: true });
   try {
-    // A throwaway model, rebuilt from the log on every run: durability buys nothing here, and
-    // fsyncs and the WAL cost about 40 % of the replay (bench/audit-replay.ts).
-    scratch.db.pragma('journal_mode = MEMORY');
-    scratch.db.pragma('synchronous = OFF');
-    const projection = new CredentialProjection(scratch, { logger: silentProjectionLogger });
+    const projection = new ReadModelProjection(scratch, { logger: silentLogger });
     const chain = new HashChainVerifier();
-    const feedUpTo = live?.db ? liveCheckpoint(live.db) : 0;
+    const feedUpTo = live?.model ? liveCheckpoint(live.model) : 0;
     const batchSize = options.batchSize ?? 1000;
     let batch: RecordedEvent[] = [];
     let logProjectedHead = 0;
@@ -145,39 +141,31 @@ export async function verify(store: EventStore, options: VerifyOptions): Promise
     };
   } finally {
     scratch.close();
-    live?.db?.close();
+    live?.model?.close();
     if (ownScratch) rmSync(ownScratch, { recursive: true, force: true });
   }
 }
 
 interface LiveModel {
   filename: string;
-  db?: Database.Database;
+  model?: ReadModel;
   problem?: string;
 }
 
-/** Read-only: an auditor's tool never writes the live model (ReadModel's constructor may rebuild its schema). */
+/** Read-only: an auditor's tool never writes the live model. */
 function openLive(filename: string): LiveModel {
-  let db: Database.Database | undefined;
   try {
-    db = new Database(filename, { readonly: true, fileMustExist: true });
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version !== READ_MODEL_SCHEMA_VERSION) {
-      db.close();
-      return { filename, problem: `${filename} has read-model schema version ${version}, this build reads ${READ_MODEL_SCHEMA_VERSION}` };
-    }
-    liveCheckpoint(db);
-    return { filename, db };
+    const model = ReadModel.openReadOnly(filename);
+    liveCheckpoint(model);
+    return { filename, model };
   } catch (error) {
-    db?.close();
-    // Duck-typed: errors of native modules may come from another realm (Jest sandboxes), where instanceof Error fails.
     const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
-    return { filename, problem: `cannot read ${filename}: ${typeof message === 'string' ? message : String(error)}` };
+    return { filename, problem: typeof message === 'string' ? message : String(error) };
   }
 }
 
-function liveCheckpoint(db: Database.Database): number {
-  return db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?').get(LIVE_CHECKPOINT)?.position ?? 0;
+function liveCheckpoint(model: ReadModel): number {
+  return model.checkpoint(LIVE_CHECKPOINT);
 }
 
 function isProjected(streamId: string): boolean {
@@ -187,15 +175,15 @@ function isProjected(streamId: string): boolean {
 async function compareWithLive(
   store: EventStore,
   live: LiveModel,
-  projection: CredentialProjection,
+  projection: ReadModelProjection,
   logProjectedHead: number,
   batchSize: number,
 ): Promise<ReadModelReport> {
   const base = { filename: live.filename, logProjectedHead, rows: 0, differences: 0 };
-  if (!live.db) return { ...base, ok: false, status: 'unreadable', checkpoint: 0, message: live.problem ?? 'unreadable' };
-  const db = live.db;
+  if (!live.model) return { ...base, ok: false, status: 'unreadable', checkpoint: 0, message: live.problem ?? 'unreadable' };
+  const model = live.model;
   for (let attempt = 0; attempt < MAX_COMPARE_ATTEMPTS; attempt++) {
-    const checkpoint = liveCheckpoint(db);
+    const checkpoint = liveCheckpoint(model);
     // A running node moved on while we read: bring the replay to the same point (these events were
     // appended after the scan began and are not chain-checked by this run).
     if (checkpoint > projection.position()) await catchUp(store, projection, checkpoint, batchSize);
@@ -208,9 +196,9 @@ async function compareWithLive(
         message: `the live read model's checkpoint is position ${checkpoint}, but the log has no projected event there (the last one up to it is at ${projection.position()}): events were removed from the log`,
       };
     }
-    const comparison = db
-      .transaction(() => (liveCheckpoint(db) === checkpoint ? compareReadModels(db, projection.readModel.db) : undefined))
-      .deferred();
+    const comparison = model.readConsistently(() =>
+      liveCheckpoint(model) === checkpoint ? compareReadModels(model, projection.readModel) : undefined,
+    );
     if (!comparison) continue;
     const { equal, rows, differences, firstDifference } = comparison;
     return {
@@ -228,10 +216,10 @@ async function compareWithLive(
         : `${differences} row(s) differ at position ${checkpoint}; first: ${firstDifference?.message ?? ''}`,
     };
   }
-  return { ...base, ok: false, status: 'unstable', checkpoint: liveCheckpoint(db), message: 'the live read model kept moving during the comparison; run verify again' };
+  return { ...base, ok: false, status: 'unstable', checkpoint: liveCheckpoint(model), message: 'the live read model kept moving during the comparison; run verify again' };
 }
 
-async function catchUp(store: EventStore, projection: CredentialProjection, upTo: number, batchSize: number): Promise<void> {
+async function catchUp(store: EventStore, projection: ReadModelProjection, upTo: number, batchSize: number): Promise<void> {
   let batch: RecordedEvent[] = [];
   for await (const event of store.readAll({ after: projection.position(), streamPrefixes: [...PROJECTED_STREAM_PREFIXES] })) {
     if (event.position > upTo) break;

@@ -7,3 +7,15 @@ export * from './retry';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
 export { eventStoreDbOptionsFromEnv } from './eventstoredb/eventstoredb-config';
+export {
+  CheckpointedConsumer,
+  ConsumerError,
+  ConsumerStoppedError,
+  ConsumerAlreadyStartedError,
+  lagBehind,
+  type CheckpointedHandler,
+  type CheckpointedConsumerOptions,
+  type ConsumerState,
+  type ConsumerStatus,
+  type ConsumerErrorCode,
+} from './consumer/checkpointed-consumer';

@@ -1,6 +1,6 @@
-import { CredentialProjection } from './credential-projection';
+import { ReadModelProjection } from './read-model-projection';
 import { CredentialQueries } from './credential-queries';
-import { silentProjectionLogger } from './projection-logger';
+import { silentLogger } from '@app/shared/logger';
 import { ReadModel } from './read-model';
 import { clientRegistered, HandMadeLog, tokenIssued, tokenRevoked } from './testing/credential-events.fixtures';
 
@@ -10,7 +10,7 @@ describe('CredentialQueries', () => {
 
   beforeEach(() => {
     readModel = new ReadModel({ filename: ':memory:' });
-    const projection = new CredentialProjection(readModel, { logger: silentProjectionLogger });
+    const projection = new ReadModelProjection(readModel, { logger: silentLogger });
     const log = new HandMadeLog();
     // user-1: dcr_01..dcr_05 on client-a (dcr_03 revoked), dcr_06 on client-b device-2; user-2: dcr_07 on client-a.
     const events = [

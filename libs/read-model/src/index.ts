@@ -1,19 +1,10 @@
-// Public API of @app/read-model (the only index of this lib): the valid-credential
-// read model, the projection that writes it, the runner that feeds it, and the queries.
-export { ReadModel, READ_MODEL_FILE_NAME, defaultReadModelFilename, type ReadModelOptions } from './read-model';
-export { READ_MODEL_SCHEMA_VERSION } from './read-model.schema';
-export {
-  CredentialProjection,
-  type ApplyOutcome,
-  type BatchResult,
-  type CredentialProjectionOptions,
-} from './credential-projection';
-export {
-  ProjectionRunner,
-  type ProjectionRunnerOptions,
-  type ProjectionRunnerState,
-  type ProjectionRunnerStatus,
-} from './projection-runner';
+// Public API of @app/read-model (the only index of this lib): the read model
+// (credentials, clients, client grants), the projection that writes it (one fold
+// per entity), the runner that feeds it, and the queries.
+export { ReadModel, READ_MODEL_FILE_NAME, defaultReadModelFilename, type ReadModelOptions, type ReadModelRow } from './read-model';
+export { READ_MODEL_SCHEMA_VERSION, type ReadModelTable } from './read-model.schema';
+export { ReadModelProjection, type ApplyOutcome, type BatchResult, type ReadModelProjectionOptions } from './read-model-projection';
+export { ProjectionRunner } from './projection-runner';
 export {
   CredentialQueries,
   MAX_PER_PAGE,
@@ -25,13 +16,11 @@ export {
 export type { CredentialRecord, ClientRecord, ClientGrantRecord } from './records';
 export { rebuild, type RebuildOptions, type RebuildResult } from './rebuild';
 export { PROJECTED_STREAM_PREFIXES, type ProjectedEvent, type ProjectedEventType } from './projected-events';
-export { consoleProjectionLogger, silentProjectionLogger, type ProjectionLogger } from './projection-logger';
 export {
-  CredentialsError,
+  ReadModelError,
   InvalidCursorError,
   InvalidPaginationError,
   RebuildTargetExistsError,
-  ProjectionStoppedError,
-  RunnerAlreadyStartedError,
-  type CredentialsErrorCode,
+  ReadModelUnreadableError,
+  type ReadModelErrorCode,
 } from './errors';

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type AppendResult, type EventStore } from '@app/event-store';
-import { CredentialProjection } from './credential-projection';
+import { ReadModelProjection } from './read-model-projection';
 import { CredentialQueries } from './credential-queries';
-import type { ProjectionLogger } from './projection-logger';
+import type { Logger } from '@app/shared/logger';
 import { ProjectionRunner } from './projection-runner';
 import { ReadModel } from './read-model';
 import { rebuild } from './rebuild';
@@ -23,7 +23,7 @@ import { FlakyEventStore } from './testing/flaky-event-store';
 
 type Body = { type: string; data: object };
 
-function recordingLogger(): ProjectionLogger & { entries: Array<{ level: string; message: string }> } {
+function recordingLogger(): Logger & { entries: Array<{ level: string; message: string }> } {
   const entries: Array<{ level: string; message: string }> = [];
   return {
     entries,
@@ -53,12 +53,12 @@ describe('ProjectionRunner over the SQLite event store', () => {
   /** Everything to stop or close after the test, last opened first. */
   let cleanup: Array<() => Promise<void> | void>;
 
-  function openNode(eventStore: EventStore = store, logger: ProjectionLogger = recordingLogger()) {
+  function openNode(eventStore: EventStore = store, logger: Logger = recordingLogger()) {
     const readModel = new ReadModel({ filename: join(dir, 'node', 'read-model.sqlite') });
-    const projection = new CredentialProjection(readModel, { logger });
+    const projection = new ReadModelProjection(readModel, { logger });
     const runner = new ProjectionRunner(eventStore, projection, { logger, backoff: { initialMs: 5, maxMs: 40 } });
     const queries = new CredentialQueries(readModel);
-    cleanup.push(() => readModel.close(), () => projection.close(), () => runner.stop());
+    cleanup.push(() => readModel.close(), () => runner.stop());
     return { readModel, projection, runner, queries };
   }
 
@@ -125,7 +125,6 @@ describe('ProjectionRunner over the SQLite event store', () => {
     await first.runner.caughtUp;
     const checkpoint = first.runner.position();
     await first.runner.stop();
-    first.projection.close();
     first.readModel.close();
 
     // Written while the node is down: revocations of earlier tokens and new issuances.
@@ -240,7 +239,7 @@ describe('ProjectionRunner over the SQLite event store', () => {
     });
   });
 
-  it('rejects caughtUp with PROJECTION_STOPPED when stopped before catching up', async () => {
+  it('rejects caughtUp with CONSUMER_STOPPED when stopped before catching up', async () => {
     const flaky = new FlakyEventStore(store);
     flaky.down = true;
     const { runner } = openNode(flaky);
@@ -248,9 +247,9 @@ describe('ProjectionRunner over the SQLite event store', () => {
 
     await runner.stop();
 
-    await expect(runner.caughtUp).rejects.toMatchObject({ code: 'PROJECTION_STOPPED' });
+    await expect(runner.caughtUp).rejects.toMatchObject({ code: 'CONSUMER_STOPPED' });
     expect(runner.status().state).toBe('stopped');
-    expect(() => runner.start()).toThrow(expect.objectContaining({ code: 'RUNNER_ALREADY_STARTED' }));
+    expect(() => runner.start()).toThrow(expect.objectContaining({ code: 'CONSUMER_ALREADY_STARTED' }));
   });
 
   it('catches up with a 10,000-event log', async () => {

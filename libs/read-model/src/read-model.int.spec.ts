@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { CredentialProjection } from './credential-projection';
-import { silentProjectionLogger } from './projection-logger';
+import { ReadModelProjection } from './read-model-projection';
+import { silentLogger } from '@app/shared/logger';
 import { defaultReadModelFilename, ReadModel } from './read-model';
 import { READ_MODEL_SCHEMA_VERSION } from './read-model.schema';
 import { clientRegistered, HandMadeLog, tokenIssued } from './testing/credential-events.fixtures';
@@ -26,7 +26,7 @@ describe('ReadModel file', () => {
     const filename = join(dir, 'nested', 'read-model.sqlite');
     const first = new ReadModel({ filename });
     const log = new HandMadeLog();
-    new CredentialProjection(first, { logger: silentProjectionLogger }).applyBatch([log.record(clientRegistered('client-a')), log.record(tokenIssued('dcr_1'))]);
+    new ReadModelProjection(first, { logger: silentLogger }).applyBatch([log.record(clientRegistered('client-a')), log.record(tokenIssued('dcr_1'))]);
     const snapshot = first.snapshot();
     expect(first.db.pragma('journal_mode', { simple: true })).toBe('wal');
     first.close();
@@ -41,7 +41,7 @@ describe('ReadModel file', () => {
   it('drops a file of another schema version, so the projection rebuilds it from the log', () => {
     const filename = join(dir, 'read-model.sqlite');
     const first = new ReadModel({ filename });
-    new CredentialProjection(first, { logger: silentProjectionLogger }).apply(new HandMadeLog().record(clientRegistered('client-a')));
+    new ReadModelProjection(first, { logger: silentLogger }).apply(new HandMadeLog().record(clientRegistered('client-a')));
     first.close();
     const raw = new Database(filename);
     raw.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION + 1}`);

@@ -9,13 +9,19 @@
  */
 export const READ_MODEL_SCHEMA_VERSION = 1;
 
+/** A table and the column that orders its rows. */
+export interface ReadModelTable {
+  readonly name: string;
+  readonly primaryKey: string;
+}
+
 /** Tables in snapshot order, each with the column that orders its rows. */
-export const READ_MODEL_TABLES = [
+export const READ_MODEL_TABLES: readonly ReadModelTable[] = [
   { name: 'checkpoints', primaryKey: 'name' },
   { name: 'client_grants', primaryKey: 'grant_id' },
   { name: 'clients', primaryKey: 'client_id' },
   { name: 'credentials', primaryKey: 'credential_id' },
-] as const;
+];
 
 export const READ_MODEL_DDL = `
 CREATE TABLE credentials (

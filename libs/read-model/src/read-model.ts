@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { preparePrivateSqliteFile } from '@app/shared';
 import { canonicalJson } from '@app/event-store';
-import { READ_MODEL_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES } from './read-model.schema';
+import { ReadModelUnreadableError } from './errors';
+import { READ_MODEL_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, type ReadModelTable } from './read-model.schema';
 
 /** File name of the read model inside `DATA_DIR` (one per node). */
 export const READ_MODEL_FILE_NAME = 'read-model.sqlite';
@@ -15,11 +16,23 @@ export function defaultReadModelFilename(env: NodeJS.ProcessEnv = process.env): 
 export interface ReadModelOptions {
   /** Path of the SQLite file, or `':memory:'` (unit tests, throwaway rebuilds). */
   filename: string;
+  /**
+   * A model rebuilt from the log on every use (`audit verify`'s replay):
+   * no journal file, no fsync. Durability buys nothing there, and fsyncs and
+   * the WAL cost about 40 % of a replay (bench/audit-replay.ts).
+   */
+  throwaway?: boolean;
+  /** Open an existing file read-only (see `openReadOnly`). */
+  readOnly?: boolean;
 }
+
+/** A row as SQLite returns it. */
+export type ReadModelRow = Record<string, unknown>;
 
 /**
  * The valid-credential read model: one SQLite file per node, written only by
- * the CredentialProjection, read by CredentialQueries.
+ * the ReadModelProjection, read by CredentialQueries; the audit opens it
+ * read-only (`openReadOnly`) and reads it through the methods below, never by SQL.
  *
  * synchronous=NORMAL in WAL mode: a power cut may lose the last commits, and
  * with them the checkpoint in the same transaction, so the projection replays
@@ -27,23 +40,60 @@ export interface ReadModelOptions {
  * to be consistent, which WAL guarantees.
  */
 export class ReadModel {
-  /** The connection, for the classes of this lib. Others go through CredentialQueries. */
+  /** The connection, for the classes of this lib. Others go through CredentialQueries and the methods below. */
   readonly db: Database.Database;
   readonly filename: string;
+  private readonly checkpointStatements: {
+    load: Database.Statement<[string], { position: number }>;
+    save: Database.Statement<[{ name: string; position: number }]>;
+  };
 
   constructor(options: ReadModelOptions) {
     this.filename = options.filename;
-    preparePrivateSqliteFile(options.filename); // 0600, and so its -wal and -shm
-    this.db = new Database(options.filename, { timeout: 5000 });
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.prepareSchema();
+    if (options.readOnly) {
+      this.db = openExisting(options.filename);
+    } else {
+      preparePrivateSqliteFile(options.filename); // 0600, and so its -wal and -shm
+      this.db = new Database(options.filename, { timeout: 5000 });
+      this.db.pragma(options.throwaway ? 'journal_mode = MEMORY' : 'journal_mode = WAL');
+      this.db.pragma(options.throwaway ? 'synchronous = OFF' : 'synchronous = NORMAL');
+      this.prepareSchema();
+    }
+    this.checkpointStatements = this.prepareCheckpointStatements();
+  }
+
+  /**
+   * Opens an existing model without ever writing it (an auditor's tool must
+   * not; the constructor may rebuild a file of another layout).
+   * @throws ReadModelUnreadableError when the file is missing, unreadable or of another schema version.
+   */
+  static openReadOnly(filename: string): ReadModel {
+    return new ReadModel({ filename, readOnly: true });
   }
 
   /** Last position the named projection applied (0: nothing yet). */
   checkpoint(name: string): number {
-    const row = this.db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?').get(name);
-    return row?.position ?? 0;
+    return this.checkpointStatements.load.get(name)?.position ?? 0;
+  }
+
+  /** Sets the named projection's checkpoint; call it inside the transaction of the change it covers (invariant 7). */
+  saveCheckpoint(name: string, position: number): void {
+    this.checkpointStatements.save.run({ name, position });
+  }
+
+  /** The tables, in snapshot order, with the column that orders their rows. */
+  tables(): readonly ReadModelTable[] {
+    return READ_MODEL_TABLES;
+  }
+
+  /** Every row of `table` in primary-key order, streamed (constant memory). Run inside `readConsistently` to see one state. */
+  rows(table: ReadModelTable): IterableIterator<ReadModelRow> {
+    return this.db.prepare<[], ReadModelRow>(`SELECT * FROM ${table.name} ORDER BY ${table.primaryKey}`).iterate();
+  }
+
+  /** Runs `read` in one read transaction: a projection committing on another connection cannot tear what it sees. */
+  readConsistently<T>(read: () => T): T {
+    return this.db.transaction(read).deferred();
   }
 
   /**
@@ -54,20 +104,26 @@ export class ReadModel {
    */
   snapshot(): string {
     const lines: string[] = [];
-    const read = this.db.transaction(() => {
-      for (const { name, primaryKey } of READ_MODEL_TABLES) {
-        lines.push(`# ${name}`);
-        const rows = this.db.prepare<[], Record<string, unknown>>(`SELECT * FROM ${name} ORDER BY ${primaryKey}`).all();
-        for (const row of rows) lines.push(canonicalJson(row));
+    this.readConsistently(() => {
+      for (const table of READ_MODEL_TABLES) {
+        lines.push(`# ${table.name}`);
+        for (const row of this.rows(table)) lines.push(canonicalJson(row));
       }
     });
-    // One read transaction: a concurrent writer on another connection cannot tear the dump.
-    read.deferred();
     return `${lines.join('\n')}\n`;
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  private prepareCheckpointStatements(): ReadModel['checkpointStatements'] {
+    return {
+      load: this.db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?'),
+      save: this.db.prepare<[{ name: string; position: number }]>(
+        'INSERT INTO checkpoints (name, position) VALUES (@name, @position) ON CONFLICT (name) DO UPDATE SET position = excluded.position',
+      ),
+    };
   }
 
   private prepareSchema(): void {
@@ -81,5 +137,23 @@ export class ReadModel {
         this.db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
       })
       .immediate();
+  }
+}
+
+function openExisting(filename: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(filename, { readonly: true, fileMustExist: true });
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== READ_MODEL_SCHEMA_VERSION) {
+      throw new ReadModelUnreadableError(`${filename} has read-model schema version ${version}, this build reads ${READ_MODEL_SCHEMA_VERSION}`);
+    }
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof ReadModelUnreadableError) throw error;
+    // Duck-typed: errors of native modules may come from another realm (Jest sandboxes), where instanceof Error fails.
+    const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+    throw new ReadModelUnreadableError(`cannot read ${filename}: ${typeof message === 'string' ? message : String(error)}`);
   }
 }

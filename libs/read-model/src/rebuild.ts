@@ -1,9 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { EventStore, RecordedEvent } from '@app/event-store';
-import { CredentialProjection } from './credential-projection';
+import { ReadModelProjection } from './read-model-projection';
 import { RebuildTargetExistsError } from './errors';
 import { PROJECTED_STREAM_PREFIXES } from './projected-events';
-import { silentProjectionLogger, type ProjectionLogger } from './projection-logger';
+import { silentLogger, type Logger } from '@app/shared/logger';
 import { ReadModel } from './read-model';
 
 export interface RebuildOptions {
@@ -14,7 +14,7 @@ export interface RebuildOptions {
   /** Events per transaction (default 1000). */
   batchSize?: number;
   /** Where skipped events are reported (default: silent; the live projection already logged them). */
-  logger?: ProjectionLogger;
+  logger?: Logger;
 }
 
 export interface RebuildResult {
@@ -39,7 +39,7 @@ export async function rebuild(store: EventStore, targetFilename: string, options
   }
   const readModel = new ReadModel({ filename: targetFilename });
   try {
-    const projection = new CredentialProjection(readModel, { logger: options.logger ?? silentProjectionLogger });
+    const projection = new ReadModelProjection(readModel, { logger: options.logger ?? silentLogger });
     const batchSize = options.batchSize ?? 1000;
     const until = options.untilPosition ?? Number.POSITIVE_INFINITY;
     let batch: RecordedEvent[] = [];

@@ -4,3 +4,4 @@ export * from './coded-error';
 export * from './private-files';
 export * from './process-lock';
 export * from './text';
+export * from './logger';

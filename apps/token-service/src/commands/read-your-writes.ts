@@ -11,6 +11,6 @@ const logger = new Logger('ReadYourWrites');
  */
 export async function awaitProjection(runtime: Runtime, position: number | undefined): Promise<void> {
   if (position === undefined) return;
-  const reached = await runtime.projection.waitForPosition(position, runtime.config.readYourWritesTimeoutMs);
+  const reached = await runtime.runner.waitForPosition(position, runtime.config.readYourWritesTimeoutMs);
   if (!reached) logger.warn(`projection did not reach position ${position} within ${runtime.config.readYourWritesTimeoutMs} ms`);
 }

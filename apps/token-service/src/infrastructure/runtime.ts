@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { CredentialProjection, CredentialQueries, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
+import { ReadModelProjection, CredentialQueries, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
 import { EventStoreDbEventStore, SqliteEventStore } from '@app/event-store';
 
@@ -22,7 +22,7 @@ export interface Runtime {
   ids: IdGenerator;
   store: EventStore;
   readModel: ReadModel;
-  projection: CredentialProjection;
+  projection: ReadModelProjection;
   runner: ProjectionRunner;
   queries: CredentialQueries;
   keys: KeyStore;
@@ -76,7 +76,7 @@ async function openLocked(config: AppConfig, logger: Logger, clock: Clock, ids: 
   const store = await openEventStore(config, logger);
   const readModel = new ReadModel({ filename: join(config.dataDir, READ_MODEL_FILE_NAME) });
   const projectionLogger = logger.child({ component: 'credential-projection' });
-  const projection = new CredentialProjection(readModel, { logger: projectionLogger });
+  const projection = new ReadModelProjection(readModel, { logger: projectionLogger });
   const runner = new ProjectionRunner(store, projection, { logger: projectionLogger });
   const queries = new CredentialQueries(readModel);
   runner.start();
@@ -116,7 +116,6 @@ async function openLocked(config: AppConfig, logger: Logger, clock: Clock, ids: 
       try {
         clearInterval(keyReload);
         await runner.stop();
-        projection.close();
         readModel.close();
         await store.close();
       } finally {

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ClientDeletedData, ClientGrantCreatedData, ClientRegisteredData } from '@app/clients/events';
 import { clientGrantStreamId, clientStreamId } from '@app/clients/events';
-import { CredentialProjection, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel, silentProjectionLogger } from '@app/read-model';
+import { ReadModelProjection, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
+import { silentLogger } from '@app/shared/logger';
 import type { EventMetadata, EventStore, ExpectedRevision } from '@app/event-store';
 import { SqliteEventStore } from '@app/event-store';
 import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';
@@ -118,8 +119,8 @@ export async function writeStory(store: EventStore): Promise<StoryPositions> {
 /** Builds the live read model a node holds, the way the service does (ProjectionRunner: catch-up, then live). */
 export async function buildLiveReadModel(store: EventStore, filename: string): Promise<void> {
   const readModel = new ReadModel({ filename });
-  const projection = new CredentialProjection(readModel, { logger: silentProjectionLogger });
-  const runner = new ProjectionRunner(store, projection, { logger: silentProjectionLogger });
+  const projection = new ReadModelProjection(readModel, { logger: silentLogger });
+  const runner = new ProjectionRunner(store, projection, { logger: silentLogger });
   runner.start();
   try {
     await runner.caughtUp;

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@app/event-store';
-import { CredentialProjection } from './credential-projection';
+import { ReadModelProjection } from './read-model-projection';
 import { CredentialQueries } from './credential-queries';
-import type { ProjectionLogger } from './projection-logger';
+import type { Logger } from '@app/shared/logger';
 import { ReadModel } from './read-model';
 import {
   clientDeleted,
@@ -20,7 +20,7 @@ interface LogEntry {
   details: object;
 }
 
-function recordingLogger(): ProjectionLogger & { entries: LogEntry[] } {
+function recordingLogger(): Logger & { entries: LogEntry[] } {
   const entries: LogEntry[] = [];
   return {
     entries,
@@ -30,9 +30,9 @@ function recordingLogger(): ProjectionLogger & { entries: LogEntry[] } {
   };
 }
 
-describe('CredentialProjection', () => {
+describe('ReadModelProjection', () => {
   let readModel: ReadModel;
-  let projection: CredentialProjection;
+  let projection: ReadModelProjection;
   let queries: CredentialQueries;
   let log: HandMadeLog;
   let logger: ReturnType<typeof recordingLogger>;
@@ -49,13 +49,12 @@ describe('CredentialProjection', () => {
   beforeEach(() => {
     readModel = new ReadModel({ filename: ':memory:' });
     logger = recordingLogger();
-    projection = new CredentialProjection(readModel, { logger });
+    projection = new ReadModelProjection(readModel, { logger });
     queries = new CredentialQueries(readModel);
     log = new HandMadeLog();
   });
 
   afterEach(() => {
-    projection.close();
     readModel.close();
   });
 
@@ -345,35 +344,6 @@ describe('CredentialProjection', () => {
     });
   });
 
-  describe('waitForPosition (read-your-writes, invariant 6)', () => {
-    it('resolves true at once for an applied position', async () => {
-      const [event] = given(clientRegistered('client-a'));
-      await expect(projection.waitForPosition(event.position, 0)).resolves.toBe(true);
-    });
-
-    it('resolves true when the position is applied later, without waiting for the timeout', async () => {
-      const event = log.record(clientRegistered('client-a'), { gap: 5 });
-      const waiting = projection.waitForPosition(event.position, 60_000);
-      const started = Date.now();
-
-      projection.apply(event);
-
-      await expect(waiting).resolves.toBe(true);
-      expect(Date.now() - started).toBeLessThan(1000);
-    });
-
-    it('resolves false when the position is not reached in time', async () => {
-      given(clientRegistered('client-a'));
-      await expect(projection.waitForPosition(99, 20)).resolves.toBe(false);
-    });
-
-    it('resolves pending waits false on close', async () => {
-      const waiting = projection.waitForPosition(99, 60_000);
-      projection.close();
-      await expect(waiting).resolves.toBe(false);
-    });
-  });
-
   describe('snapshot', () => {
     it('is the same whether the log was applied event by event or in batches', () => {
       const events = [
@@ -386,7 +356,7 @@ describe('CredentialProjection', () => {
       ].map((e) => log.record(e));
       events.forEach((e) => projection.apply(e));
       const other = new ReadModel({ filename: ':memory:' });
-      const otherProjection = new CredentialProjection(other, { logger });
+      const otherProjection = new ReadModelProjection(other, { logger });
       otherProjection.applyBatch(events.slice(0, 3));
       otherProjection.applyBatch(events.slice(3));
 
