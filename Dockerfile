@@ -4,12 +4,13 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 compiles a native addon when no prebuilt binary matches.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+# `npm ci` builds (the `prepare` script), so the sources come first.
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY packages ./packages
+COPY tools/build ./tools/build
 COPY apps ./apps
 COPY libs ./libs
-RUN npm run build && npm prune --omit=dev
+RUN npm ci --no-audit --no-fund && cp -RL dist /app/dist-image && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/var/lib/refresh-tokens
@@ -17,7 +18,8 @@ WORKDIR /app
 RUN mkdir -p /var/lib/refresh-tokens && chown node:node /var/lib/refresh-tokens
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
+# dist is a symlink to the current build (tools/build/atomic-build.mjs); the image gets the build itself.
+COPY --from=build --chown=node:node /app/dist-image ./dist
 USER node
 EXPOSE 3000
 VOLUME ["/var/lib/refresh-tokens"]

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'tools/kafka/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/**', '.build/**', 'packages/*/dist/**', 'node_modules/**', 'coverage/**', 'tools/kafka/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,6 +16,22 @@ export default tseslint.config(
     files: ['libs/refresh-tokens/**/*.ts', 'libs/clients/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'jose', 'kafkajs', '@eventstore/*', 'better-sqlite3', 'node:*'] }],
+    },
+  },
+  {
+    // The downstream SDK installs without the service: nothing of the monorepo, no SQLite, no Nest
+    // (its package-boundary test checks the built package too). Its tests may use the relay to produce records.
+    files: ['packages/revocation-events/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@app/*', '@nestjs/*', 'better-sqlite3', '@eventstore/*', '../../*'] }],
+    },
+  },
+  {
+    // The example is what a downstream service writes: it uses the SDK package only.
+    files: ['examples/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@app/*', '@nestjs/*', 'better-sqlite3', '../*'] }],
     },
   },
 );

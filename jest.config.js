@@ -7,6 +7,8 @@ delete swc.$schema;
 const moduleNameMapper = {
   '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
   '^@app/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  // The workspace package, from its sources (its dist is built for npm consumers only).
+  '^@refresh-token-service/revocation-events$': '<rootDir>/packages/revocation-events/src',
 };
 const base = {
   rootDir: __dirname,
@@ -14,7 +16,8 @@ const base = {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper,
   moduleFileExtensions: ['ts', 'js', 'json'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/.build/'],
+  modulePathIgnorePatterns: ['<rootDir>/packages/[^/]+/dist/', '<rootDir>/.build/'],
 };
 module.exports = {
   projects: [

@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { RevocationListener, kafkaBrokersFromEnv } from '@app/revocation-events';
+import { RevocationListener, kafkaBrokersFromEnv } from '@refresh-token-service/revocation-events';
 import { percentile } from './lib/report';
 import { json, managementToken, startServiceProcess } from './service-process';
 

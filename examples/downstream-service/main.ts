@@ -13,7 +13,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
-import { RevocationListener, RevocationEventsError, revocationsTopicFromEnv } from '@app/revocation-events';
+import { RevocationListener, RevocationEventsError, revocationsTopicFromEnv } from '@refresh-token-service/revocation-events';
 
 const env = process.env;
 const brokers = env.KAFKA_BROKERS;

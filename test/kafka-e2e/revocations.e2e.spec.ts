@@ -19,7 +19,7 @@
 import { rmSync } from 'node:fs';
 import type { RecordedEvent } from '@app/event-store';
 import { refreshTokenStreamId } from '@app/refresh-tokens';
-import { CredentialRevokedError, RevocationListener } from '@app/revocation-events';
+import { CredentialRevokedError, RevocationListener } from '@refresh-token-service/revocation-events';
 import { testBrokers, uniqueTopic, waitFor } from '../kafka/broker';
 import { createClient, delegate, history, issueRefreshToken, type CreatedClient, type IssuedRefreshToken } from '../support/fixtures';
 import { ADAPTERS, startTokenService, tempDir, uniqueId, type TokenServiceUnderTest } from '../support/token-service';

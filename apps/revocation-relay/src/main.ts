@@ -13,7 +13,8 @@
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { EventStoreDbEventStore, eventStoreDbOptionsFromEnv, SqliteEventStore, type EventStore } from '@app/event-store';
-import { createRevocationRelay, kafkaBrokersFromEnv, revocationsTopicFromEnv } from '@app/revocation-events';
+import { createRevocationRelay } from '@app/revocation-relay';
+import { kafkaBrokersFromEnv, revocationsTopicFromEnv } from '@refresh-token-service/revocation-events';
 import { claimDataDir } from '@app/shared';
 
 function openEventStore(env: NodeJS.ProcessEnv, dataDir: string): EventStore {

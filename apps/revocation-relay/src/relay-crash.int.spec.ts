@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@app/event-store';
-import { RevocationListener } from '@app/revocation-events';
+import { RevocationListener } from '@refresh-token-service/revocation-events';
 import { TopicRecorder, testBrokers, uniqueTopic, waitFor } from '../../../test/kafka/broker';
 import { issue, revoke, testCredential, type TestCredential } from '../../../test/kafka/events';
 import { RelayProcess } from '../../../test/kafka/relay-process';

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { RevocationRelayHandle } from '@app/revocation-events';
+import type { RevocationRelayHandle } from '@app/revocation-relay';
 import { AppModule } from './app.module';
 import { bootstrapManagementClient } from './bootstrap/management-client';
 import { resumePendingCascades } from './commands/delete-client/client-deletion-cascade';

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
-import type { RevocationRelayHandle } from '@app/revocation-events';
+import type { RevocationRelayHandle } from '@app/revocation-relay';
 import { AdminPageController } from './admin/admin-page.controller';
 import { CreateClientGrantHandler, DeleteClientGrantHandler } from './commands/client-grants/client-grant.handlers';
 import { DeleteClientHandler } from './commands/delete-client/delete-client.handler';

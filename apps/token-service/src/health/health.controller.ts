@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import type { RevocationRelayHandle } from '@app/revocation-events';
+import type { RevocationRelayHandle } from '@app/revocation-relay';
 import type { Runtime } from '../infrastructure/runtime';
 import { RELAY, RUNTIME } from '../infrastructure/tokens';
 import { cachedRead, HEAD_CACHE_MS } from './cached-read';

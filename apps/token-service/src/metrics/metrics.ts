@@ -1,5 +1,5 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RevocationRelayHandle } from '@app/revocation-events';
+import type { RevocationRelayHandle } from '@app/revocation-relay';
 import { cachedRead, HEAD_CACHE_MS } from '../health/cached-read';
 import type { Runtime } from '../infrastructure/runtime';
 

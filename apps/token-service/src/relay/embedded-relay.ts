@@ -1,4 +1,4 @@
-import { createRevocationRelay, type RevocationRelayHandle } from '@app/revocation-events';
+import { createRevocationRelay, type RevocationRelayHandle } from '@app/revocation-relay';
 import { acquireProcessLock } from '@app/shared';
 import type { Runtime } from '../infrastructure/runtime';
 

@@ -4,11 +4,12 @@
  * binding §3.2): the context attributes travel as `ce_`-prefixed headers, the
  * data as the record value, its media type in `content-type`. Key = user id,
  * so all revocations of a user land on one partition, in order.
+ *
+ * The one definition of the contract: the relay (server side) builds records
+ * of these types, downstream services parse them with `parseRevocationMessage`.
  */
 import { z } from 'zod';
-import type { RecordedEvent } from '@app/event-store';
-import type { RefreshTokenRevokedData } from '@app/refresh-tokens';
-import { InvalidRevocationMessageError, NotARevocationEventError } from './errors';
+import { InvalidRevocationMessageError } from './errors';
 
 /** CloudEvents `type` of a revocation. */
 export const REVOCATION_CE_TYPE = 'refresh_token.revoked';
@@ -65,42 +66,6 @@ export interface RevocationEvent {
   /** The record key (user id). */
   key: string;
   data: RevocationEventData;
-}
-
-/**
- * Builds the Kafka record of a recorded `RefreshTokenRevoked` event.
- * @throws NotARevocationEventError for any other event type.
- */
-export function toKafkaMessage(event: RecordedEvent, issuer: string): RevocationKafkaMessage {
-  if (event.type !== 'RefreshTokenRevoked') {
-    throw new NotARevocationEventError(`event ${event.id} is a ${event.type}, not a RefreshTokenRevoked`);
-  }
-  // A recorded event is a fact written by the domain through the typed port: its data has this shape.
-  const data = event.data as unknown as RefreshTokenRevokedData;
-  const value: RevocationEventData = {
-    credential_id: data.credentialId,
-    client_id: data.clientId,
-    user_id: data.userId,
-    device_id: data.deviceId,
-    device_name: data.deviceName,
-    reason: data.reason,
-    revoked_by: data.revokedBy,
-    revoked_at: data.revokedAt,
-    log_position: event.position,
-  };
-  return {
-    key: data.userId,
-    value: JSON.stringify(value),
-    headers: {
-      ce_specversion: CE_SPEC_VERSION,
-      ce_id: event.id,
-      ce_source: issuer,
-      ce_type: REVOCATION_CE_TYPE,
-      ce_time: data.revokedAt,
-      ce_subject: data.credentialId,
-      'content-type': REVOCATION_CONTENT_TYPE,
-    },
-  };
 }
 
 // ---------------------------------------------------------------- runtime validation

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import type { EventStore } from '@app/event-store';
 import type { CheckpointStore } from './checkpoint-store';
-import { RevocationRelay, type RelayLogger, type RevocationRelayOptions } from './revocation-relay';
+import type { Logger } from '@app/shared/logger';
+import { parseBrokers, revocationsTopicFromEnv } from '@refresh-token-service/revocation-events';
+import { RevocationRelay, type RevocationRelayOptions } from './revocation-relay';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
-import { parseBrokers, revocationsTopicFromEnv } from './topic';
+
 
 /** What the token-service module and apps/revocation-relay pass to build a relay. */
 export interface RevocationRelayConfig {
@@ -21,7 +23,7 @@ export interface RevocationRelayConfig {
   checkpointFile?: string;
   /** `DATA_DIR`, default `./data`. */
   dataDir?: string;
-  logger?: RelayLogger;
+  logger?: Logger;
   kafka?: RevocationRelayOptions['kafka'];
   backoff?: RevocationRelayOptions['backoff'];
   batchSize?: number;

@@ -1,6 +1,4 @@
-import { CodedError } from '@app/shared/coded-error';
-
-/** Stable error codes of the revocation-events lib (tests assert the code, not the message). */
+/** Stable error codes of the SDK: branch on `code`, not on the message. */
 export type RevocationEventsErrorCode =
   | 'INVALID_REVOCATION_MESSAGE'
   | 'NOT_A_REVOCATION_EVENT'
@@ -8,14 +6,25 @@ export type RevocationEventsErrorCode =
   | 'ID_TOKEN_WITHOUT_SID'
   | 'LISTENER_NOT_READY';
 
-export abstract class RevocationEventsError extends CodedError<RevocationEventsErrorCode> {}
+/**
+ * Base of every error the SDK throws. Its own class, not the service's
+ * CodedError: the package depends on nothing of the service. Same shape
+ * (`code`, `name` = class name, `cause`), so the service's error mapping reads it alike.
+ */
+export abstract class RevocationEventsError extends Error {
+  abstract readonly code: RevocationEventsErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
 
 /** A Kafka message on the revocations topic does not follow the contract (headers or value). */
 export class InvalidRevocationMessageError extends RevocationEventsError {
   readonly code = 'INVALID_REVOCATION_MESSAGE' as const;
 }
 
-/** `toKafkaMessage` was given an event other than `RefreshTokenRevoked`. */
+/** The relay's `toKafkaMessage` was given an event other than `RefreshTokenRevoked`. */
 export class NotARevocationEventError extends RevocationEventsError {
   readonly code = 'NOT_A_REVOCATION_EVENT' as const;
 }

@@ -1,11 +1,11 @@
-// Public API of @app/revocation-events: the Kafka contract of revocations,
-// the relay that publishes them, and the consumer SDK for downstream services.
+// @refresh-token-service/revocation-events: what a downstream service installs to
+// learn of refresh-token revocations. The Kafka message contract, the listener
+// and the id_token check; depends on kafkajs, zod and jose only.
 export { DEFAULT_REVOCATIONS_TOPIC, revocationsTopicFromEnv, kafkaBrokersFromEnv, parseBrokers } from './topic';
 export {
   REVOCATION_CE_TYPE,
   CE_SPEC_VERSION,
   REVOCATION_CONTENT_TYPE,
-  toKafkaMessage,
   parseRevocationMessage,
   revocationEventDataSchema,
   revocationHeadersSchema,
@@ -24,18 +24,7 @@ export {
   ListenerNotReadyError,
   type RevocationEventsErrorCode,
 } from './errors';
-export { type CheckpointStore, InMemoryCheckpointStore } from './checkpoint-store';
-export { SqliteCheckpointStore, type SqliteCheckpointStoreOptions } from './sqlite-checkpoint-store';
-export {
-  RevocationRelay,
-  RELAY_CHECKPOINT_NAME,
-  kafkaLogCreator,
-  type RevocationRelayOptions,
-  type RelayLogger,
-  type RelayState,
-  type RelayStatus,
-} from './revocation-relay';
-export { createRevocationRelay, type RevocationRelayConfig, type RevocationRelayHandle } from './create-revocation-relay';
+export { kafkaLogCreator, silentLogger, type Logger } from './logger';
 export {
   RevocationListener,
   type RevocationListenerOptions,

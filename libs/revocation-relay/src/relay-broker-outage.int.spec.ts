@@ -9,7 +9,7 @@ import { SqliteEventStore } from '@app/event-store';
 import { OwnBroker, uniqueTopic, waitFor } from '../../../test/kafka/broker';
 import { issue, revoke, testCredential } from '../../../test/kafka/events';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
-import { RevocationListener } from './revocation-listener';
+import { RevocationListener } from '@refresh-token-service/revocation-events';
 import { RevocationRelay } from './revocation-relay';
 
 jest.setTimeout(240_000);

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@app/event-store';
-import { parseRevocationMessage, toKafkaMessage } from './message';
+import { parseRevocationMessage } from '@refresh-token-service/revocation-events';
+import { toKafkaMessage } from './to-kafka-message';
 
 const revoked: RecordedEvent = {
   id: '0b6c3c5e-1f1a-4a55-9a4e-1d2f3a4b5c6d',

@@ -7,7 +7,7 @@ import { SqliteEventStore } from '@app/event-store';
 import { TopicRecorder, testBrokers, uniqueTopic, waitFor } from '../../../test/kafka/broker';
 import { issue, revoke, testCredential } from '../../../test/kafka/events';
 import { InMemoryCheckpointStore, type CheckpointStore } from './checkpoint-store';
-import { RevocationListener } from './revocation-listener';
+import { RevocationListener } from '@refresh-token-service/revocation-events';
 import { RevocationRelay, RELAY_CHECKPOINT_NAME } from './revocation-relay';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
 

@@ -2,9 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
 import { Kafka, logLevel, type Message } from 'kafkajs';
+// Test only: the relay's record builder, so this proves the server → SDK round trip.
 import type { RecordedEvent } from '@app/event-store';
+import { toKafkaMessage } from '@app/revocation-relay';
 import { testBrokers, uniqueTopic, waitFor } from '../../../test/kafka/broker';
-import { toKafkaMessage } from './message';
 import { RevocationListener } from './revocation-listener';
 
 jest.setTimeout(60_000);

@@ -17,7 +17,7 @@ import { Kafka, type Consumer, type KafkaConfig, type KafkaMessage } from 'kafka
 import { ListenerNotReadyError } from './errors';
 import { verifyIdTokenNotRevoked, type IdTokenVerificationOptions, type VerifiedIdToken } from './id-token-verification';
 import { parseRevocationMessage, type RevocationEvent } from './message';
-import { kafkaLogCreator, type RelayLogger } from './revocation-relay';
+import { kafkaLogCreator, silentLogger, type Logger } from './logger';
 import { DEFAULT_REVOCATIONS_TOPIC, parseBrokers } from './topic';
 
 export interface RevocationListenerOptions {
@@ -46,7 +46,7 @@ export interface RevocationListenerOptions {
   maxWaitTimeMs?: number;
   /** Further kafkajs client settings (ssl, sasl, clientId). */
   kafka?: Omit<KafkaConfig, 'brokers'>;
-  logger?: RelayLogger;
+  logger?: Logger;
 }
 
 export interface RevocationListenerStats {
@@ -61,8 +61,6 @@ export interface RevocationListenerStats {
 }
 
 export type RevocationCallback = (event: RevocationEvent) => void | Promise<void>;
-
-const silentLogger: RelayLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Insertion-ordered set that forgets its oldest entries past `capacity`. */
 class BoundedIdSet {
@@ -79,7 +77,7 @@ class BoundedIdSet {
 
 export class RevocationListener {
   private readonly topic: string;
-  private readonly logger: RelayLogger;
+  private readonly logger: Logger;
   private readonly kafka: Kafka;
   private consumer: Consumer | undefined;
   private readonly seen: BoundedIdSet;

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Builds without ever showing a half-built tree to a concurrent reader
+// (`npm run audit` beside `npm start`, two CLIs at once).
+//
+//   node tools/build/atomic-build.mjs            the workspace package, then the apps:
+//                                                compiled into .build/<id>/, then `dist`, a
+//                                                symlink, is repointed with one rename(2)
+//   node tools/build/atomic-build.mjs --package <dir>
+//                                                one workspace package into <dir>/dist (a real
+//                                                directory, as npm packs it): built beside it,
+//                                                then swapped in by two renames
+//
+// rename(2) over an existing symlink is atomic: a reader resolves `dist` either
+// to the old complete build or to the new one. A running process holds real
+// paths into .build/<id>/ (Node resolves symlinks), so the previous builds are
+// kept (KEEP) for processes started before the swap; older ones are removed.
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'node_modules', '.bin');
+const KEEP = 3;
+const id = `${new Date().toISOString().replace(/[-:.TZ]/g, '')}-${process.pid}`;
+
+function tsc(...args) {
+  execFileSync(join(BIN, 'tsc'), args, { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** One workspace package: tsc into a sibling directory, then swap it in as <dir>/dist. */
+function buildPackage(dir) {
+  const pkg = resolve(dir);
+  const staging = join(pkg, `.dist-${id}`);
+  const old = join(pkg, `.dist-old-${id}`);
+  try {
+    tsc('-p', join(pkg, 'tsconfig.json'), '--outDir', staging);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  const dist = join(pkg, 'dist');
+  if (existsSync(dist)) renameSync(dist, old);
+  renameSync(staging, dist);
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** The apps and libs (tsconfig.build.json): .build/<id>/, then `dist` → it. */
+function buildApps() {
+  const builds = join(ROOT, '.build');
+  const out = join(builds, id);
+  mkdirSync(builds, { recursive: true });
+  try {
+    tsc('-p', 'tsconfig.build.json', '--outDir', out);
+    execFileSync(join(BIN, 'tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT, stdio: 'inherit' });
+  } catch (error) {
+    rmSync(out, { recursive: true, force: true });
+    throw error;
+  }
+  const dist = join(ROOT, 'dist');
+  if (existsSync(dist) && !lstatSync(dist).isSymbolicLink()) {
+    // A dist/ directory from before this script: moved aside once, then removed.
+    const legacy = join(builds, `legacy-${id}`);
+    renameSync(dist, legacy);
+    rmSync(legacy, { recursive: true, force: true });
+  }
+  const link = join(ROOT, `.dist-link-${id}`);
+  symlinkSync(join('.build', id), link, 'dir');
+  renameSync(link, dist);
+  prune(builds, readlinkSync(dist));
+}
+
+/** Keeps the KEEP newest builds (the current one always), removes the rest. */
+function prune(builds, current) {
+  const entries = readdirSync(builds)
+    .map((name) => ({ name, path: join(builds, name) }))
+    .filter(({ path }) => statSync(path).isDirectory())
+    .sort((a, b) => statSync(b.path).mtimeMs - statSync(a.path).mtimeMs);
+  for (const [index, { name, path }] of entries.entries()) {
+    if (index >= KEEP && join('.build', name) !== current) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+const packageFlag = process.argv.indexOf('--package');
+if (packageFlag >= 0) {
+  buildPackage(process.argv[packageFlag + 1] ?? '.');
+} else {
+  buildPackage(join(ROOT, 'packages', 'revocation-events'));
+  buildApps();
+}
