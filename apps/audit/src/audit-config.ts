@@ -4,6 +4,7 @@ import type { EventStore } from '@app/event-store';
 import { SqliteEventStore } from '@app/event-store';
 import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';
 import { READ_MODEL_FILE_NAME } from '@app/read-model';
+import { DataDirMissingError, existingDataDir } from '@app/shared';
 
 /** The part of the service's environment the audit CLI reads (product.md, "Running it"). */
 export interface AuditConfig {
@@ -39,6 +40,12 @@ export function loadAuditConfig(env: NodeJS.ProcessEnv): AuditConfig {
 export function openAuditStore(config: AuditConfig): EventStore {
   if (config.eventStore === 'eventstoredb') {
     return new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString as string, operationTimeoutMs: 30_000 });
+  }
+  try {
+    existingDataDir({ DATA_DIR: config.dataDir });
+  } catch (error) {
+    if (error instanceof DataDirMissingError) throw new AuditConfigError(error.message);
+    throw error;
   }
   const filename = join(config.dataDir, SQLITE_EVENTS_FILE_NAME);
   if (!existsSync(filename)) throw new AuditConfigError(`no event log at ${filename} (set DATA_DIR to the service's data directory)`);

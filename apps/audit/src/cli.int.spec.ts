@@ -5,7 +5,8 @@
  * child process (`node main.ts` via the swc require hook) for the exit codes.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
@@ -176,11 +177,24 @@ describe('audit CLI usage errors', () => {
     [['export'], 'export needs --out'],
     [['export', '--out', 'x', '--from=-1'], '--from must be a log position'],
     [['export', '--out', 'x', '--from', '1e3'], '--from must be a log position'],
-    [['verify'], 'no event log at /nonexistent-audit-dir/events.sqlite'],
+    [['verify'], 'DATA_DIR /nonexistent-audit-dir does not exist'],
+    [['history', '--user', 'u'], 'DATA_DIR /nonexistent-audit-dir does not exist'],
   ])('%j exits 2: %s', async (argv, message) => {
     const { io: streams, err } = io();
     await expect(runCli(argv, streams)).resolves.toBe(EXIT.USAGE);
     expect(err()).toContain(message);
+  });
+
+  it('refuses an existing DATA_DIR that holds no event log, without creating one', async () => {
+    const { io: streams, err } = io();
+    const empty = mkdtempSync(join(tmpdir(), 'audit-empty-'));
+    try {
+      await expect(runCli(['verify'], { ...streams, env: { DATA_DIR: empty } })).resolves.toBe(EXIT.USAGE);
+      expect(err()).toContain(`no event log at ${join(empty, 'events.sqlite')}`);
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('refuses EVENT_STORE=eventstoredb without a connection string', async () => {

@@ -6,14 +6,15 @@
  *
  * Environment (product.md "Running it"): DATA_DIR, EVENT_STORE,
  * EVENTSTORE_CONNECTION_STRING, EVENTSTORE_OPERATION_TIMEOUT_MS, KAFKA_BROKERS, KAFKA_REVOCATIONS_TOPIC,
- * ISSUER; plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
+ * ISSUER (DATA_DIR must exist: exit 2 otherwise); plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
  * polled for another process's appends, default 50) and
  * RELAY_STATUS_INTERVAL_MS (how often lag is logged, default 30000, 0 = never).
  */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pino from 'pino';
 import { EventStoreDbEventStore, eventStoreDbOptionsFromEnv, SqliteEventStore, type EventStore } from '@app/event-store';
 import { createRevocationRelay } from '@app/revocation-relay';
+import { DataDirMissingError, existingDataDir } from '@app/shared';
 import { kafkaBrokersFromEnv, revocationsTopicFromEnv } from '@refresh-token-service/revocation-events';
 import { claimDataDir } from '@app/shared';
 
@@ -30,7 +31,8 @@ function openEventStore(env: NodeJS.ProcessEnv, dataDir: string): EventStore {
 
 async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const logger = pino({ name: 'revocation-relay', level: env.LOG_LEVEL ?? 'info' });
-  const dataDir = resolve(env.DATA_DIR ?? './data');
+  // The relay's checkpoint (and the embedded log) live in the service's DATA_DIR: a typo must not start from position 0.
+  const dataDir = existingDataDir(env);
   const port = env.PORT ?? '3000';
   const issuer = env.ISSUER ?? `http://localhost:${port}/`;
   // DATA_DIR 0700, one relay per DATA_DIR (its checkpoint): a second one refuses to start and names the first.
@@ -83,6 +85,10 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof DataDirMissingError) {
+    process.stderr.write(`revocation-relay: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`revocation-relay failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

@@ -180,6 +180,15 @@ export class CredentialQueries {
     return row ? toClientGrantRecord(row) : null;
   }
 
+  /**
+   * The longest id_token lifetime any client was ever registered with
+   * (deleted ones too: their tokens still verify downstream until they
+   * expire), or null when there is no client. `keys retire` waits that long.
+   */
+  longestIdTokenLifetimeSeconds(): number | null {
+    return this.sql.longestLifetime.get()?.longest ?? null;
+  }
+
   /** Deleted clients that still have unrevoked credentials: a client-deletion cascade to resume after a crash. */
   deletedClientsWithValidTokens(): string[] {
     return this.sql.deletedWithUnrevoked.all().map((row) => row.client_id);
@@ -229,6 +238,7 @@ function prepareStatements(db: Database.Database) {
        ORDER BY g.created_at, g.grant_id`,
     ),
     activeGrant: db.prepare<[string], ClientGrantRow>(`SELECT * FROM client_grants g WHERE g.grant_id = ? AND ${GRANT_COUNTS}`),
+    longestLifetime: db.prepare<[], { longest: number | null }>('SELECT MAX(jwt_lifetime_in_seconds) AS longest FROM clients'),
     deletedWithUnrevoked: db.prepare<[], { client_id: string }>(
       `SELECT c.client_id FROM clients c
        WHERE c.deleted_at IS NOT NULL AND EXISTS (SELECT 1 FROM credentials cr WHERE cr.client_id = c.client_id AND cr.revoked_at IS NULL)

@@ -5,3 +5,4 @@ export * from './private-files';
 export * from './process-lock';
 export * from './text';
 export * from './logger';
+export * from './data-dir';

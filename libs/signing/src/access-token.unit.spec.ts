@@ -187,7 +187,7 @@ describe('verifyAccessToken', () => {
       await expect(verifyAccessToken(before.accessToken, options())).resolves.toMatchObject({ clientId: CLIENT_ID });
       await expect(verifyAccessToken(after.accessToken, options())).resolves.toMatchObject({ clientId: CLIENT_ID });
       // Once the old key is retired, its tokens stop verifying.
-      await keyStore.retire(oldKid as string);
+      await keyStore.retire(oldKid as string, { tokenLifetimeSeconds: 86_400, force: true });
       expect(await codeOf(verifyAccessToken(before.accessToken, options()))).toBe('TOKEN_INVALID');
     });
   });

@@ -18,6 +18,7 @@ export type SigningErrorCode =
   | 'KEY_STORE_LOCKED'
   | 'KEY_NOT_FOUND'
   | 'KEY_IN_USE'
+  | 'KEY_MAY_STILL_VERIFY'
   | 'NO_SIGNING_KEY'
   | 'INVALID_INPUT'
   | 'DATA_KEY_INVALID'
@@ -86,6 +87,18 @@ export class KeyNotFoundError extends SigningError {
 /** The key is the only active signing key of its algorithm; rotate first. */
 export class KeyInUseError extends SigningError {
   readonly code = 'KEY_IN_USE' as const;
+}
+
+/** Tokens the key signed may not have expired yet: retiring it would make them fail verification early. */
+export class KeyMayStillVerifyError extends SigningError {
+  readonly code = 'KEY_MAY_STILL_VERIFY' as const;
+  constructor(
+    message: string,
+    /** When retiring becomes safe. */
+    readonly safeAfter: Date,
+  ) {
+    super(message);
+  }
 }
 
 /** No active (non-retired, past its not-before) key for the requested algorithm. */

@@ -5,6 +5,7 @@ import type { Clock } from '@app/shared';
 import { ASYMMETRIC_ALGS, type AsymmetricAlg } from './algorithms';
 import {
   KeyInUseError,
+  KeyMayStillVerifyError,
   KeyNotFoundError,
   KeyStoreInvalidError,
   KeyStoreReadOnlyError,
@@ -49,6 +50,16 @@ export interface VerificationKey {
  * `pending` (published, signs from `notBefore`), `retired` (gone from the JWKS).
  */
 export type KeyStatus = 'signing' | 'active' | 'pending' | 'retired';
+
+/** What `retire` must know to tell whether tokens a key signed may still be valid. */
+export interface RetireOptions {
+  /** The longest lifetime of a token a key signs (the clients' id_token lifetimes, access tokens), seconds. */
+  tokenLifetimeSeconds: number;
+  /** How long a running service may keep signing with a superseded key: its key reload interval (KEYS_RELOAD_INTERVAL_MS). */
+  reloadIntervalMs?: number;
+  /** Retire even though tokens it signed may still be valid (they stop verifying at once). */
+  force?: boolean;
+}
 
 export interface KeyInfo {
   kid: string;
@@ -215,9 +226,13 @@ export class KeyStore {
 
   /**
    * Takes a key out of the JWKS: tokens it signed stop verifying. Refused
-   * (KEY_IN_USE) for the last active key of its algorithm: rotate first.
+   * (KEY_IN_USE) for the last active key of its algorithm: rotate first; and
+   * (KEY_MAY_STILL_VERIFY, unless `force`) until every token it may have
+   * signed has expired: the key signed until a newer key of its algorithm
+   * became active (a service picks that up within `reloadIntervalMs`), and a
+   * token lives at most `tokenLifetimeSeconds`.
    */
-  async retire(kid: string): Promise<KeyInfo> {
+  async retire(kid: string, options: RetireOptions): Promise<KeyInfo> {
     this.assertWritable();
     await this.reload();
     const now = this.nowMs();
@@ -226,6 +241,18 @@ export class KeyStore {
     if (this.isRetired(entry, now)) return this.describe(entry);
     const othersActive = this.entries.some((e) => e !== entry && e.jwk.alg === entry.jwk.alg && this.isActive(e, now));
     if (!othersActive) throw new KeyInUseError(`${kid} is the last active ${entry.jwk.alg} key`);
+    // A pending key (not yet past its not_before) never signed anything.
+    if (!options.force && this.isActive(entry, now)) {
+      const lastSigned = this.signedUntil(entry, now);
+      const safeAfter = new Date(lastSigned + (options.reloadIntervalMs ?? 0) + options.tokenLifetimeSeconds * 1000);
+      if (safeAfter.getTime() > now) {
+        throw new KeyMayStillVerifyError(
+          `${kid} may have signed tokens until ${new Date(lastSigned).toISOString()}; with tokens living up to ${options.tokenLifetimeSeconds} s ` +
+            `some may be valid until ${safeAfter.toISOString()}. Retire it after that, or force it (those tokens stop verifying at once)`,
+          safeAfter,
+        );
+      }
+    }
     const retired: StoredPrivateJwk = { ...entry.jwk, retired_at: this.options.clock.now().toISOString() };
     await writePrivateFileAtomic(entry.file, `${JSON.stringify(retired, null, 2)}\n`);
     await this.reload();
@@ -258,6 +285,16 @@ export class KeyStore {
   private isActive(e: Entry, now: number): boolean {
     const notBefore = dateMs(e.jwk.not_before);
     return !this.isRetired(e, now) && (notBefore === undefined || notBefore <= now);
+  }
+
+  /**
+   * The last instant `entry` may have signed: when the first newer key of its
+   * algorithm became active (now, if none has: it still signs or is next in line).
+   */
+  private signedUntil(entry: Entry, now: number): number {
+    const newer = this.entries.slice(0, this.entries.indexOf(entry)).filter((e) => e.jwk.alg === entry.jwk.alg && this.isActive(e, now));
+    if (newer.length === 0) return now;
+    return Math.min(...newer.map((e) => Math.max(dateMs(e.jwk.created_at) ?? now, dateMs(e.jwk.not_before) ?? -Infinity)));
   }
 
   private signingEntry(alg: AsymmetricAlg, now: number): Entry | undefined {

@@ -158,7 +158,7 @@ describe('KeyStore', () => {
     it('retires a key: gone from the JWKS and from verification', async () => {
       const older = store.list().find((k) => k.alg === 'RS256' && k.status === 'active');
       expect(older).toBeDefined();
-      const info = await store.retire(older!.kid);
+      const info = await store.retire(older!.kid, { tokenLifetimeSeconds: 3600, force: true });
       expect(info.status).toBe('retired');
       expect(store.jwks().keys.map((k) => k.kid)).not.toContain(older!.kid);
       expect(await store.verificationKey(older!.kid)).toBeUndefined();
@@ -167,8 +167,29 @@ describe('KeyStore', () => {
     });
 
     it('refuses to retire the last active key of an algorithm (KEY_IN_USE)', async () => {
-      expect(await codeOf(store.retire(store.signingKey('EdDSA').kid))).toBe('KEY_IN_USE');
-      expect(await codeOf(store.retire('no-such-kid'))).toBe('KEY_NOT_FOUND');
+      expect(await codeOf(store.retire(store.signingKey('EdDSA').kid, { tokenLifetimeSeconds: 0, force: true }))).toBe('KEY_IN_USE');
+      expect(await codeOf(store.retire('no-such-kid', { tokenLifetimeSeconds: 0 }))).toBe('KEY_NOT_FOUND');
+    });
+
+    it('refuses to retire a superseded key while tokens it signed may be valid (KEY_MAY_STILL_VERIFY), then retires it', async () => {
+      const old = store.signingKey('EdDSA').kid;
+      clock.set(new Date(clock.now().getTime() + 60_000));
+      const rotatedAt = clock.now().getTime();
+      await store.rotate('EdDSA');
+      const lifetime = { tokenLifetimeSeconds: 3600, reloadIntervalMs: 60_000 };
+
+      clock.set(new Date(rotatedAt + 3_600_000 + 59_000));
+      const refused = await store.retire(old, lifetime).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'KEY_MAY_STILL_VERIFY', safeAfter: new Date(rotatedAt + 3_660_000) });
+      expect(store.list().find((k) => k.kid === old)?.status).toBe('active');
+
+      clock.set(new Date(rotatedAt + 3_660_000));
+      await expect(store.retire(old, lifetime)).resolves.toMatchObject({ kid: old, status: 'retired' });
+    });
+
+    it('retires a pending key (it never signed) without waiting', async () => {
+      const pending = await store.rotate('ES256', { notBefore: new Date(clock.now().getTime() + 3_600_000) });
+      await expect(store.retire(pending.kid, { tokenLifetimeSeconds: 36_000 })).resolves.toMatchObject({ status: 'retired' });
     });
 
     it('lets another process find a key rotated in after it loaded (reload on unknown kid)', async () => {

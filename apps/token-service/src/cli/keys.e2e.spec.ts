@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
@@ -60,12 +62,49 @@ describe('signing key rotation without downtime (npm run keys)', () => {
     expect(listed.stdout).toContain(`${newKid}\tRS256\tsigning`);
     expect(listed.stdout).toContain(`${oldKid}\tRS256\tactive`);
 
-    await keysCli(svc.dataDir, 'retire', oldKid);
+    // Tokens the old key signed may live another 10 h (the client's id_token lifetime): only --force retires it now.
+    await expect(keysCli(svc.dataDir, 'retire', oldKid)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('KEY_MAY_STILL_VERIFY') });
+    expect(await rs256Kids()).toContain(oldKid);
+    await keysCli(svc.dataDir, 'retire', oldKid, '--force');
     await until('the old key to leave the JWKS', async () => ((await rs256Kids()).includes(oldKid) ? undefined : true));
     await expect(jwtVerify(before.body.id_token, createLocalJWKSet(await jwks()), { issuer: svc.issuer })).rejects.toThrow();
   });
 
+  it('refuses to retire a superseded key until its tokens may have expired, naming when', async () => {
+    const old = (await keysCli(svc.dataDir, 'list')).stdout.split('\n').find((line) => /\tES256\tsigning\t/.test(line))!.split('\t')[0];
+    await keysCli(svc.dataDir, 'rotate', 'ES256');
+
+    const refused = await keysCli(svc.dataDir, 'retire', old).catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 1 });
+    // The clients' id_tokens live 36 000 s (Auth0's default); the 24 h access tokens are longer, so they bound the wait.
+    expect((refused as { stderr: string }).stderr).toMatch(/KEY_MAY_STILL_VERIFY/);
+    expect((refused as { stderr: string }).stderr).toMatch(/tokens living up to 86400 s/);
+    expect((await keysCli(svc.dataDir, 'list')).stdout).toContain(`${old}\tES256\tactive`);
+  });
+
   it('answers a usage error with exit code 2', async () => {
     await expect(keysCli(svc.dataDir, 'rotate', 'HS512')).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+describe('npm run keys on a DATA_DIR that does not exist', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'keys-cli-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it.each([['list'], ['rotate', 'RS256'], ['retire', 'some-kid']])('%s exits 2, says so, and creates nothing', async (...args) => {
+    const missing = join(root, 'mistyped-data');
+    await expect(keysCli(missing, ...args)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`DATA_DIR ${missing} does not exist`),
+    });
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('list exits 2 on an existing DATA_DIR that holds no keys, without generating any', async () => {
+    await expect(keysCli(root, 'list')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('no keys in') });
+    expect(existsSync(join(root, 'keys'))).toBe(false);
   });
 });
