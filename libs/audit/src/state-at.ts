@@ -2,7 +2,7 @@ import type { EventStore, RecordedEvent } from '@app/event-store';
 import { CLIENT_STREAM_PREFIX, clientStreamId, type ClientEvent } from '@app/clients/events';
 import { evolveClient, initialClientState, type ClientState } from '@app/clients';
 import { REFRESH_TOKEN_STREAM_PREFIX, refreshTokenStreamId, type RefreshTokenEvent } from '@app/refresh-tokens/events';
-import { evolve, initialState, isValid, type RefreshTokenState } from '@app/refresh-tokens';
+import { credentialValidity, evolve, initialState, type CredentialValidity, type RefreshTokenState } from '@app/refresh-tokens';
 import { hasValidData } from '@app/read-model/projected-events';
 import { eventTime } from './instant';
 import type { ProgressReporter } from './progress';
@@ -28,8 +28,8 @@ import { scanLog } from './scan';
  * (the cascade) was recorded later, or never.
  */
 
-/** Why a token is or is not valid at T. */
-export type ValidityCode = 'valid' | 'not_issued' | 'revoked' | 'client_deleted' | 'client_unknown';
+/** Why a token is or is not valid at T: the domain's own answer (`credentialValidity`). */
+export type ValidityCode = CredentialValidity;
 
 /** What issuance fixed, as auditors see it (the token only as its SHA-256). */
 export interface CredentialAtIssue {
@@ -242,38 +242,43 @@ function judge(credentialId: string, at: Date, token: TokenFold, client: ClientF
       : undefined;
   const withFacts = { ...base, credential, ...(revocation && { revocation }), ...(clientDeletion && { clientDeletion }) };
 
-  // When both apply, the one that took effect first is the reason.
-  const revokedFirst = revocation && (!clientDeletion || token.revokedMs < (client as ClientFold).deletedMs || (token.revokedMs === (client as ClientFold).deletedMs && token.revokedPosition < (client as ClientFold).deletedPosition));
-  if (revocation && revokedFirst) {
+  // The domain's rule decides; when both a revocation and a client deletion apply, the one that took effect first is the reason.
+  let code = credentialValidity(state.status, clientState.status);
+  const deletedFirst =
+    code === 'revoked' &&
+    clientDeletion !== undefined &&
+    client !== undefined &&
+    (client.deletedMs < token.revokedMs || (client.deletedMs === token.revokedMs && client.deletedPosition < token.revokedPosition));
+  if (deletedFirst) code = 'client_deleted';
+  if (code === 'revoked' && revocation) {
     return {
       ...withFacts,
       valid: false,
-      code: 'revoked',
+      code,
       explanation: `not valid at ${atText}: revoked at ${revocation.revokedAt} by ${revocation.revokedBy} (reason ${revocation.reason}, log position ${revocation.logPosition})`,
     };
   }
-  if (clientDeletion) {
+  if (code === 'client_deleted' && clientDeletion) {
     return {
       ...withFacts,
       valid: false,
-      code: 'client_deleted',
+      code,
       explanation: `not valid at ${atText}: its client ${clientDeletion.clientId} was deleted at ${clientDeletion.deletedAt} (log position ${clientDeletion.logPosition}); the service refuses every token of a deleted client from that moment, even before the token's own revocation event`,
     };
   }
-  if (clientState.status === 'none') {
+  if (code === 'client_unknown') {
     return {
       ...withFacts,
       valid: false,
-      code: 'client_unknown',
+      code,
       explanation: `not valid at ${atText}: its client ${state.clientId} was not registered at that instant; the service accepts only tokens of an active client`,
     };
   }
   const later = finalState.status === 'revoked' ? `; revoked later, at ${finalState.revokedAt} by ${finalState.revokedBy}` : '';
   return {
     ...withFacts,
-    // Issued, not revoked, client active: the domain's own definition decides the rest.
-    valid: isValid(state),
-    code: 'valid',
+    valid: code === 'valid',
+    code,
     explanation: `valid at ${atText}: issued at ${state.issuedAt} (log position ${token.issuedPosition}) to user ${state.userId} for client ${state.clientId}, not revoked at that instant${later}`,
   };
 }

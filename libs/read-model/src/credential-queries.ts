@@ -35,6 +35,7 @@ export interface UserTokenPage {
  * stop validating in the same commit as ClientDeleted, before the cascade of
  * revocations lands (product.md, DELETE /api/v2/clients/{id}).
  */
+// The SQL form of the domain's `credentialValidity` (tested against it): for the partial indexes and joins.
 const VALID = `cr.revoked_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c.client_id = cr.client_id AND c.deleted_at IS NULL)`;
 
 /**

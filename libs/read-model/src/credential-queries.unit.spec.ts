@@ -2,7 +2,8 @@ import { ReadModelProjection } from './read-model-projection';
 import { CredentialQueries } from './credential-queries';
 import { silentLogger } from '@app/shared/logger';
 import { ReadModel } from './read-model';
-import { clientRegistered, HandMadeLog, tokenIssued, tokenRevoked } from './testing/credential-events.fixtures';
+import { credentialValidity } from '@app/refresh-tokens';
+import { clientDeleted, clientRegistered, HandMadeLog, tokenIssued, tokenRevoked } from './testing/credential-events.fixtures';
 
 describe('CredentialQueries', () => {
   let readModel: ReadModel;
@@ -118,5 +119,38 @@ describe('CredentialQueries', () => {
     expect(plan(`SELECT credential_id FROM credentials WHERE client_id = 'c' AND revoked_at IS NULL ORDER BY issued_position`)).toMatch(
       /credentials_valid_by_client_position/,
     );
+  });
+});
+
+describe('the read model\'s "valid" and the domain\'s credentialValidity', () => {
+  const combinations: Array<[boolean, 'active' | 'deleted' | 'none']> = [
+    [false, 'active'],
+    [false, 'deleted'],
+    [false, 'none'],
+    [true, 'active'],
+    [true, 'deleted'],
+    [true, 'none'],
+  ];
+
+  it.each(combinations)('agree for a token revoked=%s of a client in state %s', (revoked, client) => {
+    const readModel = new ReadModel({ filename: ':memory:' });
+    try {
+      const log = new HandMadeLog();
+      const events = [
+        ...(client !== 'none' ? [clientRegistered('client-a')] : []),
+        ...(client === 'deleted' ? [clientDeleted('client-a')] : []),
+        tokenIssued('dcr_1', { clientId: 'client-a' }),
+        ...(revoked ? [tokenRevoked('dcr_1', { clientId: 'client-a' })] : []),
+      ];
+      new ReadModelProjection(readModel, { logger: silentLogger }).applyBatch(events.map((e) => log.record(e)));
+      const queries = new CredentialQueries(readModel);
+      const record = queries.findById('dcr_1')!;
+
+      const domainSays = credentialValidity(revoked ? 'revoked' : 'active', client) === 'valid';
+      expect(queries.findValidByTokenHash(record.tokenHash) !== null).toBe(domainSays);
+      expect(queries.listValidDeviceCredentials({ page: 0, perPage: 10 }).total === 1).toBe(domainSays);
+    } finally {
+      readModel.close();
+    }
   });
 });

@@ -15,6 +15,7 @@ export type {
   IssuedRefreshToken,
 } from './state';
 export { initialState, isValid } from './state';
+export { credentialValidity, type CredentialValidity, type OwningClientStatus } from './validity';
 export { evolve } from './evolve';
 export { decide, MAX_REASON_LENGTH } from './decide';
 export { refreshTokenDecider } from './decider';

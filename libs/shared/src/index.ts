@@ -6,3 +6,4 @@ export * from './process-lock';
 export * from './text';
 export * from './logger';
 export * from './data-dir';
+export * from './decider';

@@ -1,13 +1,6 @@
 import type { EventMetadata, EventStore, ExpectedRevision, RecordedEvent } from '@app/event-store';
 import { retryOnConcurrency } from '@app/event-store';
-import type { IdGenerator } from '@app/shared';
-
-/** The shape of a pure decider (style.md §1). */
-export interface Decider<C, S, E extends { type: string; data: object }> {
-  initialState(): S;
-  evolve(state: S, event: E): S;
-  decide(command: C, state: S): E[];
-}
+import type { Decider, IdGenerator } from '@app/shared';
 
 export interface CommandResult<E> {
   /** The events appended (empty when the decision was a no-op, e.g. a second revoke). */
@@ -26,7 +19,7 @@ export interface CommandResult<E> {
 export async function handleCommand<C, S, E extends { type: string; data: object }>(
   store: EventStore,
   streamId: string,
-  decider: Decider<C, S, E>,
+  decider: Decider<S, C, E>,
   command: C,
   metadata: EventMetadata,
   ids: IdGenerator,

@@ -17,12 +17,7 @@
  * (`@app/shared/testing/decider-specification`), not from `@app/shared`.
  */
 
-/** The three pure functions of an aggregate (emmett's `Decider`). */
-export interface Decider<Command, Event, State> {
-  decide: (command: Command, state: State) => Event[];
-  evolve: (state: State, event: Event) => State;
-  initialState: () => State;
-}
+import type { Decider } from '../decider';
 
 /** What a thrown domain error must look like: a stable `code`, plus optionally some properties. */
 export type ExpectedErrorProperties = Record<string, unknown>;
@@ -78,7 +73,7 @@ function clone<T>(value: T): T {
 
 const toArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
-function forDecider<Command, Event, State>(decider: Decider<Command, Event, State>): DeciderGiven<Command, Event> {
+function forDecider<Command, Event, State>(decider: Decider<State, Command, Event>): DeciderGiven<Command, Event> {
   return (givenEvents) => ({
     when: (command) => {
       const run = (): Event[] => {

@@ -1,4 +1,5 @@
-import { Decider, DeciderSpecification } from './decider-specification';
+import type { Decider } from '../decider';
+import { DeciderSpecification } from './decider-specification';
 
 // A toy counter decider, to show the helper fails when it should.
 type Event = { type: 'Added'; data: { by: number } };
@@ -14,7 +15,7 @@ class ToyError extends Error {
   }
 }
 
-const counter: Decider<Command, Event, State> = {
+const counter: Decider<State, Command, Event> = {
   initialState: () => ({ total: 0 }),
   evolve: (state, event) => ({ total: state.total + event.data.by }),
   decide: (command, state) => {
@@ -68,7 +69,7 @@ describe('DeciderSpecification', () => {
   });
 
   it('catches a decider that mutates the state or the command', () => {
-    const mutating: Decider<Command, Event, State> = {
+    const mutating: Decider<State, Command, Event> = {
       ...counter,
       decide: (command, state) => {
         state.total += command.data.by;

@@ -1,4 +1,5 @@
 import type { ClientRecord, CredentialRecord, CredentialQueries } from '@app/read-model';
+import { credentialValidity } from '@app/refresh-tokens';
 import { hashRefreshToken } from '@app/signing';
 import { invalidGrant } from '../../errors/oauth-error';
 
@@ -28,11 +29,11 @@ export function credentialForClient(
   return requireValid(queries, credential, messages);
 }
 
-/** Revoked, or its client deleted (the cascade may not have landed yet): refused. */
+/** Revoked, or its client deleted (the cascade may not have landed yet): refused, by the domain's rule. */
 export function requireValid(queries: CredentialQueries, credential: CredentialRecord, messages: { revoked: string }): CredentialRecord {
-  if (credential.revokedAt !== null) throw invalidGrant(messages.revoked, `credential ${credential.credentialId} revoked`);
-  if (!queries.getClient(credential.clientId)) {
-    throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `client ${credential.clientId} of credential ${credential.credentialId} deleted`);
-  }
+  const client = queries.getClient(credential.clientId, { includeDeleted: true });
+  const validity = credentialValidity(credential.revokedAt !== null ? 'revoked' : 'active', client === null ? 'none' : client.deletedAt !== null ? 'deleted' : 'active');
+  if (validity === 'revoked') throw invalidGrant(messages.revoked, `credential ${credential.credentialId} revoked`);
+  if (validity !== 'valid') throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `client ${credential.clientId} of credential ${credential.credentialId}: ${validity}`);
   return credential;
 }
