@@ -15,6 +15,7 @@ export type {
   IssuedRefreshToken,
 } from './state';
 export { initialState, isValid } from './state';
+export { generateRefreshToken, REFRESH_TOKEN_PREFIX, REFRESH_TOKEN_BYTES, type RandomSource } from './refresh-token-secret';
 export { credentialValidity, type CredentialValidity, type OwningClientStatus } from './validity';
 export { evolve } from './evolve';
 export { decide, MAX_REASON_LENGTH } from './decide';

@@ -1,35 +1,16 @@
-import { createHash, randomBytes, scrypt as scryptCallback, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt as scryptCallback, type ScryptOptions, timingSafeEqual } from 'node:crypto';
 import { InvalidInputError } from './errors';
 
 /**
- * Refresh tokens and client secrets: generation and hashing.
- *
- * Refresh tokens: 32 bytes from the CSPRNG (256 bits, F1), base64url, after
- * the prefix `rt_` so secret scanners and humans recognise one in a log or a
- * paste (the prefix adds no entropy and costs none). Stored only as hex
- * SHA-256 (invariant 2). No salt and no slow hash: a salt defends guessable
- * inputs against precomputed tables and a slow hash defends low-entropy ones,
- * and a 256-bit random token is neither; a plain digest also keeps lookups by
- * hash possible, which a per-token salt would not.
+ * Client secrets: generation and hashing. (Refresh tokens are the refresh-token
+ * domain's: `@app/refresh-tokens` and `@app/refresh-tokens/secret/token-hash`.)
  *
  * Client secrets: 48 random bytes (384 bits), base64url. Stored as a scrypt
  * verifier with a per-secret salt. For our generated secrets SHA-256 would
  * do; scrypt is for the secrets an operator chooses (MANAGEMENT_CLIENT_SECRET).
  */
 
-export const REFRESH_TOKEN_PREFIX = 'rt_';
-export const REFRESH_TOKEN_BYTES = 32;
 export const CLIENT_SECRET_BYTES = 48;
-
-/** A new opaque refresh token: `rt_` + 43 base64url chars (256 bits). Shown once, never stored. */
-export function generateRefreshToken(): string {
-  return `${REFRESH_TOKEN_PREFIX}${randomBytes(REFRESH_TOKEN_BYTES).toString('base64url')}`;
-}
-
-/** Hex SHA-256 of the whole token string (prefix included): what events and the read model store. */
-export function hashRefreshToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
 
 /** A new client secret: 64 base64url chars (384 bits). */
 export function generateClientSecret(): string {

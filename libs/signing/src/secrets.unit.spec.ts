@@ -1,11 +1,4 @@
-import {
-  generateClientSecret,
-  generateRefreshToken,
-  hashClientSecret,
-  hashRefreshToken,
-  REFRESH_TOKEN_PREFIX,
-  verifyClientSecret,
-} from './secrets';
+import { generateClientSecret, hashClientSecret, verifyClientSecret } from './secrets';
 import { generateClientId, generateCredentialId } from './identifiers';
 import type { SigningError } from './errors';
 
@@ -17,30 +10,6 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
   throw new Error('expected a rejection');
 }
-
-describe('refresh tokens', () => {
-  it('carry 256 bits of randomness after a recognisable prefix (F1)', () => {
-    const token = generateRefreshToken();
-    expect(token.startsWith(REFRESH_TOKEN_PREFIX)).toBe(true);
-    const body = token.slice(REFRESH_TOKEN_PREFIX.length);
-    expect(body).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(Buffer.from(body, 'base64url')).toHaveLength(32);
-  });
-
-  it('are distinct', () => {
-    const tokens = new Set(Array.from({ length: 10_000 }, generateRefreshToken));
-    expect(tokens.size).toBe(10_000);
-  });
-
-  it('hash to hex SHA-256 of the whole token (what events store)', () => {
-    // FIPS 180-2 test vector.
-    expect(hashRefreshToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    const token = generateRefreshToken();
-    expect(hashRefreshToken(token)).toMatch(/^[0-9a-f]{64}$/);
-    expect(hashRefreshToken(token)).toBe(hashRefreshToken(token));
-    expect(hashRefreshToken(token)).not.toBe(hashRefreshToken(generateRefreshToken()));
-  });
-});
 
 describe('client secrets', () => {
   it('are 48 random bytes, base64url', () => {

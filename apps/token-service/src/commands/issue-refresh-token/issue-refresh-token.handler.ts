@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ClientNotFoundError, GrantTypeNotAllowedError } from '@app/clients';
-import { refreshTokenDecider, refreshTokenStreamId, type IssueRefreshToken } from '@app/refresh-tokens';
-import { generateCredentialId, generateRefreshToken, hashRefreshToken } from '@app/signing';
+import { generateRefreshToken, refreshTokenDecider, refreshTokenStreamId, type IssueRefreshToken } from '@app/refresh-tokens';
+import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
+import { generateCredentialId } from '@app/signing';
 import type { Runtime } from '../../infrastructure/runtime';
 import { RUNTIME } from '../../infrastructure/tokens';
 import { handleCommand } from '../handle-command';
@@ -20,7 +21,7 @@ export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTok
     if (!client) throw new ClientNotFoundError(input.clientId);
     if (!client.grantTypes.includes('refresh_token')) throw new GrantTypeNotAllowedError('refresh_token', 'is not among the client\'s grant types');
 
-    const refreshToken = generateRefreshToken();
+    const refreshToken = generateRefreshToken(ids);
     const credentialId = generateCredentialId();
     const now = clock.now();
     // A device without an id of its own is a device of its own.

@@ -1,6 +1,6 @@
 import type { ClientRecord, CredentialRecord, CredentialQueries } from '@app/read-model';
 import { credentialValidity } from '@app/refresh-tokens';
-import { hashRefreshToken } from '@app/signing';
+import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
 import { invalidGrant } from '../../errors/oauth-error';
 
 export const UNKNOWN_REFRESH_TOKEN = 'Unknown or invalid refresh token.';
