@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventStore, RecordedEvent } from '@app/event-store';
+import { readInBatches, type EventStore, type RecordedEvent } from '@app/event-store';
 import { ReadModelProjection, PROJECTED_STREAM_PREFIXES, ReadModel } from '@app/read-model';
 import { silentLogger } from '@app/shared/logger';
 import { HashChainVerifier, type ChainBreak } from './hash-chain';
@@ -220,16 +220,8 @@ async function compareWithLive(
 }
 
 async function catchUp(store: EventStore, projection: ReadModelProjection, upTo: number, batchSize: number): Promise<void> {
-  let batch: RecordedEvent[] = [];
-  for await (const event of store.readAll({ after: projection.position(), streamPrefixes: [...PROJECTED_STREAM_PREFIXES] })) {
-    if (event.position > upTo) break;
-    batch.push(event);
-    if (batch.length >= batchSize) {
-      projection.applyBatch(batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) projection.applyBatch(batch);
+  const batches = readInBatches(store, { after: projection.position(), streamPrefixes: PROJECTED_STREAM_PREFIXES, batchSize, untilPosition: upTo });
+  for await (const batch of batches) projection.applyBatch(batch);
 }
 
 function notChecked(logProjectedHead: number): ReadModelReport {

@@ -13,6 +13,7 @@ export {
   ConsumerStoppedError,
   ConsumerAlreadyStartedError,
   lagBehind,
+  readInBatches,
   type CheckpointedHandler,
   type CheckpointedConsumerOptions,
   type ConsumerState,

@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-import type { EventStore, RecordedEvent } from '@app/event-store';
+import { readInBatches, type EventStore } from '@app/event-store';
 import { ReadModelProjection } from './read-model-projection';
 import { RebuildTargetExistsError } from './errors';
 import { PROJECTED_STREAM_PREFIXES } from './projected-events';
@@ -40,20 +40,16 @@ export async function rebuild(store: EventStore, targetFilename: string, options
   const readModel = new ReadModel({ filename: targetFilename });
   try {
     const projection = new ReadModelProjection(readModel, { logger: options.logger ?? silentLogger });
-    const batchSize = options.batchSize ?? 1000;
-    const until = options.untilPosition ?? Number.POSITIVE_INFINITY;
-    let batch: RecordedEvent[] = [];
+    const batches = readInBatches(store, {
+      streamPrefixes: PROJECTED_STREAM_PREFIXES,
+      batchSize: options.batchSize ?? 1000,
+      untilPosition: options.untilPosition,
+    });
     let events = 0;
-    for await (const event of store.readAll({ streamPrefixes: [...PROJECTED_STREAM_PREFIXES] })) {
-      if (event.position > until) break;
-      events++;
-      batch.push(event);
-      if (batch.length >= batchSize) {
-        projection.applyBatch(batch);
-        batch = [];
-      }
+    for await (const batch of batches) {
+      events += batch.length;
+      projection.applyBatch(batch);
     }
-    if (batch.length > 0) projection.applyBatch(batch);
     return { readModel, position: projection.position(), events };
   } catch (error) {
     readModel.close();

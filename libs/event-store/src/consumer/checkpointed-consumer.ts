@@ -190,19 +190,14 @@ export class CheckpointedConsumer {
 
   /** Reads the log from the checkpoint to its current end, `batchSize` events per `handle`. */
   private async catchUpInBatches(): Promise<void> {
-    let batch: RecordedEvent[] = [];
-    for await (const event of this.store.readAll({ after: this.checkpoint, streamPrefixes: [...this.handler.streamPrefixes] })) {
+    const batches = readInBatches(this.store, { after: this.checkpoint, streamPrefixes: this.handler.streamPrefixes, batchSize: this.batchSize });
+    for await (const batch of batches) {
+      // Events read before a stop are handed over: they are committed facts, and the batch is cheap.
+      await this.deliver(batch);
       if (this.stopping) break;
-      batch.push(event);
-      if (batch.length >= this.batchSize) {
-        await this.deliver(batch);
-        batch = [];
-        // Let HTTP handlers run between batches of a long replay.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      // Let HTTP handlers run between batches of a long replay.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    // Events read before a stop are handed over: they are committed facts, and the batch is cheap.
-    if (batch.length > 0) await this.deliver(batch);
   }
 
   /** Follows the log live; resolves on stop, rejects when the subscription or the handler fails. */
@@ -302,6 +297,27 @@ export class CheckpointedConsumer {
       this.interrupt = undefined;
     });
   }
+}
+
+/**
+ * The log from `after` (to `untilPosition`, inclusive, or its current end),
+ * `batchSize` events at a time: the catch-up of the consumer, of a rebuild
+ * and of the audit's replay.
+ */
+export async function* readInBatches(
+  store: EventStore,
+  options: { after?: number; streamPrefixes: readonly string[]; batchSize: number; untilPosition?: number },
+): AsyncGenerator<RecordedEvent[]> {
+  let batch: RecordedEvent[] = [];
+  for await (const event of store.readAll({ after: options.after, streamPrefixes: [...options.streamPrefixes] })) {
+    if (options.untilPosition !== undefined && event.position > options.untilPosition) break;
+    batch.push(event);
+    if (batch.length >= options.batchSize) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /**
