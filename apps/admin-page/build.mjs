@@ -1,4 +1,5 @@
-// Builds the administration page (apps/admin-page/src) into dist/admin-page:
+// Builds the administration page (apps/admin-page/src) into dist/admin-page
+// (or `--outdir DIR`: tools/build/atomic-build.mjs builds it into its staging tree):
 // one JS bundle and one stylesheet with content hashes in their names, and
 // index.html pointing at them. token-service serves that directory at /admin.
 // Run by `npm run build`; the browser tests call it too.
@@ -8,9 +9,9 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outdir = join(here, '..', '..', 'dist', 'admin-page');
+const defaultOutdir = join(here, '..', '..', 'dist', 'admin-page');
 
-export async function buildAdminPage() {
+export async function buildAdminPage(outdir = defaultOutdir) {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const result = await build({
@@ -37,6 +38,7 @@ export async function buildAdminPage() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { outdir: dir, files } = await buildAdminPage();
+  const flag = process.argv.indexOf('--outdir');
+  const { outdir: dir, files } = await buildAdminPage(flag >= 0 ? process.argv[flag + 1] : undefined);
   console.log(`admin page built in ${dir}: ${files.join(', ')}`);
 }

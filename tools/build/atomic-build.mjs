@@ -2,9 +2,9 @@
 // Builds without ever showing a half-built tree to a concurrent reader
 // (`npm run audit` beside `npm start`, two CLIs at once).
 //
-//   node tools/build/atomic-build.mjs            the workspace package, then the apps:
-//                                                compiled into .build/<id>/, then `dist`, a
-//                                                symlink, is repointed with one rename(2)
+//   node tools/build/atomic-build.mjs            the workspace package, then the apps and the
+//                                                admin page: built into .build/<id>/, then
+//                                                `dist`, a symlink, is repointed with one rename(2)
 //   node tools/build/atomic-build.mjs --package <dir>
 //                                                one workspace package into <dir>/dist (a real
 //                                                directory, as npm packs it): built beside it,
@@ -53,6 +53,8 @@ function buildApps() {
   try {
     tsc('-p', 'tsconfig.build.json', '--outDir', out);
     execFileSync(join(BIN, 'tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT, stdio: 'inherit' });
+    const adminPage = join(ROOT, 'apps', 'admin-page', 'build.mjs');
+    if (existsSync(adminPage)) execFileSync(process.execPath, [adminPage, '--outdir', join(out, 'admin-page')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   } catch (error) {
     rmSync(out, { recursive: true, force: true });
     throw error;
@@ -82,9 +84,15 @@ function prune(builds, current) {
 }
 
 const packageFlag = process.argv.indexOf('--package');
-if (packageFlag >= 0) {
-  buildPackage(process.argv[packageFlag + 1] ?? '.');
-} else {
-  buildPackage(join(ROOT, 'packages', 'revocation-events'));
-  buildApps();
+try {
+  if (packageFlag >= 0) {
+    buildPackage(process.argv[packageFlag + 1] ?? '.');
+  } else {
+    buildPackage(join(ROOT, 'packages', 'revocation-events'));
+    buildApps();
+  }
+} catch (error) {
+  // The compilers already printed why; the previous build stays in place.
+  process.stderr.write(`build failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); dist/ still holds the previous build\n`);
+  process.exit(1);
 }

@@ -1,10 +1,10 @@
 import type { AuditErrorCode } from '@app/audit';
 import type { ClientErrorCode } from '@app/clients';
-import type { CredentialsErrorCode } from '@app/read-model';
-import type { EventStoreErrorCode } from '@app/event-store';
+import type { ConsumerErrorCode, EventStoreErrorCode } from '@app/event-store';
+import type { ReadModelErrorCode } from '@app/read-model';
 import type { RefreshTokenErrorCode } from '@app/refresh-tokens';
-import type { RevocationEventsErrorCode } from '@app/revocation-events';
-import type { DataDirLockedError } from '@app/shared';
+import type { DataDirLockedError, DataDirMissingError } from '@app/shared';
+import type { RevocationEventsErrorCode } from '@refresh-token-service/revocation-events';
 import type { SigningErrorCode } from '@app/signing';
 import { ManagementError } from './management-error';
 import { OAuthError } from './oauth-error';
@@ -13,12 +13,14 @@ import { OAuthError } from './oauth-error';
 export type AllErrorCodes =
   | AuditErrorCode
   | ClientErrorCode
-  | CredentialsErrorCode
+  | ReadModelErrorCode
   | EventStoreErrorCode
+  | ConsumerErrorCode
   | RefreshTokenErrorCode
   | RevocationEventsErrorCode
   | SigningErrorCode
-  | DataDirLockedError['code'];
+  | DataDirLockedError['code']
+  | DataDirMissingError['code'];
 
 /**
  * Whose fault an error is, and its answer on each surface. A `caller` mistake
@@ -103,12 +105,17 @@ const invalidScope: HttpAnswer = {
 export const ERROR_ANSWERS = {
   // shared: another process holds DATA_DIR (a start-up error; never a request's doing)
   DATA_DIR_LOCKED: serverFault,
+  // shared: an operator CLI was pointed at a DATA_DIR that does not exist (never a request's doing)
+  DATA_DIR_MISSING: serverFault,
   // audit
   INVALID_TIME: badInput('invalid_query_string'),
   // event-store port
   EVENT_STORE_UNAVAILABLE: unavailable,
   CONCURRENCY: busy,
   INTEGRITY: serverFault,
+  // the checkpointed consumer (projection, relay): stopped at shutdown, or a wiring bug
+  CONSUMER_STOPPED: unavailable,
+  CONSUMER_ALREADY_STARTED: serverFault,
   // refresh-token domain (INVALID_ARGUMENT is shared with the client registry)
   INVALID_ARGUMENT: badInput('invalid_body'),
   OFFLINE_ACCESS_REQUIRED: invalidScope,
@@ -138,13 +145,12 @@ export const ERROR_ANSWERS = {
   CLIENT_NOT_FOUND: missing('inexistent_client'),
   CLIENT_GRANT_ALREADY_EXISTS: exists,
   CLIENT_GRANT_NOT_FOUND: missing('inexistent_resource'),
-  // credentials read model
+  // read model
   INVALID_CURSOR: badInput('invalid_query_string'),
   INVALID_PAGINATION: badInput('invalid_query_string'),
-  PROJECTION_STOPPED: unavailable,
   REBUILD_TARGET_EXISTS: serverFault,
-  RUNNER_ALREADY_STARTED: serverFault,
-  // revocation events (a presented id_token whose credential is revoked is the caller's)
+  READ_MODEL_UNREADABLE: serverFault,
+  // the revocation-events contract, thrown by the SDK and the relay (a presented id_token whose credential is revoked is the caller's)
   CREDENTIAL_REVOKED: tokenRejected,
   ID_TOKEN_WITHOUT_SID: tokenRejected,
   LISTENER_NOT_READY: unavailable,
@@ -161,6 +167,7 @@ export const ERROR_ANSWERS = {
   KEY_STORE_LOCKED: unavailable,
   KEY_NOT_FOUND: serverFault,
   KEY_IN_USE: serverFault,
+  KEY_MAY_STILL_VERIFY: serverFault,
   NO_SIGNING_KEY: serverFault,
   INVALID_INPUT: serverFault,
   DATA_KEY_INVALID: serverFault,

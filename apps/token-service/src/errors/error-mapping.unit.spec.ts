@@ -1,47 +1,56 @@
 import * as audit from '@app/audit';
 import * as clients from '@app/clients';
-import * as credentials from '@app/read-model';
 import * as eventStore from '@app/event-store';
+import * as readModel from '@app/read-model';
 import * as refreshTokens from '@app/refresh-tokens';
-import * as revocationEvents from '@app/revocation-events';
+import * as revocationRelay from '@app/revocation-relay';
 import * as shared from '@app/shared';
 import { CodedError } from '@app/shared/coded-error';
 import * as signing from '@app/signing';
+import * as revocationEvents from '@refresh-token-service/revocation-events';
 import { answerForCode, ERROR_ANSWERS } from './error-mapping';
 import { answerFor } from './http-exception.filter';
 
 /** Server faults on purpose: ours to fix, never the caller's (5xx with a generic body). */
 const INTENDED_SERVER_FAULTS = [
   'DATA_DIR_LOCKED',
+  'DATA_DIR_MISSING',
   'INTEGRITY',
+  'CONSUMER_ALREADY_STARTED',
   'CLIENT_SECRET_REQUIRED',
   'SEALED_SECRET_REQUIRED',
   'SEALED_SECRET_NOT_ALLOWED',
   'REBUILD_TARGET_EXISTS',
-  'RUNNER_ALREADY_STARTED',
+  'READ_MODEL_UNREADABLE',
   'INVALID_REVOCATION_MESSAGE',
   'NOT_A_REVOCATION_EVENT',
   'KEY_STORE_INVALID',
   'KEY_STORE_READ_ONLY',
   'KEY_NOT_FOUND',
   'KEY_IN_USE',
+  'KEY_MAY_STILL_VERIFY',
   'NO_SIGNING_KEY',
   'INVALID_INPUT',
   'DATA_KEY_INVALID',
   'SEALED_VALUE_INVALID',
 ];
 /** Retryable: the store or a dependency is down or busy (503 + Retry-After, or a 409 to retry). */
-const INTENDED_RETRYABLE = ['EVENT_STORE_UNAVAILABLE', 'CONCURRENCY', 'PROJECTION_STOPPED', 'LISTENER_NOT_READY', 'KEY_STORE_LOCKED'];
+const INTENDED_RETRYABLE = ['EVENT_STORE_UNAVAILABLE', 'CONCURRENCY', 'CONSUMER_STOPPED', 'LISTENER_NOT_READY', 'KEY_STORE_LOCKED'];
 
 type ErrorClass = new (...args: unknown[]) => CodedError;
 
-/** Every concrete CodedError class a lib exports, built with stand-in arguments (arrays stringify and join). */
+/**
+ * Every concrete coded error class a lib exports, built with stand-in arguments (arrays stringify and join).
+ * The SDK package has its own base (it depends on nothing of the service), with the same shape.
+ */
 function exportedErrors(): CodedError[] {
-  const libs = [audit, clients, credentials, eventStore, refreshTokens, revocationEvents, shared, signing];
+  const libs = [audit, clients, eventStore, readModel, refreshTokens, revocationRelay, revocationEvents, shared, signing];
+  const isCoded = (value: { prototype: unknown }): boolean =>
+    value.prototype instanceof CodedError || value.prototype instanceof revocationEvents.RevocationEventsError;
   const errors: CodedError[] = [];
   for (const lib of libs) {
     for (const value of Object.values(lib)) {
-      if (typeof value !== 'function' || !(value.prototype instanceof CodedError)) continue;
+      if (typeof value !== 'function' || !isCoded(value)) continue;
       try {
         errors.push(new (value as ErrorClass)(['x'], ['x'], ['x']));
       } catch (error) {
@@ -59,7 +68,7 @@ describe('the error table: every lib error code has one HTTP answer', () => {
   it('finds the exported error classes of every lib', () => {
     // given the libs' exports, when collected, then each lib contributes (a lib whose errors vanish fails here)
     const codes = new Set(errors.map((e) => e.code));
-    for (const code of ['INVALID_TIME', 'CLIENT_NOT_FOUND', 'INVALID_CURSOR', 'CONCURRENCY', 'CREDENTIAL_NOT_FOUND', 'LISTENER_NOT_READY', 'DATA_KEY_INVALID', 'DATA_DIR_LOCKED']) {
+    for (const code of ['INVALID_TIME', 'CLIENT_NOT_FOUND', 'INVALID_CURSOR', 'CONCURRENCY', 'CONSUMER_STOPPED', 'CREDENTIAL_NOT_FOUND', 'LISTENER_NOT_READY', 'DATA_KEY_INVALID', 'DATA_DIR_LOCKED', 'DATA_DIR_MISSING']) {
       expect(codes).toContain(code);
     }
   });
