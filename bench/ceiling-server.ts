@@ -20,8 +20,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import { systemClock } from '@app/shared';
-import { generateCredentialId, generateRefreshToken, hashRefreshToken, KeyStore, mintAccessToken, mintIdToken, type AsymmetricAlg } from '@app/signing';
+import { generateRefreshToken } from '@app/refresh-tokens';
+import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
+import { cryptoIds, systemClock } from '@app/shared';
+import { generateCredentialId, KeyStore, mintAccessToken, mintIdToken, type AsymmetricAlg } from '@app/signing';
 
 // The fastify the service runs: the one @nestjs/platform-fastify resolves.
 const platformRequire = createRequire(require.resolve('@nestjs/platform-fastify'));
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
     return { access_token: access.accessToken, id_token: minted.idToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: access.scope };
   });
   app.post<{ Body: TokenBody }>('/issue', async (request, reply) => {
-    const token = generateRefreshToken();
+    const token = generateRefreshToken(cryptoIds);
     const credentialId = generateCredentialId();
     await write([credentialId, hashRefreshToken(token), request.body.client_id ?? '', request.body.user_id ?? '', new Date().toISOString()]);
     return reply.code(201).send({ id: credentialId, refresh_token: token });

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@app/event-store';
-import { refreshTokenDecider, refreshTokenStreamId } from '@app/refresh-tokens';
-import { generateCredentialId, generateRefreshToken, hashRefreshToken } from '@app/signing';
+import { generateRefreshToken, refreshTokenDecider, refreshTokenStreamId } from '@app/refresh-tokens';
+import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
+import { cryptoIds } from '@app/shared';
+import { generateCredentialId } from '@app/signing';
 
 export interface SeededToken {
   refreshToken: string;
@@ -32,7 +34,7 @@ export async function seedRefreshTokens(
       const appends: Promise<unknown>[] = [];
       for (let i = from; i < Math.min(count, from + 1000); i++) {
         const { clientId, userId } = owner(i);
-        const refreshToken = generateRefreshToken();
+        const refreshToken = generateRefreshToken(cryptoIds);
         const credentialId = generateCredentialId();
         const events = refreshTokenDecider.decide(
           {
