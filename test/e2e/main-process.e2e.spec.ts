@@ -82,4 +82,25 @@ describe('the token-service entry point (node main.js)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }, 60_000);
+
+  it('runs the compiled CLIs on that DATA_DIR, and they refuse one that does not exist (exit 2)', async () => {
+    // After the start above: the log and the read model the service left behind.
+    const cli = (path: string, args: string[], env: NodeJS.ProcessEnv) =>
+      run(process.execPath, [join(outDir, ...path.split('/')), ...args], { env: { ...process.env, ...env, KAFKA_BROKERS: '' } });
+    const verified = await cli('apps/audit/src/main.js', ['verify'], { DATA_DIR: dataDir });
+    expect(verified.stdout).toMatch(/verify: OK/);
+    const listed = await cli('apps/token-service/src/cli/keys.js', ['list'], { DATA_DIR: dataDir });
+    expect(listed.stdout).toMatch(/\tRS256\tsigning\t/);
+
+    const missing = join(dataDir, 'mistyped');
+    const commands = [
+      ['apps/audit/src/main.js', ['verify']],
+      ['apps/token-service/src/cli/keys.js', ['list']],
+      ['apps/revocation-relay/src/main.js', []],
+    ] as const;
+    for (const [path, args] of commands) {
+      await expect(cli(path, [...args], { DATA_DIR: missing })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('does not exist') });
+    }
+    expect(existsSync(missing)).toBe(false);
+  }, 60_000);
 });
