@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
-import { rebuild } from '@app/read-model';
+import { ProjectionRunner, ReadModel, rebuild } from '@app/read-model';
+import { EVENT_STORE } from '../../apps/token-service/src/infrastructure/tokens';
 import { createClient, delegate, history, issueRefreshToken, type CreatedClient, type IssuedRefreshToken } from '../support/fixtures';
 import { ADAPTERS, startTokenService, type TokenServiceUnderTest } from '../support/token-service';
 
@@ -109,7 +110,7 @@ describe.each(ADAPTERS)('invariants (%s)', (adapter) => {
       }
 
       const log: string[] = [];
-      for await (const event of svc.service.runtime.store.readAll()) log.push(JSON.stringify(event));
+      for await (const event of svc.service.get(EVENT_STORE).readAll()) log.push(JSON.stringify(event));
       const everything = log.join('\n');
       expect(log.length).toBeGreaterThan(0);
       for (const secret of secrets) expect(everything.includes(secret)).toBe(false);
@@ -133,12 +134,12 @@ describe.each(ADAPTERS)('invariants (%s)', (adapter) => {
       await issueRefreshToken(svc, { client_id: doomed.client_id });
       expect((await svc.http.delete(`/api/v2/clients/${doomed.client_id}`, { token })).status).toBe(204);
 
-      const { runtime } = svc.service;
-      const head = await runtime.store.headPosition();
-      expect(await runtime.runner.waitForPosition(head, 5_000)).toBe(true);
-      const rebuilt = await rebuild(runtime.store, ':memory:');
+      const store = svc.service.get(EVENT_STORE);
+      const head = await store.headPosition();
+      expect(await svc.service.get(ProjectionRunner).waitForPosition(head, 5_000)).toBe(true);
+      const rebuilt = await rebuild(store, ':memory:');
       try {
-        expect(rebuilt.readModel.snapshot()).toBe(runtime.readModel.snapshot());
+        expect(rebuilt.readModel.snapshot()).toBe(svc.service.get(ReadModel).snapshot());
       } finally {
         rebuilt.readModel.close();
       }

@@ -23,6 +23,7 @@ import { CredentialRevokedError, RevocationListener } from '@refresh-token-servi
 import { testBrokers, uniqueTopic, waitFor } from '../kafka/broker';
 import { createClient, delegate, history, issueRefreshToken, type CreatedClient, type IssuedRefreshToken } from '../support/fixtures';
 import { ADAPTERS, startTokenService, tempDir, uniqueId, type TokenServiceUnderTest } from '../support/token-service';
+import { EVENT_STORE } from '../../apps/token-service/src/infrastructure/tokens';
 import { RevocationTopic } from './revocation-topic';
 
 jest.setTimeout(120_000);
@@ -43,7 +44,7 @@ interface ExpectedRevocation {
 
 /** The RefreshTokenRevoked of a credential as the log holds it (its id must be the record's ce_id). */
 async function revokedEventInLog(svc: TokenServiceUnderTest, credentialId: string): Promise<RecordedEvent> {
-  const events = await svc.service.runtime.store.readStream(refreshTokenStreamId(credentialId));
+  const events = await svc.service.get(EVENT_STORE).readStream(refreshTokenStreamId(credentialId));
   const revoked = events.filter((e) => e.type === 'RefreshTokenRevoked');
   expect(revoked).toHaveLength(1);
   return revoked[0];

@@ -1,8 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventStore } from '@app/event-store';
-import { SqliteEventStore } from '@app/event-store';
-import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';
+import { type EventStore, openEventStore, SQLITE_EVENTS_FILE_NAME } from '@app/event-store';
 import { READ_MODEL_FILE_NAME } from '@app/read-model';
 import { DataDirMissingError, existingDataDir } from '@app/shared';
 
@@ -20,9 +18,6 @@ export class AuditConfigError extends Error {
   readonly code = 'AUDIT_CONFIG_INVALID' as const;
 }
 
-/** The embedded log's file, as token-service names it (apps/token-service runtime). */
-export const SQLITE_EVENTS_FILE_NAME = 'events.sqlite';
-
 export function loadAuditConfig(env: NodeJS.ProcessEnv): AuditConfig {
   const dataDir = env.DATA_DIR && env.DATA_DIR.length > 0 ? env.DATA_DIR : './data';
   const eventStore = env.EVENT_STORE ?? 'sqlite';
@@ -37,9 +32,9 @@ export function loadAuditConfig(env: NodeJS.ProcessEnv): AuditConfig {
  * must hear so: a missing SQLite file is an error, not an empty log (opening
  * it would create one).
  */
-export function openAuditStore(config: AuditConfig): EventStore {
+export function openAuditStore(config: AuditConfig): Promise<EventStore> {
   if (config.eventStore === 'eventstoredb') {
-    return new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString as string, operationTimeoutMs: 30_000 });
+    return openEventStore({ kind: 'eventstoredb', connectionString: config.eventStoreConnectionString as string, operationTimeoutMs: 30_000 });
   }
   try {
     existingDataDir({ DATA_DIR: config.dataDir });
@@ -50,5 +45,5 @@ export function openAuditStore(config: AuditConfig): EventStore {
   const filename = join(config.dataDir, SQLITE_EVENTS_FILE_NAME);
   if (!existsSync(filename)) throw new AuditConfigError(`no event log at ${filename} (set DATA_DIR to the service's data directory)`);
   // Large pages: an audit reads the whole log and nothing else competes for this connection.
-  return new SqliteEventStore({ filename, pageSize: 5000 });
+  return openEventStore({ kind: 'sqlite', dataDir: config.dataDir, pageSize: 5000 });
 }

@@ -90,7 +90,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let store: EventStore | undefined;
   try {
-    store = openAuditStore(config);
+    store = await openAuditStore(config);
     return await run(store);
   } catch (error) {
     if (error instanceof AuditConfigError) {

@@ -10,22 +10,16 @@
  * polled for another process's appends, default 50) and
  * RELAY_STATUS_INTERVAL_MS (how often lag is logged, default 30000, 0 = never).
  */
-import { join } from 'node:path';
 import pino from 'pino';
-import { EventStoreDbEventStore, eventStoreDbOptionsFromEnv, SqliteEventStore, type EventStore } from '@app/event-store';
+import { type EventStoreConfig, eventStoreDbOptionsFromEnv, openEventStore } from '@app/event-store';
 import { createRevocationRelay } from '@app/revocation-relay';
-import { DataDirMissingError, existingDataDir } from '@app/shared';
+import { claimDataDir, DataDirMissingError, existingDataDir } from '@app/shared';
 import { kafkaBrokersFromEnv, revocationsTopicFromEnv } from '@refresh-token-service/revocation-events';
-import { claimDataDir } from '@app/shared';
 
-function openEventStore(env: NodeJS.ProcessEnv, dataDir: string): EventStore {
+function eventStoreConfig(env: NodeJS.ProcessEnv, dataDir: string): EventStoreConfig {
   const kind = env.EVENT_STORE ?? 'sqlite';
-  if (kind === 'sqlite') {
-    return new SqliteEventStore({ filename: join(dataDir, 'events.sqlite'), pollIntervalMs: Number(env.RELAY_POLL_INTERVAL_MS ?? 50) });
-  }
-  if (kind === 'eventstoredb') {
-    return new EventStoreDbEventStore(eventStoreDbOptionsFromEnv(env));
-  }
+  if (kind === 'sqlite') return { kind, dataDir, pollIntervalMs: Number(env.RELAY_POLL_INTERVAL_MS ?? 50) };
+  if (kind === 'eventstoredb') return { kind, ...eventStoreDbOptionsFromEnv(env) };
   throw new Error(`EVENT_STORE must be sqlite or eventstoredb, not ${kind}`);
 }
 
@@ -37,8 +31,7 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const issuer = env.ISSUER ?? `http://localhost:${port}/`;
   // DATA_DIR 0700, one relay per DATA_DIR (its checkpoint): a second one refuses to start and names the first.
   const lock = claimDataDir(dataDir, 'revocation-relay', logger);
-  const store = openEventStore(env, dataDir);
-  if (store instanceof EventStoreDbEventStore) await store.waitUntilReachable((message, attempt) => logger.warn({ attempt }, message));
+  const store = await openEventStore(eventStoreConfig(env, dataDir), { onWaiting: (message, attempt) => logger.warn({ attempt }, message) });
   const handle = createRevocationRelay({
     store,
     issuer,

@@ -1,30 +1,50 @@
 import { NestFactory } from '@nestjs/core';
-import { CommandBus } from '@nestjs/cqrs';
+import type { Abstract } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { RevocationRelayHandle } from '@app/revocation-relay';
 import { AppModule } from './app.module';
-import { bootstrapManagementClient } from './bootstrap/management-client';
-import { resumePendingCascades } from './commands/delete-client/client-deletion-cascade';
 import type { AppConfig } from './config/config';
 import { fastifyErrorOptions, refuseNonJsonManagementBodies } from './errors/fastify-errors';
+import { InfrastructureModule, type OpenedInfrastructure } from './infrastructure/infrastructure.module';
 import { PinoNestLogger } from './infrastructure/nest-logger';
-import { openRuntime, type Runtime, type RuntimeOverrides } from './infrastructure/runtime';
-import { Metrics } from './metrics/metrics';
-import { startEmbeddedRelay } from './relay/embedded-relay';
+import type { Token } from './infrastructure/tokens';
+import { ManagementClientBootstrap } from './management/bootstrap/management-client-bootstrap';
+import { Metrics } from './operations/metrics/metrics';
+import { ClientDeletionCascade } from './revocation/client-deletion-cascade';
 
 export interface TokenServiceApp {
   app: NestFastifyApplication;
-  runtime: Runtime;
-  relay: RevocationRelayHandle | undefined;
+  /** One provider of the running service, by its token or class (tests read the store, keys, read model). */
+  get<T>(token: Token<T> | Abstract<T>): T;
   /** Stops HTTP, then the relay, then the projection and stores (graceful shutdown). */
   close(): Promise<void>;
 }
 
 /** Builds the whole service; `main.ts` listens on it, e2e tests too. */
-export async function createTokenService(config: AppConfig, overrides: RuntimeOverrides = {}): Promise<TokenServiceApp> {
-  const runtime = await openRuntime(config, overrides);
-  const relay = startEmbeddedRelay(runtime);
+export async function createTokenService(config: AppConfig): Promise<TokenServiceApp> {
+  const infrastructure = await InfrastructureModule.open(config);
+  let app: NestFastifyApplication | undefined;
+  try {
+    app = await createApp(config, infrastructure);
+    await app.get(ClientDeletionCascade).resumePending();
+    await app.get(ManagementClientBootstrap).run();
+  } catch (error) {
+    await app?.close();
+    await infrastructure.close();
+    throw error;
+  }
+  const started = app;
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      await started.close();
+      await infrastructure.close();
+    })());
+  return { app: started, get: (token) => started.get(token), close };
+}
+
+async function createApp(config: AppConfig, infrastructure: OpenedInfrastructure): Promise<NestFastifyApplication> {
+  const { logger } = infrastructure;
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // Proxies set X-Forwarded-For; trust only the hops named (rate limits key on the client IP).
@@ -38,8 +58,8 @@ export async function createTokenService(config: AppConfig, overrides: RuntimeOv
     return503OnClosing: true,
     ...fastifyErrorOptions(),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(runtime, relay), adapter, {
-    logger: new PinoNestLogger(runtime.logger.child({ component: 'nest' })),
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(infrastructure.module), adapter, {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });
   const metrics = app.get(Metrics);
   const fastify = app.getHttpAdapter().getInstance();
@@ -48,7 +68,7 @@ export async function createTokenService(config: AppConfig, overrides: RuntimeOv
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     // One line per request; never the body or the Authorization header (invariant 2).
-    runtime.logger.info(
+    logger.info(
       { req: { id: request.id, method: request.method, route, ip: request.ip }, res: { statusCode: reply.statusCode }, ms: Math.round(reply.elapsedTime) },
       'request',
     );
@@ -69,18 +89,7 @@ export async function createTokenService(config: AppConfig, overrides: RuntimeOv
   SwaggerModule.setup('docs', app, document, { ui: false, raw: ['json'], jsonDocumentUrl: 'docs/openapi.json' });
 
   await app.init();
-  const commands = app.get(CommandBus);
-  await resumePendingCascades(runtime, runtime.logger);
-  await bootstrapManagementClient(runtime, commands);
-
-  let closed: Promise<void> | undefined;
-  const close = () =>
-    (closed ??= (async () => {
-      await app.close();
-      await relay?.close();
-      await runtime.close();
-    })());
-  return { app, runtime, relay, close };
+  return app;
 }
 
 /**

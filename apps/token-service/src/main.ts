@@ -1,16 +1,18 @@
 import 'reflect-metadata';
 import { createTokenService } from './app.factory';
-import { BootstrapRefusedError } from './bootstrap/management-client';
+import { BootstrapRefusedError } from './management/bootstrap/management-client-bootstrap';
 import { loadConfig } from './config/config';
+import { LOGGER } from './infrastructure/tokens';
 
 /** `npm start`: token-service on the configured event store (embedded SQLite by default). */
 async function main(): Promise<void> {
   const config = loadConfig();
   const service = await createTokenService(config);
+  const logger = service.get(LOGGER);
   await service.app.listen({ port: config.port, host: config.host });
   const address = service.app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  service.runtime.logger.info({ port, issuer: config.issuer, eventStore: config.eventStore }, 'token-service listening');
+  logger.info({ port, issuer: config.issuer, eventStore: config.eventStore }, 'token-service listening');
   process.stdout.write(`token-service listening on http://${config.host}:${port} (issuer ${config.issuer}, event store ${config.eventStore})\n`);
 
   // Graceful shutdown: stop accepting, finish in-flight requests, let the relay flush, close the stores.
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
     process.once(signal, () => {
       if (stopping) return;
       stopping = true;
-      service.runtime.logger.info({ signal }, 'shutting down');
+      logger.info({ signal }, 'shutting down');
       const force = setTimeout(() => process.exit(1), 15_000).unref();
       service
         .close()

@@ -9,7 +9,7 @@
 
 /** Metadata stored beside every event (audit: who, why, in reply to what). */
 export interface EventMetadata {
-  /** Who caused it: a management client id, an OAuth client id, `system`, `admin:<name>`. */
+  /** Who caused it: a management client id, an OAuth client id, or `system`. */
   actor: string;
   reason?: string;
   correlationId?: string;

@@ -20,3 +20,4 @@ export {
   type ConsumerStatus,
   type ConsumerErrorCode,
 } from './consumer/checkpointed-consumer';
+export { openEventStore, SQLITE_EVENTS_FILE_NAME, type EventStoreConfig, type OpenEventStoreOptions } from './open-event-store';

@@ -23,7 +23,7 @@ export interface RevokeRefreshTokenData {
   credentialId: string;
   /** Who: management client id, the client that called /oauth/revoke, `system` for a cascade. */
   actor: string;
-  /** Why: the caller's reason or the path's default (`device_credential_deleted`, `rfc7009`, ...). */
+  /** Why: the caller's reason or the path's default (REVOCATION_REASONS). */
   reason: string;
   now: Date;
 }

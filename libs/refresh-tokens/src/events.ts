@@ -31,7 +31,7 @@ export interface RefreshTokenRevokedData {
   userId: string;
   deviceId: string;
   deviceName: string;
-  /** Why: a caller's reason or a path default (`device_credential_deleted`, `user_bulk_revoke`, `client_deleted`, `rfc7009`, ...). */
+  /** Why: a caller's reason or a path default (REVOCATION_REASONS). */
   reason: string;
   /** Who: management client id, the client that called /oauth/revoke, `system` for a cascade. */
   revokedBy: string;

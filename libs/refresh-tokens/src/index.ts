@@ -20,6 +20,7 @@ export { credentialValidity, type CredentialValidity, type OwningClientStatus } 
 export { evolve } from './evolve';
 export { decide, MAX_REASON_LENGTH } from './decide';
 export { refreshTokenDecider } from './decider';
+export { REVOCATION_REASONS, type DefaultRevocationReason } from './revocation-reasons';
 export {
   OFFLINE_ACCESS,
   MAX_SCOPE_LENGTH,

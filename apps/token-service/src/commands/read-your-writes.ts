@@ -1,7 +1,7 @@
-import { Logger } from '@nestjs/common';
-import type { Runtime } from '../infrastructure/runtime';
-
-const logger = new Logger('ReadYourWrites');
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ProjectionRunner } from '@app/read-model';
+import type { AppConfig } from '../config/config';
+import { CONFIG } from '../infrastructure/tokens';
 
 /**
  * Invariant 6: when a write returns, this node's read model already shows it
@@ -9,8 +9,22 @@ const logger = new Logger('ReadYourWrites');
  * Bounded: if the projection is stuck we answer anyway and log it; the event
  * is durable in the log, and the readiness probe reports the lag.
  */
-export async function awaitProjection(runtime: Runtime, position: number | undefined): Promise<void> {
-  if (position === undefined) return;
-  const reached = await runtime.runner.waitForPosition(position, runtime.config.readYourWritesTimeoutMs);
-  if (!reached) logger.warn(`projection did not reach position ${position} within ${runtime.config.readYourWritesTimeoutMs} ms`);
+@Injectable()
+export class ReadYourWrites {
+  private readonly logger = new Logger('ReadYourWrites');
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(CONFIG) config: AppConfig,
+  ) {
+    this.timeoutMs = config.readYourWritesTimeoutMs;
+  }
+
+  /** Waits (bounded) until the local projection has applied `position`; nothing to wait for when undefined. */
+  async waitFor(position: number | undefined): Promise<void> {
+    if (position === undefined) return;
+    const reached = await this.runner.waitForPosition(position, this.timeoutMs);
+    if (!reached) this.logger.warn(`projection did not reach position ${position} within ${this.timeoutMs} ms`);
+  }
 }

@@ -2,7 +2,7 @@ import type { EventMetadata } from '@app/event-store';
 
 /** Who is asking and in reply to what: becomes every event's metadata (audit). */
 export interface RequestContext {
-  /** Management client id, OAuth client id, `system`, or `admin:<name>`. */
+  /** Management client id, OAuth client id, or `system` (start-up and cascades). */
   actor: string;
   /** The caller's X-Correlation-Id / X-Request-Id, or one we made. */
   correlationId: string;

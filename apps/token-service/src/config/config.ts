@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { EventStoreConfig } from '@app/event-store';
 
 /** Service configuration from the environment (README "Configuration" is the same table). */
 export interface AppConfig {
@@ -44,9 +45,13 @@ export interface AppConfig {
   embeddedRelay: boolean;
   /** How often DATA_DIR/keys is re-read, so a rotation reaches a running process. */
   keysReloadIntervalMs: number;
+  /** Inline JWKS of private signing keys (SIGNING_KEYS); wins over `signingKeysFile`. */
+  signingKeys?: string;
+  /** Path of a JWKS file (SIGNING_KEYS_FILE); neither set: keys are generated into DATA_DIR/keys. */
+  signingKeysFile?: string;
+  /** base64 32-byte key sealing HS256 client secrets (DATA_KEY); unset: DATA_DIR/keys/data.key. */
+  dataKey?: string;
 }
-
-export const CONFIG = Symbol('CONFIG');
 
 const intFrom = (name: string, min: number, max: number) =>
   z.coerce
@@ -84,6 +89,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EMBEDDED_RELAY: z.enum(['true', 'false']).default('true'),
   KEYS_RELOAD_INTERVAL_MS: intFrom('KEYS_RELOAD_INTERVAL_MS', 1_000, 86_400_000).default(60_000),
+  SIGNING_KEYS: z.string().optional(),
+  SIGNING_KEYS_FILE: z.string().optional(),
+  DATA_KEY: z.string().optional(),
 });
 
 /** Thrown at start-up with every bad variable listed. */
@@ -136,7 +144,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     embeddedRelay: e.EMBEDDED_RELAY === 'true',
     keysReloadIntervalMs: e.KEYS_RELOAD_INTERVAL_MS,
+    signingKeys: e.SIGNING_KEYS,
+    signingKeysFile: e.SIGNING_KEYS_FILE,
+    dataKey: e.DATA_KEY,
   };
+}
+
+/** The event store this configuration names, for `openEventStore`. */
+export function eventStoreConfig(config: AppConfig): EventStoreConfig {
+  return config.eventStore === 'eventstoredb'
+    ? { kind: 'eventstoredb', connectionString: config.eventStoreConnectionString!, operationTimeoutMs: config.eventStoreOperationTimeoutMs }
+    : { kind: 'sqlite', dataDir: config.dataDir };
 }
 
 /** proxy-addr's names for address ranges, which Fastify's `trustProxy` list accepts too. */

@@ -1,4 +1,34 @@
-/** DI token for the Runtime (see runtime.ts). */
-export const RUNTIME = Symbol('RUNTIME');
-/** DI token for the embedded revocation relay handle (undefined when it runs elsewhere). */
-export const RELAY = Symbol('RELAY');
+import type { Logger } from 'pino';
+import type { ClientCommand, ClientEvent, ClientGrantCommand, ClientGrantEvent } from '@app/clients';
+import type { EventStore } from '@app/event-store';
+import type { RefreshTokenCommand, RefreshTokenEvent } from '@app/refresh-tokens';
+import type { RevocationRelayHandle } from '@app/revocation-relay';
+import type { Clock, IdGenerator } from '@app/shared';
+import type { DeciderCommandHandler } from '../commands/decider-command-handler';
+import type { AppConfig } from '../config/config';
+
+/**
+ * DI tokens for what is not a class (interfaces, values). A class is its own
+ * token (KeyStore, SecretSealer, CredentialQueries, ...). The phantom type
+ * lets `provideValue` and `TokenServiceApp.get` check what a token stands for.
+ */
+export type Token<T> = symbol & { readonly __provides?: T };
+const token = <T>(name: string): Token<T> => Symbol(name) as Token<T>;
+
+export const CONFIG = token<AppConfig>('AppConfig');
+export const LOGGER = token<Logger>('Logger');
+export const CLOCK = token<Clock>('Clock');
+export const ID_GENERATOR = token<IdGenerator>('IdGenerator');
+export const EVENT_STORE = token<EventStore>('EventStore');
+/** The embedded revocation relay; undefined when it runs as its own process (EMBEDDED_RELAY=false). */
+export const REVOCATION_RELAY = token<RevocationRelayHandle | undefined>('RevocationRelay');
+
+/** One command handler bound per decider (load, decide, append with the expected revision). */
+export const REFRESH_TOKEN_COMMANDS = token<DeciderCommandHandler<RefreshTokenCommand, RefreshTokenEvent>>('RefreshTokenCommands');
+export const CLIENT_COMMANDS = token<DeciderCommandHandler<ClientCommand, ClientEvent>>('ClientCommands');
+export const CLIENT_GRANT_COMMANDS = token<DeciderCommandHandler<ClientGrantCommand, ClientGrantEvent>>('ClientGrantCommands');
+
+/** A value provider whose value the compiler checks against the token's type. */
+export function provideValue<T>(provide: Token<T>, useValue: T) {
+  return { provide, useValue };
+}

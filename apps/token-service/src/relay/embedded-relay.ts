@@ -1,6 +1,8 @@
+import type { Logger } from 'pino';
+import type { EventStore } from '@app/event-store';
 import { createRevocationRelay, type RevocationRelayHandle } from '@app/revocation-relay';
 import { acquireProcessLock } from '@app/shared';
-import type { Runtime } from '../infrastructure/runtime';
+import type { AppConfig } from '../config/config';
 
 /**
  * The embedded default runs the revocation relay in the token-service process
@@ -8,8 +10,7 @@ import type { Runtime } from '../infrastructure/runtime';
  * set EMBEDDED_RELAY=false. Without KAFKA_BROKERS the relay holds its
  * checkpoint and publishes what it missed once a broker is configured.
  */
-export function startEmbeddedRelay(runtime: Runtime): RevocationRelayHandle | undefined {
-  const { config, store, logger } = runtime;
+export function startEmbeddedRelay(config: AppConfig, store: EventStore, logger: Logger): RevocationRelayHandle | undefined {
   if (!config.embeddedRelay) return undefined;
   // The same lock as a standalone relay: two relays on one checkpoint would both publish.
   const lock = acquireProcessLock(config.dataDir, 'revocation-relay');

@@ -1,6 +1,6 @@
 import { base64url } from 'jose';
 import { FixedClock } from '@app/shared';
-import { mintAccessToken } from '@app/signing';
+import { KeyStore, mintAccessToken } from '@app/signing';
 import {
   clientCredentialsToken,
   createClient,
@@ -81,7 +81,7 @@ describe.each(ADAPTERS)('management API authentication (%s)', (adapter) => {
 
   it('refuses a token signed by our key for another issuer with 401', async () => {
     const { accessToken } = await mintAccessToken({
-      keyStore: svc.service.runtime.keys,
+      keyStore: svc.service.get(KeyStore),
       issuer: 'http://evil.example/',
       audience: svc.managementAudience,
       clientId: svc.managementClientId,
@@ -93,7 +93,7 @@ describe.each(ADAPTERS)('management API authentication (%s)', (adapter) => {
 
   it('refuses an expired token signed by our key with 401 token_expired', async () => {
     const { accessToken } = await mintAccessToken({
-      keyStore: svc.service.runtime.keys,
+      keyStore: svc.service.get(KeyStore),
       issuer: svc.issuer,
       audience: svc.managementAudience,
       clientId: svc.managementClientId,

@@ -1,10 +1,12 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken, InsufficientScopeError, verifyAccessToken } from '@app/signing';
+import { CredentialQueries } from '@app/read-model';
+import type { Clock } from '@app/shared';
+import { bearerToken, InsufficientScopeError, KeyStore, verifyAccessToken } from '@app/signing';
+import type { AppConfig } from '../../config/config';
 import { unauthorized } from '../../errors/management-error';
-import type { Runtime } from '../../infrastructure/runtime';
-import { RUNTIME } from '../../infrastructure/tokens';
+import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 import { effectiveScopes, grantedScopes } from './management-policy';
 import { REQUIRED_SCOPES, type ManagementScope } from './scopes';
 
@@ -26,15 +28,18 @@ export type ManagementRequest = FastifyRequest & { principal?: ManagementPrincip
 @Injectable()
 export class ManagementAuthGuard implements CanActivate {
   constructor(
-    @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly reflector: Reflector,
+    private readonly queries: CredentialQueries,
+    private readonly keys: KeyStore,
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ManagementRequest>();
     const requiredScopes =
       this.reflector.getAllAndOverride<ManagementScope[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
-    const { keys, config, clock, queries } = this.runtime;
+    const { keys, config, clock, queries } = this;
     const verified = await verifyAccessToken(bearerToken(request.headers.authorization), {
       keyStore: keys,
       issuer: config.issuer,

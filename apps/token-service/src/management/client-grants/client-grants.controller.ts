@@ -1,19 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CreateClientGrantCommand, DeleteClientGrantCommand } from '../../commands/client-grants/client-grant.commands';
+import { CredentialQueries } from '@app/read-model';
 import type { RequestContext } from '../../commands/request-context';
 import { badRequest, conflict, insufficientScope } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
-import type { Runtime } from '../../infrastructure/runtime';
-import { RUNTIME } from '../../infrastructure/tokens';
+import type { AppConfig } from '../../config/config';
+import { CONFIG } from '../../infrastructure/tokens';
 import { ManagementAuthGuard, type ManagementPrincipal } from '../auth/management-auth.guard';
 import { leavesNoFullAdmin, scopesBeyond } from '../auth/management-policy';
 import { ManagementContext, Principal } from '../auth/principal.decorator';
 import { MANAGEMENT_SCOPES, RequireScopes } from '../auth/scopes';
-import { ListClientGrantsQuery } from '../../queries/listing.queries';
 import { presentClientGrant } from '../presenters';
+import { CreateClientGrantCommand, DeleteClientGrantCommand } from './client-grant.commands';
 
 const createGrant = z
   .object({
@@ -31,8 +31,8 @@ const listQuery = z.object({ client_id: characters(256).optional(), audience: ch
 export class ClientGrantsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly queries: CredentialQueries,
+    @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The scopes a client may get through client_credentials for an audience (Auth0's shape). */
@@ -40,8 +40,8 @@ export class ClientGrantsController {
   @RequireScopes('create:client_grants')
   async create(@Body() body: unknown, @ManagementContext() context: RequestContext, @Principal() principal: ManagementPrincipal) {
     const input = parseManagementInput(createGrant, body);
-    if (input.audience !== this.runtime.config.managementAudience) {
-      throw badRequest(`audience must be the management API, ${this.runtime.config.managementAudience}`, 'invalid_audience');
+    if (input.audience !== this.config.managementAudience) {
+      throw badRequest(`audience must be the management API, ${this.config.managementAudience}`, 'invalid_audience');
     }
     const unknown = input.scope.filter((s) => !(MANAGEMENT_SCOPES as readonly string[]).includes(s));
     if (unknown.length > 0) throw badRequest(`Unknown scope(s): ${unknown.join(', ').slice(0, 300)}`, 'invalid_scope');
@@ -53,9 +53,9 @@ export class ClientGrantsController {
 
   @Get()
   @RequireScopes('read:client_grants')
-  async list(@Query() query: unknown) {
+  list(@Query() query: unknown) {
     const q = parseManagementInput(listQuery, query, 'query');
-    return (await this.queries.execute(new ListClientGrantsQuery({ clientId: q.client_id, audience: q.audience }))).map(presentClientGrant);
+    return this.queries.listClientGrants({ clientId: q.client_id, audience: q.audience }).map(presentClientGrant);
   }
 
   @Delete(':id')
@@ -63,8 +63,8 @@ export class ClientGrantsController {
   @RequireScopes('delete:client_grants')
   async remove(@Param('id') id: string, @ManagementContext() context: RequestContext): Promise<void> {
     parsePathParam('id', id);
-    const audience = this.runtime.config.managementAudience;
-    if (leavesNoFullAdmin(this.runtime.queries.listClientGrants({ audience }), audience, (g) => g.grantId === id)) {
+    const audience = this.config.managementAudience;
+    if (leavesNoFullAdmin(this.queries.listClientGrants({ audience }), audience, (g) => g.grantId === id)) {
       throw conflict('This grant is the last one holding every management scope; grant them to another client first.', 'last_management_grant');
     }
     await this.commands.execute(new DeleteClientGrantCommand(id, context));

@@ -1,23 +1,24 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { APP_TYPES, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS, type AppType, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
-import { DeleteClientCommand } from '../../commands/delete-client/delete-client.command';
-import { RegisterClientCommand } from '../../commands/register-client/register-client.command';
+import { CredentialQueries } from '@app/read-model';
+import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
-import { RevokeManyCommand } from '../../commands/revoke-many/revoke-many.command';
+import type { AppConfig } from '../../config/config';
 import { conflict, notFound } from '../../errors/management-error';
 import { parseManagementInput, parsePathParam, text } from '../../errors/validation';
-import type { Runtime } from '../../infrastructure/runtime';
-import { RUNTIME } from '../../infrastructure/tokens';
+import { CONFIG } from '../../infrastructure/tokens';
+import { RevokeManyCommand } from '../../revocation/revoke-many.command';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { leavesNoFullAdmin } from '../auth/management-policy';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
-import { ListClientsQuery } from '../../queries/listing.queries';
 import { presentClient } from '../presenters';
 import { reasonOf } from '../reason';
+import { DeleteClientCommand } from './delete-client.command';
+import { RegisterClientCommand } from './register-client.command';
 
 const createClient = z
   .object({
@@ -35,8 +36,6 @@ const createClient = z
   })
   .strict();
 
-const DEFAULT_DELETE_CLIENT_TOKENS_REASON = 'client_bulk_revoke';
-
 @ApiTags('management: clients')
 @ApiBearerAuth()
 @UseGuards(ManagementAuthGuard)
@@ -44,8 +43,8 @@ const DEFAULT_DELETE_CLIENT_TOKENS_REASON = 'client_bulk_revoke';
 export class ClientsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly queries: CredentialQueries,
+    @Inject(CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post()
@@ -73,14 +72,14 @@ export class ClientsController {
   @Get()
   @RequireScopes('read:clients')
   @ApiOperation({ summary: 'List clients (a plain array, as Auth0)' })
-  async list() {
-    return (await this.queries.execute(new ListClientsQuery())).map((c) => presentClient(c));
+  list() {
+    return this.queries.listClients().map((c) => presentClient(c));
   }
 
   @Get(':id')
   @RequireScopes('read:clients')
   get(@Param('id') id: string) {
-    const client = this.runtime.queries.getClient(parsePathParam('id', id));
+    const client = this.queries.getClient(parsePathParam('id', id));
     if (!client) throw notFound('The client does not exist', 'inexistent_client');
     return presentClient(client);
   }
@@ -92,7 +91,7 @@ export class ClientsController {
   async remove(@Param('id') id: string, @ManagementContext() context: RequestContext): Promise<void> {
     parsePathParam('id', id);
     // No lock-out: the operator's configured client, and the last full admin, stay.
-    const { config, queries } = this.runtime;
+    const { config, queries } = this;
     if (id === config.managementClientId) {
       throw conflict('This client is MANAGEMENT_CLIENT_ID, the bootstrap management client; unset or change that variable first.', 'management_client');
     }
@@ -108,9 +107,9 @@ export class ClientsController {
   @RequireScopes('delete:refresh_tokens')
   @ApiOperation({ summary: "Revoke every refresh token of the client; the client stays" })
   async revokeTokens(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
-    if (!this.runtime.queries.getClient(parsePathParam('id', id))) throw notFound('The client does not exist', 'inexistent_client');
+    if (!this.queries.getClient(parsePathParam('id', id))) throw notFound('The client does not exist', 'inexistent_client');
     await this.commands.execute(
-      new RevokeManyCommand({ kind: 'client', clientId: id }, reasonOf(query, body, DEFAULT_DELETE_CLIENT_TOKENS_REASON), context),
+      new RevokeManyCommand({ kind: 'client', clientId: id }, reasonOf(query, body, REVOCATION_REASONS.clientBulkRevoke), context),
     );
   }
 }

@@ -1,18 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Body, Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { MAX_PER_PAGE } from '@app/read-model';
+import { CredentialQueries, MAX_PER_PAGE } from '@app/read-model';
+import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
-import { RevokeRefreshTokenCommand } from '../../commands/revoke-refresh-token/revoke-refresh-token.command';
 import { notFound } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
-import type { Runtime } from '../../infrastructure/runtime';
-import { RUNTIME } from '../../infrastructure/tokens';
+import { RevokeRefreshTokenCommand } from '../../revocation/revoke-refresh-token.command';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
-import { ListDeviceCredentialsQuery } from '../../queries/listing.queries';
 import { presentDeviceCredential } from '../presenters';
 import { reasonOf } from '../reason';
 
@@ -31,8 +29,6 @@ const listQuery = z
   })
   .strict();
 
-export const DEVICE_CREDENTIAL_DELETED_REASON = 'device_credential_deleted';
-
 @ApiTags('management: device credentials')
 @ApiBearerAuth()
 @UseGuards(ManagementAuthGuard)
@@ -40,33 +36,31 @@ export const DEVICE_CREDENTIAL_DELETED_REASON = 'device_credential_deleted';
 export class DeviceCredentialsController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly queries: CredentialQueries,
   ) {}
 
   /** Only valid credentials; Auth0's paging and field selection. */
   @Get()
   @RequireScopes('read:device_credentials')
-  async list(@Query() query: unknown) {
+  list(@Query() query: unknown) {
     const q = parseManagementInput(listQuery, query, 'query');
     const selected = selectFields(q.fields, q.include_fields);
     // This service keeps refresh tokens only: other credential types are an empty list, not an error.
     const page =
       q.type === 'refresh_token'
-        ? await this.queries.execute(new ListDeviceCredentialsQuery({ userId: q.user_id, clientId: q.client_id, page: q.page, perPage: q.per_page }))
+        ? this.queries.listValidDeviceCredentials({ userId: q.user_id, clientId: q.client_id, page: q.page, perPage: q.per_page })
         : { credentials: [], total: 0 };
     const items = page.credentials.map((c) => pick(presentDeviceCredential(c), selected));
     return q.include_totals ? { start: q.page * q.per_page, limit: q.per_page, total: page.total, device_credentials: items } : items;
   }
 
-  /** 204; an unknown or already revoked id is 404: it is no longer a device credential. */
+  /** 204; an unknown or already revoked id is 404: it is no longer a device credential (the decider says which, by appending nothing). */
   @Delete(':id')
   @HttpCode(204)
   @RequireScopes('delete:device_credentials')
   async remove(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
-    const credential = this.runtime.queries.findById(parsePathParam('id', id));
-    if (!credential || credential.revokedAt !== null) throw notFound('The device credential does not exist');
-    const outcome = await this.commands.execute(new RevokeRefreshTokenCommand(id, reasonOf(query, body, DEVICE_CREDENTIAL_DELETED_REASON), context));
+    if (!this.queries.findById(parsePathParam('id', id))) throw notFound('The device credential does not exist');
+    const outcome = await this.commands.execute(new RevokeRefreshTokenCommand(id, reasonOf(query, body, REVOCATION_REASONS.deviceCredentialDeleted), context));
     if (!outcome.revoked) throw notFound('The device credential does not exist');
   }
 }

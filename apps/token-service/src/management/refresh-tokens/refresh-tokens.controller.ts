@@ -2,19 +2,21 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Us
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { IssueRefreshTokenCommand } from '../../commands/issue-refresh-token/issue-refresh-token.command';
+import { tokenHistory } from '@app/audit';
+import { CredentialQueries } from '@app/read-model';
+import type { EventStore } from '@app/event-store';
+import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
-import { RevokeRefreshTokenCommand } from '../../commands/revoke-refresh-token/revoke-refresh-token.command';
 import { notFound } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
-import type { Runtime } from '../../infrastructure/runtime';
-import { RUNTIME } from '../../infrastructure/tokens';
+import { EVENT_STORE } from '../../infrastructure/tokens';
+import { RevokeRefreshTokenCommand } from '../../revocation/revoke-refresh-token.command';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
 import { presentRefreshToken } from '../presenters';
 import { reasonOf } from '../reason';
-import { tokenHistory } from '@app/audit';
+import { IssueRefreshTokenCommand } from './issue-refresh-token.command';
 
 const issue = z
   .object({
@@ -26,8 +28,6 @@ const issue = z
   })
   .strict();
 
-export const REFRESH_TOKEN_DELETED_REASON = 'refresh_token_deleted';
-
 @ApiTags('management: refresh tokens')
 @ApiBearerAuth()
 @UseGuards(ManagementAuthGuard)
@@ -35,7 +35,8 @@ export const REFRESH_TOKEN_DELETED_REASON = 'refresh_token_deleted';
 export class RefreshTokensController {
   constructor(
     private readonly commands: CommandBus,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly queries: CredentialQueries,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Post()
@@ -64,7 +65,7 @@ export class RefreshTokensController {
   @Get(':id')
   @RequireScopes('read:refresh_tokens')
   get(@Param('id') id: string) {
-    const credential = this.runtime.queries.findById(parsePathParam('id', id));
+    const credential = this.queries.findById(parsePathParam('id', id));
     if (!credential) throw notFound('The refresh token does not exist');
     return presentRefreshToken(credential);
   }
@@ -74,14 +75,14 @@ export class RefreshTokensController {
   @HttpCode(204)
   @RequireScopes('delete:refresh_tokens')
   async revoke(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
-    await this.commands.execute(new RevokeRefreshTokenCommand(parsePathParam('id', id), reasonOf(query, body, REFRESH_TOKEN_DELETED_REASON), context));
+    await this.commands.execute(new RevokeRefreshTokenCommand(parsePathParam('id', id), reasonOf(query, body, REVOCATION_REASONS.refreshTokenDeleted), context));
   }
 
   @Get(':id/history')
   @RequireScopes('read:refresh_tokens')
   @ApiOperation({ summary: "The token's events in log order, from the event store (not the read model)" })
   async history(@Param('id') id: string) {
-    const events = await tokenHistory(this.runtime.store, parsePathParam('id', id));
+    const events = await tokenHistory(this.store, parsePathParam('id', id));
     if (events.length === 0) throw notFound('The refresh token does not exist');
     return { events };
   }

@@ -1,15 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { MAX_TAKE } from '@app/read-model';
+import { CredentialQueries, MAX_TAKE } from '@app/read-model';
+import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
-import { RevokeManyCommand } from '../../commands/revoke-many/revoke-many.command';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
+import { RevokeManyCommand } from '../../revocation/revoke-many.command';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
-import { ListUserRefreshTokensQuery } from '../../queries/listing.queries';
 import { presentRefreshToken } from '../presenters';
 import { revokeInput } from '../reason';
 
@@ -19,8 +19,6 @@ const listQuery = z
 /** The filters of a bulk revocation, in the query or the JSON body: one strict schema for both. */
 const revokeFilters = z.object({ client_id: text().optional(), device_id: text().optional(), reason: text().optional() }).strict();
 
-export const USER_BULK_REVOKE_REASON = 'user_bulk_revoke';
-
 @ApiTags('management: users')
 @ApiBearerAuth()
 @UseGuards(ManagementAuthGuard)
@@ -28,15 +26,15 @@ export const USER_BULK_REVOKE_REASON = 'user_bulk_revoke';
 export class UserRefreshTokensController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
+    private readonly queries: CredentialQueries,
   ) {}
 
   /** The user's valid refresh tokens, cursor-paged (`from`, `take`). */
   @Get()
   @RequireScopes('read:refresh_tokens')
-  async list(@Param('userId') userId: string, @Query() query: unknown) {
+  list(@Param('userId') userId: string, @Query() query: unknown) {
     const q = parseManagementInput(listQuery, query, 'query');
-    const page = await this.queries.execute(new ListUserRefreshTokensQuery(parsePathParam('user_id', userId), { from: q.from, take: q.take }));
+    const page = this.queries.listByUser(parsePathParam('user_id', userId), { from: q.from, take: q.take });
     return { tokens: page.tokens.map(presentRefreshToken), ...(page.next ? { next: page.next } : {}) };
   }
 
@@ -50,7 +48,7 @@ export class UserRefreshTokensController {
     await this.commands.execute(
       new RevokeManyCommand(
         { kind: 'user', userId: user, clientId: filters.client_id, deviceId: filters.device_id },
-        filters.reason ?? USER_BULK_REVOKE_REASON,
+        filters.reason ?? REVOCATION_REASONS.userBulkRevoke,
         context,
       ),
     );

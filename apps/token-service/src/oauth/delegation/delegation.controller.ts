@@ -1,12 +1,11 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { characters, parseOAuthParams, text } from '../../errors/validation';
 import { noStore } from '../shared/http';
 import { rateLimitHeaders } from '../shared/rate-limiter';
-import { DelegationQuery } from './delegation.query';
+import { DelegationHandler } from './delegation.handler';
 
 const MAX_TOKEN = 8192;
 const params = z.object({
@@ -22,14 +21,14 @@ const params = z.object({
 @ApiTags('oauth')
 @Controller()
 export class DelegationController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly delegation: DelegationHandler) {}
 
   @Post('delegation')
   @HttpCode(200)
   @ApiOperation({ summary: "Auth0's legacy delegation: a refresh token (or our id_token) for a new id_token" })
   async delegate(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     noStore(reply);
-    const result = await this.queries.execute(new DelegationQuery(parseOAuthParams(params, body), request.ip));
+    const result = await this.delegation.handle(parseOAuthParams(params, body), request.ip);
     if (result.rateLimit) void reply.headers(rateLimitHeaders(result.rateLimit));
     return result.body;
   }

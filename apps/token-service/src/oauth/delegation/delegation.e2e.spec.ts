@@ -1,5 +1,5 @@
 import { FixedClock } from '@app/shared';
-import { mintIdToken } from '@app/signing';
+import { KeyStore, mintIdToken } from '@app/signing';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import {
   createClient,
@@ -193,7 +193,7 @@ describe.each(ADAPTERS)('POST /delegation (%s)', (adapter) => {
 
       it('refuses an expired id_token of ours (signed by our key) with 400 invalid_grant', async () => {
         const { idToken } = await mintIdToken({
-          keyStore: svc.service.runtime.keys,
+          keyStore: svc.service.get(KeyStore),
           issuer: svc.issuer,
           subject: issued.user_id,
           audience: app.client_id,

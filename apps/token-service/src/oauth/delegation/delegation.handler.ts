@@ -1,30 +1,51 @@
-import { Inject } from '@nestjs/common';
-import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import type { ClientRecord, CredentialRecord } from '@app/read-model';
+import { Inject, Injectable } from '@nestjs/common';
+import { type ClientRecord, CredentialQueries, type CredentialRecord } from '@app/read-model';
 import { parseScope } from '@app/refresh-tokens';
-import { verifyIdToken } from '@app/signing';
+import type { Clock } from '@app/shared';
+import { KeyStore, verifyIdToken } from '@app/signing';
+import type { AppConfig } from '../../config/config';
 import { invalidGrant, invalidRequest, invalidScope, OAuthError } from '../../errors/oauth-error';
-import type { Runtime } from '../../infrastructure/runtime';
-import { RUNTIME } from '../../infrastructure/tokens';
+import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 import { ClientAuthenticator } from '../shared/client-authenticator';
 import { credentialForClient, findRefreshToken, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { TokenMinter } from '../shared/token-minter';
 import { rateLimitHeaders, tooManyRequests, type RateLimitDecision } from '../shared/rate-limiter';
 import { perUserKey, RateLimits } from '../shared/rate-limits';
-import { DelegationQuery, type DelegationResult } from './delegation.query';
-
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-@QueryHandler(DelegationQuery)
-export class DelegationHandler implements IQueryHandler<DelegationQuery> {
+export interface DelegationParams {
+  client_id: string;
+  grant_type: string;
+  refresh_token?: string;
+  id_token?: string;
+  target?: string;
+  scope?: string;
+  api_type?: string;
+}
+
+export interface DelegationResult {
+  body: { token_type: 'Bearer'; expires_in: number; id_token: string };
+  rateLimit?: RateLimitDecision;
+}
+
+/**
+ * Auth0's legacy /delegation: trade a refresh token (or one of our
+ * id_tokens) for a new id_token (F5). The hot path: it reads the read model
+ * directly, no bus in between.
+ */
+@Injectable()
+export class DelegationHandler {
   constructor(
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly queries: CredentialQueries,
     private readonly clients: ClientAuthenticator,
     private readonly minter: TokenMinter,
     private readonly limits: RateLimits,
+    private readonly keys: KeyStore,
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ params, clientIp }: DelegationQuery): Promise<DelegationResult> {
+  async handle(params: DelegationParams, clientIp: string): Promise<DelegationResult> {
     if (params.grant_type !== JWT_BEARER_GRANT) throw invalidRequest(`grant_type must be ${JWT_BEARER_GRANT}`);
     if ((params.refresh_token === undefined) === (params.id_token === undefined)) {
       throw invalidRequest('Send exactly one of refresh_token and id_token.');
@@ -34,16 +55,16 @@ export class DelegationHandler implements IQueryHandler<DelegationQuery> {
 
     const client = this.clients.identify(params.client_id);
     const audience = params.target ?? client.clientId;
-    if (params.target !== undefined && !this.runtime.queries.getClient(params.target)) throw invalidRequest('Unknown target.');
+    if (params.target !== undefined && !this.queries.getClient(params.target)) throw invalidRequest('Unknown target.');
 
     let rateLimit: RateLimitDecision | undefined;
     try {
       let credential: CredentialRecord;
       if (params.refresh_token !== undefined) {
         // Count before telling right from wrong, so guessing tokens is limited too.
-        const found = findRefreshToken(this.runtime.queries, params.refresh_token);
+        const found = findRefreshToken(this.queries, params.refresh_token);
         rateLimit = await this.hit(clientIp, found?.userId);
-        credential = credentialForClient(this.runtime.queries, found, client);
+        credential = credentialForClient(this.queries, found, client);
       } else {
         credential = await this.credentialFromIdToken(params.id_token!, client);
         rateLimit = await this.hit(clientIp, credential.userId);
@@ -70,20 +91,19 @@ export class DelegationHandler implements IQueryHandler<DelegationQuery> {
    * valid. `target` plays no part: it only sets the new token's audience.
    */
   private async credentialFromIdToken(idToken: string, client: ClientRecord): Promise<CredentialRecord> {
-    const { queries, keys, config, clock } = this.runtime;
     const verified = await verifyIdToken(idToken, {
-      keyStore: keys,
-      issuer: config.issuer,
-      clock,
+      keyStore: this.keys,
+      issuer: this.config.issuer,
+      clock: this.clock,
       clientId: client.clientId,
       hs256Secret: client.jwtConfiguration.alg === 'HS256' ? this.minter.hs256Secret(client) : undefined,
     }).catch((error: unknown) => {
       throw invalidGrant('Invalid id_token.', error instanceof Error ? error.message : String(error));
     });
     const { sid, sub } = verified.claims;
-    const credential = queries.findById(sid);
+    const credential = this.queries.findById(sid);
     if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
     if (credential.userId !== sub) throw invalidGrant('Invalid id_token.', `credential ${sid} is not of the user in sub`);
-    return requireValid(queries, credential, { revoked: REVOKED_REFRESH_TOKEN });
+    return requireValid(this.queries, credential, { revoked: REVOKED_REFRESH_TOKEN });
   }
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Semaphore } from 'async-mutex';
-import type { ClientRecord } from '@app/read-model';
+import { type ClientRecord, CredentialQueries } from '@app/read-model';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '@app/signing';
 import { invalidClient } from '../../errors/oauth-error';
-import type { Runtime } from '../../infrastructure/runtime';
-import { RUNTIME } from '../../infrastructure/tokens';
+import type { AppConfig } from '../../config/config';
+import { CONFIG } from '../../infrastructure/tokens';
 import type { PresentedClient } from './client-credentials';
 import { tooManyRequests } from './rate-limiter';
 import { RateLimits } from './rate-limits';
@@ -35,10 +35,11 @@ export class ClientAuthenticator {
   private readonly dummyVerifier: Promise<string>;
 
   constructor(
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly queries: CredentialQueries,
     private readonly limits: RateLimits,
+    @Inject(CONFIG) config: AppConfig,
   ) {
-    this.scryptSlots = new Semaphore(runtime.config.scryptConcurrency);
+    this.scryptSlots = new Semaphore(config.scryptConcurrency);
     this.dummyVerifier = hashClientSecret(generateClientSecret());
   }
 
@@ -50,7 +51,7 @@ export class ClientAuthenticator {
    */
   async authenticate(presented: PresentedClient, clientIp: string): Promise<ClientRecord> {
     const basic = presented.method === 'client_secret_basic';
-    const client = this.runtime.queries.getClient(presented.clientId);
+    const client = this.queries.getClient(presented.clientId);
     const secret = presented.clientSecret;
     if (client?.clientSecretHash === null) {
       if (secret !== undefined) throw invalidClient('A public client must not send a client_secret.', basic);
@@ -85,7 +86,7 @@ export class ClientAuthenticator {
 
   /** The client by id without a secret check (Auth0's /delegation identifies, it does not authenticate). */
   identify(clientId: string): ClientRecord {
-    const client = this.runtime.queries.getClient(clientId);
+    const client = this.queries.getClient(clientId);
     if (!client) throw invalidClient('Unknown client.');
     return client;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Runtime } from '../../infrastructure/runtime';
-import { RUNTIME } from '../../infrastructure/tokens';
+import type { AppConfig } from '../../config/config';
+import { CONFIG } from '../../infrastructure/tokens';
 import { KeyedRateLimit, memoryRateLimiter } from './rate-limiter';
 
 const MINUTE = 60;
@@ -16,8 +16,8 @@ export class RateLimits {
   /** Failed client authentications per (client id, IP) at /oauth/token and /oauth/revoke. */
   readonly clientAuthFailures: KeyedRateLimit;
 
-  constructor(@Inject(RUNTIME) runtime: Runtime) {
-    const { delegationRateLimit, clientAuthFailureLimit, rateLimitMaxKeys } = runtime.config;
+  constructor(@Inject(CONFIG) config: AppConfig) {
+    const { delegationRateLimit, clientAuthFailureLimit, rateLimitMaxKeys } = config;
     this.perUser = new KeyedRateLimit(memoryRateLimiter(delegationRateLimit, MINUTE, rateLimitMaxKeys));
     this.clientAuthFailures = new KeyedRateLimit(memoryRateLimiter(clientAuthFailureLimit, MINUTE, rateLimitMaxKeys));
   }

@@ -1,20 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientRecord, CredentialRecord } from '@app/read-model';
-import { mintAccessToken, mintIdToken, type MintedIdToken } from '@app/signing';
-import type { Runtime } from '../../infrastructure/runtime';
-import { RUNTIME } from '../../infrastructure/tokens';
+import type { Clock } from '@app/shared';
+import { KeyStore, mintAccessToken, mintIdToken, type MintedIdToken, SecretSealer } from '@app/signing';
+import type { AppConfig } from '../../config/config';
+import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 
 /** Mints the tokens the OAuth endpoints hand out, per client configuration (F7). */
 @Injectable()
 export class TokenMinter {
-  constructor(@Inject(RUNTIME) private readonly runtime: Runtime) {}
+  private readonly issuer: string;
+
+  constructor(
+    private readonly keys: KeyStore,
+    private readonly sealer: SecretSealer,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CONFIG) config: AppConfig,
+  ) {
+    this.issuer = config.issuer;
+  }
 
   /** An id_token for the credential's user, signed as the client is configured; `sid` is the credential id. */
   idToken(credential: CredentialRecord, client: ClientRecord, audience: string = client.clientId): Promise<MintedIdToken> {
     const { alg, lifetimeInSeconds } = client.jwtConfiguration;
     return mintIdToken({
-      keyStore: this.runtime.keys,
-      issuer: this.runtime.config.issuer,
+      keyStore: this.keys,
+      issuer: this.issuer,
       subject: credential.userId,
       audience,
       azp: client.clientId,
@@ -22,7 +32,7 @@ export class TokenMinter {
       lifetimeInSeconds,
       alg,
       hs256Secret: alg === 'HS256' ? this.hs256Secret(client) : undefined,
-      clock: this.runtime.clock,
+      clock: this.clock,
     });
   }
 
@@ -33,14 +43,14 @@ export class TokenMinter {
    */
   userAccessToken(credential: CredentialRecord, client: ClientRecord, scope: string[]) {
     return mintAccessToken({
-      keyStore: this.runtime.keys,
-      issuer: this.runtime.config.issuer,
-      audience: `${this.runtime.config.issuer}userinfo`,
+      keyStore: this.keys,
+      issuer: this.issuer,
+      audience: `${this.issuer}userinfo`,
       clientId: client.clientId,
       subject: credential.userId,
       scope,
       lifetimeInSeconds: client.jwtConfiguration.lifetimeInSeconds,
-      clock: this.runtime.clock,
+      clock: this.clock,
       grantType: 'refresh_token',
       extraClaims: { sid: credential.credentialId },
     });
@@ -48,6 +58,6 @@ export class TokenMinter {
 
   /** The HS256 key of a client: its secret, unsealed for the moment of signing. */
   hs256Secret(client: ClientRecord): string | undefined {
-    return client.sealedClientSecret ? this.runtime.sealer.open(client.sealedClientSecret, client.clientId) : undefined;
+    return client.sealedClientSecret ? this.sealer.open(client.sealedClientSecret, client.clientId) : undefined;
   }
 }

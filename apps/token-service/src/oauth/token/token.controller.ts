@@ -1,12 +1,11 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { characters, parseOAuthParams, text } from '../../errors/validation';
 import { presentedClient } from '../shared/client-credentials';
 import { noStore } from '../shared/http';
-import { TokenQuery } from './token.query';
+import { TokenHandler } from './token.handler';
 
 const params = z.object({
   grant_type: characters(256, 1),
@@ -20,7 +19,7 @@ const params = z.object({
 @ApiTags('oauth')
 @Controller('oauth')
 export class TokenController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly tokens: TokenHandler) {}
 
   @Post('token')
   @HttpCode(200)
@@ -33,6 +32,6 @@ export class TokenController {
   ) {
     noStore(reply);
     const p = parseOAuthParams(params, body);
-    return this.queries.execute(new TokenQuery(p, presentedClient(authorization, p), request.ip));
+    return this.tokens.handle(p, presentedClient(authorization, p), request.ip);
   }
 }

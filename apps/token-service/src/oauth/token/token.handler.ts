@@ -1,28 +1,49 @@
-import { Inject } from '@nestjs/common';
-import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import type { ClientRecord } from '@app/read-model';
+import { Inject, Injectable } from '@nestjs/common';
+import { type ClientRecord, CredentialQueries } from '@app/read-model';
 import { narrowScope, parseScope } from '@app/refresh-tokens';
-import { mintAccessToken } from '@app/signing';
+import type { Clock } from '@app/shared';
+import { KeyStore, mintAccessToken } from '@app/signing';
+import type { AppConfig } from '../../config/config';
 import { accessDenied, invalidRequest, invalidScope, unauthorizedClient, unsupportedGrantType } from '../../errors/oauth-error';
-import type { Runtime } from '../../infrastructure/runtime';
-import { RUNTIME } from '../../infrastructure/tokens';
+import { CLOCK, CONFIG } from '../../infrastructure/tokens';
+import type { PresentedClient } from '../shared/client-credentials';
 import { ClientAuthenticator } from '../shared/client-authenticator';
 import { credentialForClient, findRefreshToken, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { tooManyRequests } from '../shared/rate-limiter';
 import { perUserKey, RateLimits } from '../shared/rate-limits';
 import { TokenMinter } from '../shared/token-minter';
-import { TokenQuery, type TokenParams, type TokenResponse } from './token.query';
 
-@QueryHandler(TokenQuery)
-export class TokenHandler implements IQueryHandler<TokenQuery> {
+export interface TokenParams {
+  grant_type: string;
+  refresh_token?: string;
+  scope?: string;
+  audience?: string;
+}
+
+/** RFC 6749 §5.1 successful response. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  id_token?: string;
+}
+
+/** POST /oauth/token: refresh_token (RFC 6749 §6) and client_credentials (§4.4) grants. */
+@Injectable()
+export class TokenHandler {
   constructor(
-    @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly queries: CredentialQueries,
     private readonly clients: ClientAuthenticator,
     private readonly minter: TokenMinter,
     private readonly limits: RateLimits,
+    private readonly keys: KeyStore,
+    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ params, client: presented, clientIp }: TokenQuery): Promise<TokenResponse> {
+  /** `clientIp` (X-Forwarded-For only through TRUST_PROXY) is a rate-limit key. */
+  async handle(params: TokenParams, presented: PresentedClient, clientIp: string): Promise<TokenResponse> {
     if (params.grant_type !== 'refresh_token' && params.grant_type !== 'client_credentials') {
       throw unsupportedGrantType(params.grant_type);
     }
@@ -37,12 +58,11 @@ export class TokenHandler implements IQueryHandler<TokenQuery> {
   /** RFC 6749 §6, as guard clauses. A revoked or unknown token is invalid_grant with one generic description. */
   private async refresh(params: TokenParams, client: ClientRecord, clientIp: string): Promise<TokenResponse> {
     if (!params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
-    const { queries } = this.runtime;
-    const found = findRefreshToken(queries, params.refresh_token);
+    const found = findRefreshToken(this.queries, params.refresh_token);
     // /delegation's budget per (IP, user), counted before the token is judged (guesses count too).
     const decision = await this.limits.perUser.hit(perUserKey(clientIp, found?.userId));
     if (decision && !decision.allowed) throw tooManyRequests(decision);
-    const credential = credentialForClient(queries, found, client, { revoked: UNKNOWN_REFRESH_TOKEN });
+    const credential = credentialForClient(this.queries, found, client, { revoked: UNKNOWN_REFRESH_TOKEN });
     // §6: the requested scope MUST NOT include any scope not originally granted.
     const scope = narrowScope(credential.scope, params.scope);
     const [idToken, accessToken] = await Promise.all([
@@ -61,7 +81,7 @@ export class TokenHandler implements IQueryHandler<TokenQuery> {
   /** RFC 6749 §4.4: a management token with the scopes of the client's grant for the audience. */
   private async clientCredentials(params: TokenParams, client: ClientRecord): Promise<TokenResponse> {
     if (client.clientSecretHash === null) throw unauthorizedClient('client_credentials requires a confidential client.');
-    const { config, queries, keys, clock } = this.runtime;
+    const { config, queries, keys, clock } = this;
     const audience = params.audience ?? config.managementAudience;
     if (audience !== config.managementAudience) throw accessDenied(`Service not found: ${audience.slice(0, 200)}`);
     const grants = queries.listClientGrants({ clientId: client.clientId, audience });

@@ -1,0 +1,136 @@
+import { join } from 'node:path';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { clientDecider, clientGrantDecider, clientGrantStreamId, clientStreamId } from '@app/clients';
+import { ReadModelProjection, CredentialQueries, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
+import { openEventStore } from '@app/event-store';
+import { refreshTokenDecider, refreshTokenStreamId } from '@app/refresh-tokens';
+import type { RevocationRelayHandle } from '@app/revocation-relay';
+import { claimDataDir, type Clock, cryptoIds, type IdGenerator, type ProcessLock, systemClock } from '@app/shared';
+import { KeyStore, SecretSealer } from '@app/signing';
+import { DeciderCommandHandler } from '../commands/decider-command-handler';
+import { ReadYourWrites } from '../commands/read-your-writes';
+import { type AppConfig, eventStoreConfig } from '../config/config';
+import { startEmbeddedRelay } from '../relay/embedded-relay';
+import { assertDataKeyOpensSealedSecrets } from './data-key-check';
+import { createRootLogger } from './logger';
+import {
+  CLIENT_COMMANDS,
+  CLIENT_GRANT_COMMANDS,
+  CLOCK,
+  CONFIG,
+  EVENT_STORE,
+  ID_GENERATOR,
+  LOGGER,
+  provideValue,
+  REFRESH_TOKEN_COMMANDS,
+  REVOCATION_RELAY,
+} from './tokens';
+
+/** An opened InfrastructureModule and how to close what it opened, in reverse order. */
+export interface OpenedInfrastructure {
+  module: DynamicModule;
+  /** The process's root logger, for Nest's own lines before the container exists. */
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/**
+ * What the service holds open, each piece its own provider (a typed token, or
+ * its class). Opened in dependency order by plain code, not by the container,
+ * so start-up and shutdown order stay explicit: DATA_DIR lock -> keys ->
+ * event store -> read model -> projection (caught up before we serve) ->
+ * embedded relay.
+ */
+@Module({})
+export class InfrastructureModule {
+  static async open(config: AppConfig): Promise<OpenedInfrastructure> {
+    const logger = createRootLogger(config.logLevel);
+    // DATA_DIR 0700, one token-service per DATA_DIR (its read model): a second one refuses to start and names the first.
+    const lock = claimDataDir(config.dataDir, 'token-service', logger);
+    try {
+      return await openLocked(config, logger, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+}
+
+async function openLocked(config: AppConfig, logger: Logger, lock: ProcessLock): Promise<OpenedInfrastructure> {
+  const clock: Clock = systemClock;
+  const ids: IdGenerator = cryptoIds;
+  const keysDir = join(config.dataDir, 'keys');
+  const keys = await KeyStore.open({ dir: keysDir, keysJson: config.signingKeys, keysFile: config.signingKeysFile, clock });
+  const sealer = await SecretSealer.load({ dir: keysDir, dataKey: config.dataKey });
+
+  // EventStoreDB is waited for (logged per attempt); a refusal of our credentials stops the start.
+  const store = await openEventStore(eventStoreConfig(config), { onWaiting: (message, attempt) => logger.warn({ attempt }, message) });
+  const readModel = new ReadModel({ filename: join(config.dataDir, READ_MODEL_FILE_NAME) });
+  const projectionLogger = logger.child({ component: 'credential-projection' });
+  const projection = new ReadModelProjection(readModel, { logger: projectionLogger });
+  const runner = new ProjectionRunner(store, projection, { logger: projectionLogger });
+  const queries = new CredentialQueries(readModel);
+  const closeStores = async (): Promise<void> => {
+    await runner.stop();
+    readModel.close();
+    await store.close();
+  };
+  let relay: RevocationRelayHandle | undefined;
+  runner.start();
+  try {
+    // Serve only a read model that has caught up with the log, else a revoked
+    // token could be accepted right after a restart (invariant 6).
+    await runner.caughtUp;
+    assertDataKeyOpensSealedSecrets(queries, sealer);
+    relay = startEmbeddedRelay(config, store, logger);
+  } catch (error) {
+    await closeStores();
+    throw error;
+  }
+
+  // Pick up keys rotated by `npm run keys -- rotate` (or another replica) without a restart.
+  const keyReload =
+    keys.source === 'directory'
+      ? setInterval(() => {
+          keys.reload().catch((error: unknown) => logger.error({ err: error }, 'reloading signing keys failed'));
+        }, config.keysReloadIntervalMs).unref()
+      : undefined;
+
+  const deps = { store, ids };
+  const providers = [
+    provideValue(CONFIG, config),
+    provideValue(LOGGER, logger),
+    provideValue(CLOCK, clock),
+    provideValue(ID_GENERATOR, ids),
+    provideValue(EVENT_STORE, store),
+    provideValue(REVOCATION_RELAY, relay),
+    { provide: KeyStore, useValue: keys },
+    { provide: SecretSealer, useValue: sealer },
+    { provide: ReadModel, useValue: readModel },
+    { provide: ReadModelProjection, useValue: projection },
+    { provide: ProjectionRunner, useValue: runner },
+    { provide: CredentialQueries, useValue: queries },
+    provideValue(REFRESH_TOKEN_COMMANDS, DeciderCommandHandler(refreshTokenDecider, refreshTokenStreamId, deps)),
+    provideValue(CLIENT_COMMANDS, DeciderCommandHandler(clientDecider, clientStreamId, deps)),
+    provideValue(CLIENT_GRANT_COMMANDS, DeciderCommandHandler(clientGrantDecider, clientGrantStreamId, deps)),
+  ];
+  return {
+    module: {
+      module: InfrastructureModule,
+      global: true,
+      providers: [...providers, ReadYourWrites],
+      exports: [...providers.map((p) => p.provide), ReadYourWrites],
+    },
+    logger,
+    async close() {
+      try {
+        clearInterval(keyReload);
+        await relay?.close();
+        await closeStores();
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}

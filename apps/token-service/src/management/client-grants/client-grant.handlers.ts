@@ -1,0 +1,55 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type ClientGrantCommand, type ClientGrantEvent, ClientGrantAlreadyExistsError, ClientGrantNotFoundError, ClientNotFoundError } from '@app/clients';
+import { type ClientGrantRecord, CredentialQueries } from '@app/read-model';
+import type { Clock, IdGenerator } from '@app/shared';
+import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
+import { ReadYourWrites } from '../../commands/read-your-writes';
+import { metadataFor } from '../../commands/request-context';
+import { CLIENT_GRANT_COMMANDS, CLOCK, ID_GENERATOR } from '../../infrastructure/tokens';
+import { CreateClientGrantCommand, DeleteClientGrantCommand } from './client-grant.commands';
+
+type ClientGrantCommands = DeciderCommandHandler<ClientGrantCommand, ClientGrantEvent>;
+
+@CommandHandler(CreateClientGrantCommand)
+export class CreateClientGrantHandler implements ICommandHandler<CreateClientGrantCommand> {
+  constructor(
+    @Inject(CLIENT_GRANT_COMMANDS) private readonly grants: ClientGrantCommands,
+    private readonly queries: CredentialQueries,
+    private readonly readYourWrites: ReadYourWrites,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ input, context }: CreateClientGrantCommand): Promise<ClientGrantRecord> {
+    if (!this.queries.getClient(input.clientId)) throw new ClientNotFoundError(input.clientId);
+    // Auth0: one grant per (client, audience). Checked on the read model: a
+    // concurrent duplicate is possible across nodes and harmless (scopes are unioned on use).
+    if (this.queries.listClientGrants({ clientId: input.clientId, audience: input.audience }).length > 0) {
+      throw new ClientGrantAlreadyExistsError(`${input.clientId}/${input.audience}`);
+    }
+    const grantId = `cgr_${this.ids.random(12)}`;
+    const now = this.clock.now();
+    const result = await this.grants.handle(grantId, { type: 'CreateClientGrant', data: { grantId, ...input, now } }, metadataFor(context, now));
+    await this.readYourWrites.waitFor(result.position);
+    const grant = this.queries.getClientGrant(grantId);
+    if (!grant) throw new Error(`client grant ${grantId} missing from the read model after creation`);
+    return grant;
+  }
+}
+
+@CommandHandler(DeleteClientGrantCommand)
+export class DeleteClientGrantHandler implements ICommandHandler<DeleteClientGrantCommand> {
+  constructor(
+    @Inject(CLIENT_GRANT_COMMANDS) private readonly grants: ClientGrantCommands,
+    private readonly readYourWrites: ReadYourWrites,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ grantId, context }: DeleteClientGrantCommand): Promise<void> {
+    const now = this.clock.now();
+    const result = await this.grants.handle(grantId, { type: 'DeleteClientGrant', data: { grantId, now } }, metadataFor(context, now));
+    if (result.events.length === 0) throw new ClientGrantNotFoundError(grantId);
+    await this.readYourWrites.waitFor(result.position);
+  }
+}

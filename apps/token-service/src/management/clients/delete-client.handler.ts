@@ -1,0 +1,32 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type ClientCommand, type ClientEvent, ClientNotFoundError, type DeleteClient } from '@app/clients';
+import { REVOCATION_REASONS } from '@app/refresh-tokens';
+import type { Clock } from '@app/shared';
+import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
+import { ReadYourWrites } from '../../commands/read-your-writes';
+import { metadataFor } from '../../commands/request-context';
+import { CLIENT_COMMANDS, CLOCK } from '../../infrastructure/tokens';
+import { ClientDeletionCascade } from '../../revocation/client-deletion-cascade';
+import { DeleteClientCommand } from './delete-client.command';
+
+@CommandHandler(DeleteClientCommand)
+export class DeleteClientHandler implements ICommandHandler<DeleteClientCommand> {
+  constructor(
+    @Inject(CLIENT_COMMANDS) private readonly clients: DeciderCommandHandler<ClientCommand, ClientEvent>,
+    private readonly cascade: ClientDeletionCascade,
+    private readonly readYourWrites: ReadYourWrites,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ clientId, context }: DeleteClientCommand): Promise<{ revoked: number }> {
+    const now = this.clock.now();
+    const command: DeleteClient = { type: 'DeleteClient', data: { clientId, now } };
+    const result = await this.clients.handle(clientId, command, metadataFor(context, now, REVOCATION_REASONS.clientDeleted));
+    // An already deleted client is 404 to the caller (it is no longer a client), after finishing any cascade left over.
+    await this.readYourWrites.waitFor(result.position);
+    const revoked = await this.cascade.run(clientId, { correlationId: context.correlationId, causationId: context.causationId });
+    if (result.events.length === 0) throw new ClientNotFoundError(clientId);
+    return { revoked };
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type ClientCommand, type ClientEvent, isPublicClient, type RegisterClient, resolveTokenEndpointAuthMethod } from '@app/clients';
+import { CredentialQueries } from '@app/read-model';
+import type { Clock } from '@app/shared';
+import { generateClientId, generateClientSecret, hashClientSecret, SecretSealer } from '@app/signing';
+import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
+import { ReadYourWrites } from '../../commands/read-your-writes';
+import { metadataFor } from '../../commands/request-context';
+import { CLIENT_COMMANDS, CLOCK } from '../../infrastructure/tokens';
+import { RegisterClientCommand, type RegisteredClient } from './register-client.command';
+
+@CommandHandler(RegisterClientCommand)
+export class RegisterClientHandler implements ICommandHandler<RegisterClientCommand> {
+  constructor(
+    @Inject(CLIENT_COMMANDS) private readonly clients: DeciderCommandHandler<ClientCommand, ClientEvent>,
+    private readonly queries: CredentialQueries,
+    private readonly sealer: SecretSealer,
+    private readonly readYourWrites: ReadYourWrites,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ input, context }: RegisterClientCommand): Promise<RegisteredClient> {
+    const clientId = input.clientId ?? generateClientId();
+    const method = resolveTokenEndpointAuthMethod(input.appType, input.tokenEndpointAuthMethod);
+    const clientSecret = isPublicClient(method) ? null : (input.clientSecret ?? generateClientSecret());
+    const now = this.clock.now();
+    const command: RegisterClient = {
+      type: 'RegisterClient',
+      data: {
+        clientId,
+        name: input.name,
+        appType: input.appType,
+        tokenEndpointAuthMethod: method,
+        clientSecretHash: clientSecret === null ? null : await hashClientSecret(clientSecret),
+        // HS256 id_tokens are signed with the client secret, so it must be recoverable: sealed, never plain.
+        ...(input.jwtConfiguration?.alg === 'HS256' && clientSecret !== null ? { sealedClientSecret: this.sealer.seal(clientSecret, clientId) } : {}),
+        jwtConfiguration: input.jwtConfiguration,
+        grantTypes: input.grantTypes,
+        now,
+      },
+    };
+    const result = await this.clients.handle(clientId, command, metadataFor(context, now));
+    await this.readYourWrites.waitFor(result.position);
+    const client = this.queries.getClient(clientId);
+    if (!client) throw new Error(`client ${clientId} missing from the read model after registration`);
+    return { client, clientSecret };
+  }
+}

@@ -1,0 +1,46 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ClientNotFoundError, GrantTypeNotAllowedError } from '@app/clients';
+import { CredentialQueries } from '@app/read-model';
+import { generateRefreshToken, type IssueRefreshToken, type RefreshTokenCommand, type RefreshTokenEvent } from '@app/refresh-tokens';
+import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
+import type { Clock, IdGenerator } from '@app/shared';
+import { generateCredentialId } from '@app/signing';
+import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
+import { ReadYourWrites } from '../../commands/read-your-writes';
+import { metadataFor } from '../../commands/request-context';
+import { CLOCK, ID_GENERATOR, REFRESH_TOKEN_COMMANDS } from '../../infrastructure/tokens';
+import { IssueRefreshTokenCommand, type IssuedRefreshToken } from './issue-refresh-token.command';
+
+@CommandHandler(IssueRefreshTokenCommand)
+export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTokenCommand> {
+  constructor(
+    @Inject(REFRESH_TOKEN_COMMANDS) private readonly refreshTokens: DeciderCommandHandler<RefreshTokenCommand, RefreshTokenEvent>,
+    private readonly queries: CredentialQueries,
+    private readonly readYourWrites: ReadYourWrites,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async execute({ input, context }: IssueRefreshTokenCommand): Promise<IssuedRefreshToken> {
+    const client = this.queries.getClient(input.clientId);
+    if (!client) throw new ClientNotFoundError(input.clientId);
+    if (!client.grantTypes.includes('refresh_token')) throw new GrantTypeNotAllowedError('refresh_token', 'is not among the client\'s grant types');
+
+    const refreshToken = generateRefreshToken(this.ids);
+    const credentialId = generateCredentialId();
+    const now = this.clock.now();
+    // A device without an id of its own is a device of its own.
+    const deviceId = input.deviceId ?? credentialId;
+    const command: IssueRefreshToken = {
+      type: 'IssueRefreshToken',
+      data: { ...input, credentialId, deviceId, tokenHash: hashRefreshToken(refreshToken), now },
+    };
+    const result = await this.refreshTokens.handle(credentialId, command, metadataFor(context, now));
+    await this.readYourWrites.waitFor(result.position);
+    const [issued] = result.events;
+    if (issued?.type !== 'RefreshTokenIssued') throw new Error(`issuing ${credentialId} appended no RefreshTokenIssued`);
+    const { clientId, userId, deviceName, scope, issuedAt } = issued.data;
+    return { id: credentialId, refreshToken, clientId, userId, deviceId: issued.data.deviceId, deviceName, scope, createdAt: issuedAt };
+  }
+}

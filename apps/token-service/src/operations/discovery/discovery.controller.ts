@@ -1,0 +1,30 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type IdTokenAlg, KeyStore, openIdConfiguration } from '@app/signing';
+import type { AppConfig } from '../../config/config';
+import { CONFIG } from '../../infrastructure/tokens';
+
+@ApiTags('discovery')
+@Controller('.well-known')
+export class DiscoveryController {
+  constructor(
+    private readonly keys: KeyStore,
+    @Inject(CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('openid-configuration')
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: 'OpenID Provider Metadata (OpenID Connect Discovery 1.0 §3)' })
+  configuration() {
+    const algs: IdTokenAlg[] = [...this.keys.algorithms(), 'HS256'];
+    return openIdConfiguration(this.config.issuer, algs);
+  }
+
+  /** RFC 7517 JWK Set; a rotated-in key is published before it signs, so caches of 5 minutes are safe. */
+  @Get('jwks.json')
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: 'Public signing keys (JWKS)' })
+  jwks() {
+    return this.keys.jwks();
+  }
+}

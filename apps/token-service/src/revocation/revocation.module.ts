@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { OAuthModule } from '../oauth/oauth.module';
+import { ClientDeletionCascade } from './client-deletion-cascade';
+import { CredentialRevoker } from './credential-revoker';
+import { RevokeManyHandler } from './revoke-many.handler';
+import { RevokeRefreshTokenHandler } from './revoke-refresh-token.handler';
+import { RevokeController } from './rfc7009-revoke.controller';
+import { RevokeTokenHandler } from './rfc7009-revoke.handler';
+
+/**
+ * Every way a refresh token is revoked: one, many (a user's, a client's),
+ * RFC 7009 by the client holding it, and the cascade after a client is
+ * deleted. The management controllers send RevokeRefreshTokenCommand and
+ * RevokeManyCommand here through the CommandBus.
+ */
+@Module({
+  imports: [OAuthModule],
+  controllers: [RevokeController],
+  providers: [CredentialRevoker, RevokeRefreshTokenHandler, RevokeManyHandler, RevokeTokenHandler, ClientDeletionCascade],
+  exports: [ClientDeletionCascade],
+})
+export class RevocationModule {}

@@ -1,0 +1,37 @@
+import { Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CredentialQueries } from '@app/read-model';
+import { REVOCATION_REASONS } from '@app/refresh-tokens';
+import { ClientAuthenticator } from '../oauth/shared/client-authenticator';
+import { findRefreshToken } from '../oauth/shared/credential-check';
+import { CredentialRevoker } from './credential-revoker';
+import { RevokeTokenCommand } from './rfc7009-revoke.command';
+
+@CommandHandler(RevokeTokenCommand)
+export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
+  private readonly logger = new Logger('RevokeToken');
+
+  constructor(
+    private readonly clients: ClientAuthenticator,
+    private readonly queries: CredentialQueries,
+    private readonly revoker: CredentialRevoker,
+  ) {}
+
+  async execute({ token, client: presented, correlationId, clientIp }: RevokeTokenCommand): Promise<void> {
+    const client = await this.clients.authenticate(presented, clientIp);
+    // Only refresh tokens are revocable here: our access and id tokens are
+    // self-contained JWTs. Whatever the hint says we look the token up as a
+    // refresh token (§2.1: the hint only speeds up the search).
+    const credential = findRefreshToken(this.queries, token);
+    // §2.2: an unknown token, or one of another client (§2.1: "the authorization
+    // server ... verifies whether the token was issued to the client making
+    // the revocation request"), is answered 200 and not revoked. An already
+    // revoked one is the decider's to judge: it appends nothing (invariant 4).
+    if (!credential) return;
+    if (credential.clientId !== client.clientId) {
+      this.logger.warn(`client ${client.clientId} tried to revoke credential ${credential.credentialId} of another client`);
+      return;
+    }
+    await this.revoker.revoke(credential.credentialId, REVOCATION_REASONS.rfc7009, { actor: client.clientId, correlationId });
+  }
+}
