@@ -109,17 +109,9 @@ describe.each(ADAPTERS)('error policy (%s)', (adapter) => {
 
 describe('start-up: the data key must open the stored sealed secrets', () => {
   const dataDir = tempDir();
-  const dataKeyBefore = process.env.DATA_KEY;
-  // The runtime reads DATA_KEY from the process environment, as in production.
-  const startWithDataKey = (dataKey: string) => {
-    process.env.DATA_KEY = dataKey;
-    return startTokenService({ adapter: 'sqlite', dataDir });
-  };
-  afterAll(() => {
-    if (dataKeyBefore === undefined) delete process.env.DATA_KEY;
-    else process.env.DATA_KEY = dataKeyBefore;
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  // DATA_KEY reaches the service through its validated configuration, as every variable does.
+  const startWithDataKey = (dataKey: string) => startTokenService({ adapter: 'sqlite', dataDir, env: { DATA_KEY: dataKey } });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('refuses to start with a DATA_KEY other than the one the HS256 secrets were sealed with, and starts with the right one', async () => {
     const rightKey = randomBytes(32).toString('base64');
