@@ -5,7 +5,7 @@
  * while under the limit, 429 past it). Transport only: SQLite adapter only.
  */
 import type { OAuthErrorBody } from '../support/fixtures';
-import { ConfigError } from '../../apps/token-service/src/config/config';
+import { ConfigError } from '@app/config';
 import type { HttpResponse } from '../support/http-client';
 import { startTokenService, uniqueId, type TokenServiceUnderTest } from '../support/token-service';
 

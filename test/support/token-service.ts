@@ -13,7 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTokenService, type TokenServiceApp } from '../../apps/token-service/src/app.factory';
-import { loadConfig } from '../../apps/token-service/src/config/config';
+import { loadConfig } from '@app/config';
 import { startEventStoreDbDouble, type EventStoreDbDouble } from '../eventstoredb-double/eventstoredb-double';
 import { HttpClient } from './http-client';
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError, loadConfig } from '@app/config';
 import { type EventStore, openEventStore, SQLITE_EVENTS_FILE_NAME } from '@app/event-store';
 import { READ_MODEL_FILE_NAME } from '@app/read-model';
 import { DataDirMissingError, existingDataDir } from '@app/shared';
@@ -18,13 +19,17 @@ export class AuditConfigError extends Error {
   readonly code = 'AUDIT_CONFIG_INVALID' as const;
 }
 
+/** The service's own validated configuration (`@app/config`), the part the audit reads. */
 export function loadAuditConfig(env: NodeJS.ProcessEnv): AuditConfig {
-  const dataDir = env.DATA_DIR && env.DATA_DIR.length > 0 ? env.DATA_DIR : './data';
-  const eventStore = env.EVENT_STORE ?? 'sqlite';
-  if (eventStore !== 'sqlite' && eventStore !== 'eventstoredb') throw new AuditConfigError(`EVENT_STORE must be sqlite or eventstoredb, not "${eventStore}"`);
-  const connectionString = env.EVENTSTORE_CONNECTION_STRING || undefined;
-  if (eventStore === 'eventstoredb' && !connectionString) throw new AuditConfigError('EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
-  return { dataDir, eventStore, eventStoreConnectionString: connectionString, readModelFilename: join(dataDir, READ_MODEL_FILE_NAME) };
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new AuditConfigError(error.message);
+    throw error;
+  }
+  const { dataDir, eventStore, eventStoreConnectionString } = config;
+  return { dataDir, eventStore, eventStoreConnectionString, readModelFilename: join(dataDir, READ_MODEL_FILE_NAME) };
 }
 
 /**
@@ -37,7 +42,7 @@ export function openAuditStore(config: AuditConfig): Promise<EventStore> {
     return openEventStore({ kind: 'eventstoredb', connectionString: config.eventStoreConnectionString as string, operationTimeoutMs: 30_000 });
   }
   try {
-    existingDataDir({ DATA_DIR: config.dataDir });
+    existingDataDir(config.dataDir);
   } catch (error) {
     if (error instanceof DataDirMissingError) throw new AuditConfigError(error.message);
     throw error;

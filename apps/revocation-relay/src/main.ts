@@ -4,46 +4,45 @@
  * same relay in-process in the embedded default; run this instead when the
  * service is replicated (exactly one relay per log).
  *
- * Environment (product.md "Running it"): DATA_DIR, EVENT_STORE,
+ * Environment (read by @app/config, README "Configuration"): DATA_DIR, EVENT_STORE,
  * EVENTSTORE_CONNECTION_STRING, EVENTSTORE_OPERATION_TIMEOUT_MS, KAFKA_BROKERS, KAFKA_REVOCATIONS_TOPIC,
  * ISSUER (DATA_DIR must exist: exit 2 otherwise); plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
  * polled for another process's appends, default 50) and
  * RELAY_STATUS_INTERVAL_MS (how often lag is logged, default 30000, 0 = never).
  */
 import pino from 'pino';
-import { type EventStoreConfig, eventStoreDbOptionsFromEnv, openEventStore } from '@app/event-store';
+import { type AppConfig, ConfigError, eventStoreConfig, loadConfig } from '@app/config';
+import { type EventStoreConfig, openEventStore } from '@app/event-store';
 import { createRevocationRelay } from '@app/revocation-relay';
 import { claimDataDir, DataDirMissingError, existingDataDir } from '@app/shared';
-import { kafkaBrokersFromEnv, revocationsTopicFromEnv } from '@refresh-token-service/revocation-events';
 
-function eventStoreConfig(env: NodeJS.ProcessEnv, dataDir: string): EventStoreConfig {
-  const kind = env.EVENT_STORE ?? 'sqlite';
-  if (kind === 'sqlite') return { kind, dataDir, pollIntervalMs: Number(env.RELAY_POLL_INTERVAL_MS ?? 50) };
-  if (kind === 'eventstoredb') return { kind, ...eventStoreDbOptionsFromEnv(env) };
-  throw new Error(`EVENT_STORE must be sqlite or eventstoredb, not ${kind}`);
+/** The log token-service writes; on SQLite, polled for its appends. */
+function relayEventStoreConfig(config: AppConfig): EventStoreConfig {
+  const store = eventStoreConfig(config);
+  return store.kind === 'sqlite' ? { ...store, pollIntervalMs: config.relayPollIntervalMs } : store;
 }
 
-async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const logger = pino({ name: 'revocation-relay', level: env.LOG_LEVEL ?? 'info' });
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const { issuer } = config;
+  const logger = pino({ name: 'revocation-relay', level: config.logLevel });
   // The relay's checkpoint (and the embedded log) live in the service's DATA_DIR: a typo must not start from position 0.
-  const dataDir = existingDataDir(env);
-  const port = env.PORT ?? '3000';
-  const issuer = env.ISSUER ?? `http://localhost:${port}/`;
+  const dataDir = existingDataDir(config.dataDir);
   // DATA_DIR 0700, one relay per DATA_DIR (its checkpoint): a second one refuses to start and names the first.
   const lock = claimDataDir(dataDir, 'revocation-relay', logger);
-  const store = await openEventStore(eventStoreConfig(env, dataDir), { onWaiting: (message, attempt) => logger.warn({ attempt }, message) });
+  const store = await openEventStore(relayEventStoreConfig(config), { onWaiting: (message, attempt) => logger.warn({ attempt }, message) });
   const handle = createRevocationRelay({
     store,
     issuer,
     dataDir,
-    brokers: kafkaBrokersFromEnv(env),
-    topic: revocationsTopicFromEnv(env),
+    brokers: config.kafkaBrokers,
+    topic: config.kafkaRevocationsTopic,
     logger,
   });
   await handle.relay.start();
   logger.info({ dataDir, topic: handle.relay.topic, status: handle.relay.status() }, 'revocation relay started');
 
-  const statusEveryMs = Number(env.RELAY_STATUS_INTERVAL_MS ?? 30_000);
+  const statusEveryMs = config.relayStatusIntervalMs;
   const statusTimer =
     statusEveryMs > 0
       ? setInterval(() => {
@@ -78,7 +77,7 @@ async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DataDirMissingError) {
+  if (err instanceof DataDirMissingError || err instanceof ConfigError) {
     process.stderr.write(`revocation-relay: ${err.message}\n`);
     process.exit(2);
   }

@@ -3,7 +3,7 @@ import type { Abstract } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import type { AppConfig } from './config/config';
+import type { AppConfig } from '@app/config';
 import { fastifyErrorOptions, refuseNonJsonManagementBodies } from './errors/fastify-errors';
 import { InfrastructureModule, type OpenedInfrastructure } from './infrastructure/infrastructure.module';
 import { PinoNestLogger } from './infrastructure/nest-logger';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createTokenService } from './app.factory';
 import { BootstrapRefusedError } from './management/bootstrap/management-client-bootstrap';
-import { loadConfig } from './config/config';
+import { loadConfig } from '@app/config';
 import { LOGGER } from './infrastructure/tokens';
 
 /** `npm start`: token-service on the configured event store (embedded SQLite by default). */

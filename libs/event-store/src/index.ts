@@ -6,7 +6,6 @@ export * from './integrity';
 export * from './retry';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
-export { eventStoreDbOptionsFromEnv } from './eventstoredb/eventstoredb-config';
 export {
   CheckpointedConsumer,
   ConsumerError,

@@ -1,7 +1,7 @@
 // Public API of @app/read-model (the only index of this lib): the read model
 // (credentials, clients, client grants), the projection that writes it (one fold
 // per entity), the runner that feeds it, and the queries.
-export { ReadModel, READ_MODEL_FILE_NAME, defaultReadModelFilename, type ReadModelOptions, type ReadModelRow } from './read-model';
+export { ReadModel, READ_MODEL_FILE_NAME, type ReadModelOptions, type ReadModelRow } from './read-model';
 export { READ_MODEL_SCHEMA_VERSION, type ReadModelTable } from './read-model.schema';
 export { ReadModelProjection, type ApplyOutcome, type BatchResult, type ReadModelProjectionOptions } from './read-model-projection';
 export { ProjectionRunner } from './projection-runner';

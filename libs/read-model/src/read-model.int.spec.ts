@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ReadModelProjection } from './read-model-projection';
 import { silentLogger } from '@app/shared/logger';
-import { defaultReadModelFilename, ReadModel } from './read-model';
+import { ReadModel } from './read-model';
 import { READ_MODEL_SCHEMA_VERSION } from './read-model.schema';
 import { clientRegistered, HandMadeLog, tokenIssued } from './testing/credential-events.fixtures';
 
@@ -16,11 +16,6 @@ describe('ReadModel file', () => {
   });
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('defaults to DATA_DIR/read-model.sqlite', () => {
-    expect(defaultReadModelFilename({ DATA_DIR: '/var/lib/rts' })).toBe('/var/lib/rts/read-model.sqlite');
-    expect(defaultReadModelFilename({})).toBe('data/read-model.sqlite');
-  });
 
   it('opens in WAL mode and keeps rows and checkpoint across reopen', () => {
     const filename = join(dir, 'nested', 'read-model.sqlite');

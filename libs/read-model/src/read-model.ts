@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { preparePrivateSqliteFile } from '@app/shared';
 import { canonicalJson } from '@app/event-store';
@@ -7,11 +6,6 @@ import { READ_MODEL_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, type Read
 
 /** File name of the read model inside `DATA_DIR` (one per node). */
 export const READ_MODEL_FILE_NAME = 'read-model.sqlite';
-
-/** `DATA_DIR/read-model.sqlite`, `DATA_DIR` defaulting to `./data` (product.md, Running it). */
-export function defaultReadModelFilename(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.DATA_DIR ?? './data', READ_MODEL_FILE_NAME);
-}
 
 export interface ReadModelOptions {
   /** Path of the SQLite file, or `':memory:'` (unit tests, throwaway rebuilds). */

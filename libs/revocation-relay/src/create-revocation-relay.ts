@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { EventStore } from '@app/event-store';
 import type { CheckpointStore } from './checkpoint-store';
 import type { Logger } from '@app/shared/logger';
-import { parseBrokers, revocationsTopicFromEnv } from '@refresh-token-service/revocation-events';
+import { DEFAULT_REVOCATIONS_TOPIC, parseBrokers } from '@refresh-token-service/revocation-events';
 import { RevocationRelay, type RevocationRelayOptions } from './revocation-relay';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
 
@@ -15,7 +15,7 @@ export interface RevocationRelayConfig {
   issuer: string;
   /** `KAFKA_BROKERS`: comma-separated or a list; unset or empty: revocations wait in the log. */
   brokers?: string | readonly string[];
-  /** `KAFKA_REVOCATIONS_TOPIC`; default from the environment, then `refresh-token.revocations`. */
+  /** `KAFKA_REVOCATIONS_TOPIC`; default `refresh-token.revocations`. */
   topic?: string;
   /** Where checkpoints live; default a SqliteCheckpointStore on `checkpointFile`. */
   checkpoints?: CheckpointStore;
@@ -49,7 +49,7 @@ export function createRevocationRelay(config: RevocationRelayConfig): Revocation
     store: config.store,
     checkpoints,
     brokers: parseBrokers(config.brokers) ?? [],
-    topic: config.topic ?? revocationsTopicFromEnv(),
+    topic: config.topic ?? DEFAULT_REVOCATIONS_TOPIC,
     issuer: config.issuer,
     logger: config.logger,
     kafka: config.kafka,

@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { CodedError } from './coded-error';
 
 /** `DATA_DIR` names no directory: a CLI refuses it rather than create state in a mistyped path. */
@@ -8,18 +7,16 @@ export class DataDirMissingError extends CodedError<'DATA_DIR_MISSING'> {
 }
 
 /**
- * `DATA_DIR` (default `./data`), resolved, if it is an existing directory.
- * The operator CLIs (audit, keys, relay) read state the service wrote there;
- * only the service itself creates it on first start.
+ * `dir` (the configured, resolved `DATA_DIR`) if it is an existing
+ * directory. The operator CLIs (audit, keys, relay) read state the service
+ * wrote there; only the service itself creates it on first start.
  * @throws DataDirMissingError otherwise.
  */
-export function existingDataDir(env: Readonly<Record<string, string | undefined>>): string {
-  const given = env.DATA_DIR && env.DATA_DIR.length > 0 ? env.DATA_DIR : './data';
-  const dir = resolve(given);
+export function existingDataDir(dir: string): string {
   const stat = statSync(dir, { throwIfNoEntry: false });
   if (!stat?.isDirectory()) {
     throw new DataDirMissingError(
-      `DATA_DIR ${given}${given === dir ? '' : ` (${dir})`} ${stat ? 'is not a directory' : 'does not exist'}: set DATA_DIR to the service's data directory (npm start creates it on first start)`,
+      `DATA_DIR ${dir} ${stat ? 'is not a directory' : 'does not exist'}: set DATA_DIR to the service's data directory (npm start creates it on first start)`,
     );
   }
   return dir;

@@ -371,18 +371,3 @@ export class KeyStore {
     }
   }
 }
-
-/**
- * Key-store options from the environment (framework-free: the app passes
- * `process.env`): `SIGNING_KEYS` (inline JWKS JSON) or `SIGNING_KEYS_FILE`
- * (path), else the directory `<dataDir>/keys`.
- */
-export function keyStoreOptionsFromEnv(
-  env: Readonly<Record<string, string | undefined>>,
-  defaults: { dataDir: string; clock: Clock },
-): KeyStoreOptions {
-  const options: KeyStoreOptions = { dir: join(defaults.dataDir, 'keys'), clock: defaults.clock };
-  if (env.SIGNING_KEYS) options.keysJson = env.SIGNING_KEYS;
-  else if (env.SIGNING_KEYS_FILE) options.keysFile = env.SIGNING_KEYS_FILE;
-  return options;
-}

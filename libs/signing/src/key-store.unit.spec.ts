@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { FixedClock } from '@app/shared';
-import { KEY_FILE_SUFFIX, KeyStore, keyStoreOptionsFromEnv } from './key-store';
+import { KEY_FILE_SUFFIX, KeyStore } from './key-store';
 import type { SigningError } from './errors';
 
 const T0 = new Date('2025-01-01T00:00:00Z');
@@ -219,15 +219,13 @@ describe('KeyStore', () => {
       expect(() => store.signingKey('EdDSA')).toThrow(expect.objectContaining({ code: 'NO_SIGNING_KEY' }));
     });
 
-    it('reads SIGNING_KEYS_FILE; without created_at the later entry of an algorithm signs', async () => {
+    it('reads a keys file (SIGNING_KEYS_FILE); without created_at the later entry of an algorithm signs', async () => {
       const root = await mkdtemp(join(tmpdir(), 'signing-env-'));
       dirs.push(root);
       const second = await privateJwk('RS256');
       const file = join(root, 'jwks.json');
       await writeFile(file, JSON.stringify({ keys: [{ ...rsa, kid: 'first' }, { ...second, kid: 'second' }] }));
-      const options = keyStoreOptionsFromEnv({ SIGNING_KEYS_FILE: file }, { dataDir: root, clock: new FixedClock(T0) });
-      expect(options).toMatchObject({ dir: join(root, 'keys'), keysFile: file });
-      const store = await KeyStore.open(options);
+      const store = await KeyStore.open({ dir: join(root, 'keys'), keysFile: file, clock: new FixedClock(T0) });
       expect(store.signingKey('RS256').kid).toBe('second');
       expect(store.jwks().keys.map((k) => k.kid)).toEqual(['second', 'first']);
     });

@@ -9,18 +9,18 @@
  * token it signed may be unexpired (see `tokenLifetimeSeconds`) unless `--force`.
  * Keys given through SIGNING_KEYS / SIGNING_KEYS_FILE are managed outside: these commands refuse.
  *
- * Exit codes: 0 done, 1 refused or failed (the error code is printed), 2 usage or a DATA_DIR that does not exist.
+ * Exit codes: 0 done, 1 refused or failed (the error code is printed), 2 usage, a bad variable or a DATA_DIR that does not exist.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_JWT_LIFETIME_IN_SECONDS } from '@app/clients';
+import { ConfigError, loadConfig } from '@app/config';
 import { CredentialQueries, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
 import { DataDirMissingError, existingDataDir, systemClock } from '@app/shared';
-import { ASYMMETRIC_ALGS, DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, isAsymmetricAlg, KeyStore, keyStoreOptionsFromEnv } from '@app/signing';
+import { ASYMMETRIC_ALGS, DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, isAsymmetricAlg, KeyStore } from '@app/signing';
 
 const USAGE = 'usage: keys list | rotate RS256|ES256|EdDSA [--not-before ISO-8601 | --in MINUTES] | retire KID [--force]';
-const DEFAULT_RELOAD_INTERVAL_MS = 60_000;
 
 class UsageError extends Error {}
 
@@ -32,14 +32,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
   const [command, arg] = positionals;
   if (!['list', 'rotate', 'retire'].includes(command ?? '')) throw new UsageError('');
-  const provided = Boolean(env.SIGNING_KEYS || env.SIGNING_KEYS_FILE);
+  const config = loadConfig(env);
+  const provided = Boolean(config.signingKeys || config.signingKeysFile);
   // Keys on disk live in the service's DATA_DIR: never create one because of a typo.
-  const dataDir = provided ? resolve(env.DATA_DIR || './data') : existingDataDir(env);
+  const dataDir = provided ? config.dataDir : existingDataDir(config.dataDir);
   const keysDir = join(dataDir, 'keys');
   if (!provided && command !== 'rotate' && !existsSync(keysDir)) {
     throw new DataDirMissingError(`no keys in ${keysDir}: the service generates them on its first start`);
   }
-  const keys = await KeyStore.open(keyStoreOptionsFromEnv(env, { dataDir, clock: systemClock }));
+  const keys = await KeyStore.open({ dir: keysDir, keysJson: config.signingKeys, keysFile: config.signingKeysFile, clock: systemClock });
   switch (command) {
     case 'list':
       for (const k of keys.list()) {
@@ -58,7 +59,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       if (!arg) throw new UsageError('retire needs a kid');
       const lifetime = tokenLifetimeSeconds(dataDir);
       if (lifetime.note) process.stderr.write(`keys: ${lifetime.note}\n`);
-      const info = await keys.retire(arg, { tokenLifetimeSeconds: lifetime.seconds, reloadIntervalMs: reloadIntervalMs(env), force: values.force });
+      const info = await keys.retire(arg, { tokenLifetimeSeconds: lifetime.seconds, reloadIntervalMs: config.keysReloadIntervalMs, force: values.force });
       process.stdout.write(`retired ${info.kid} (${info.alg}) at ${info.retiredAt}${values.force ? ' (forced)' : ''}\n`);
       return 0;
     }
@@ -85,15 +86,10 @@ function tokenLifetimeSeconds(dataDir: string): { seconds: number; note?: string
   }
 }
 
-function reloadIntervalMs(env: NodeJS.ProcessEnv): number {
-  const value = Number(env.KEYS_RELOAD_INTERVAL_MS ?? DEFAULT_RELOAD_INTERVAL_MS);
-  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_RELOAD_INTERVAL_MS;
-}
-
 main(process.argv.slice(2), process.env).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof DataDirMissingError || (error as { code?: unknown })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (error instanceof UsageError || error instanceof DataDirMissingError || error instanceof ConfigError || (error as { code?: unknown })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const message = error instanceof Error ? error.message : '';
       process.stderr.write(`${message ? `keys: ${message}\n` : ''}${USAGE}\n`);
       process.exit(2);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ProjectionRunner } from '@app/read-model';
-import type { AppConfig } from '../config/config';
+import type { AppConfig } from '@app/config';
 import { CONFIG } from '../infrastructure/tokens';
 
 /**

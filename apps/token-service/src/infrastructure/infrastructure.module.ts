@@ -10,7 +10,7 @@ import { claimDataDir, type Clock, cryptoIds, type IdGenerator, type ProcessLock
 import { KeyStore, SecretSealer } from '@app/signing';
 import { DeciderCommandHandler } from '../commands/decider-command-handler';
 import { ReadYourWrites } from '../commands/read-your-writes';
-import { type AppConfig, eventStoreConfig } from '../config/config';
+import { type AppConfig, eventStoreConfig } from '@app/config';
 import { startEmbeddedRelay } from '../relay/embedded-relay';
 import { assertDataKeyOpensSealedSecrets } from './data-key-check';
 import { createRootLogger } from './logger';

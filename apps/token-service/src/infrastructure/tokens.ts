@@ -5,7 +5,7 @@ import type { RefreshTokenCommand, RefreshTokenEvent } from '@app/refresh-tokens
 import type { RevocationRelayHandle } from '@app/revocation-relay';
 import type { Clock, IdGenerator } from '@app/shared';
 import type { DeciderCommandHandler } from '../commands/decider-command-handler';
-import type { AppConfig } from '../config/config';
+import type { AppConfig } from '@app/config';
 
 /**
  * DI tokens for what is not a class (interfaces, values). A class is its own

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EventStore } from '@app/event-store';
 import { createRevocationRelay, type RevocationRelayHandle } from '@app/revocation-relay';
 import { acquireProcessLock } from '@app/shared';
-import type { AppConfig } from '../config/config';
+import type { AppConfig } from '@app/config';
 
 /**
  * The embedded default runs the revocation relay in the token-service process

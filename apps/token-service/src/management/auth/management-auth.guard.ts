@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { CredentialQueries } from '@app/read-model';
 import type { Clock } from '@app/shared';
 import { bearerToken, InsufficientScopeError, KeyStore, verifyAccessToken } from '@app/signing';
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '@app/config';
 import { unauthorized } from '../../errors/management-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 import { effectiveScopes, grantedScopes } from './management-policy';

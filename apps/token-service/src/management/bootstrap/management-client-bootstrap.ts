@@ -6,7 +6,7 @@ import { CredentialQueries } from '@app/read-model';
 import { verifyClientSecret } from '@app/signing';
 import { writePrivateFileAtomic } from '@app/signing/private-files';
 import { SYSTEM_ACTOR, type RequestContext } from '../../commands/request-context';
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '@app/config';
 import { CONFIG, LOGGER } from '../../infrastructure/tokens';
 import { MANAGEMENT_SCOPES } from '../auth/scopes';
 import { CreateClientGrantCommand } from '../client-grants/client-grant.commands';

@@ -6,7 +6,7 @@ import { CredentialQueries } from '@app/read-model';
 import type { RequestContext } from '../../commands/request-context';
 import { badRequest, conflict, insufficientScope } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '@app/config';
 import { CONFIG } from '../../infrastructure/tokens';
 import { ManagementAuthGuard, type ManagementPrincipal } from '../auth/management-auth.guard';
 import { leavesNoFullAdmin, scopesBeyond } from '../auth/management-policy';

@@ -6,7 +6,7 @@ import { APP_TYPES, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS, type AppType, typ
 import { CredentialQueries } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '@app/config';
 import { conflict, notFound } from '../../errors/management-error';
 import { parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import { CONFIG } from '../../infrastructure/tokens';

@@ -3,7 +3,7 @@ import { type ClientRecord, CredentialQueries, type CredentialRecord } from '@ap
 import { parseScope } from '@app/refresh-tokens';
 import type { Clock } from '@app/shared';
 import { KeyStore, verifyIdToken } from '@app/signing';
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '@app/config';
 import { invalidGrant, invalidRequest, invalidScope, OAuthError } from '../../errors/oauth-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 import { ClientAuthenticator } from '../shared/client-authenticator';

@@ -4,7 +4,7 @@ import { Semaphore } from 'async-mutex';
 import { type ClientRecord, CredentialQueries } from '@app/read-model';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '@app/signing';
 import { invalidClient } from '../../errors/oauth-error';
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '@app/config';
 import { CONFIG } from '../../infrastructure/tokens';
 import type { PresentedClient } from './client-credentials';
 import { tooManyRequests } from './rate-limiter';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '@app/config';
 import { CONFIG } from '../../infrastructure/tokens';
 import { KeyedRateLimit, memoryRateLimiter } from './rate-limiter';
 

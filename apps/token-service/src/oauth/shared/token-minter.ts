@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ClientRecord, CredentialRecord } from '@app/read-model';
 import type { Clock } from '@app/shared';
 import { KeyStore, mintAccessToken, mintIdToken, type MintedIdToken, SecretSealer } from '@app/signing';
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '@app/config';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 
 /** Mints the tokens the OAuth endpoints hand out, per client configuration (F7). */

@@ -3,7 +3,7 @@ import { type ClientRecord, CredentialQueries } from '@app/read-model';
 import { narrowScope, parseScope } from '@app/refresh-tokens';
 import type { Clock } from '@app/shared';
 import { KeyStore, mintAccessToken } from '@app/signing';
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '@app/config';
 import { accessDenied, invalidRequest, invalidScope, unauthorizedClient, unsupportedGrantType } from '../../errors/oauth-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 import type { PresentedClient } from '../shared/client-credentials';

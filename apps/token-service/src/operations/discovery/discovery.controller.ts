@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type IdTokenAlg, KeyStore, openIdConfiguration } from '@app/signing';
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '@app/config';
 import { CONFIG } from '../../infrastructure/tokens';
 
 @ApiTags('discovery')

@@ -4,7 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { ProjectionRunner } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
-import type { AppConfig } from '../../config/config';
+import type { AppConfig } from '@app/config';
 import { CONFIG, EVENT_STORE, REVOCATION_RELAY } from '../../infrastructure/tokens';
 import { cachedRead, HEAD_CACHE_MS } from './cached-read';
 

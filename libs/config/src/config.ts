@@ -3,7 +3,12 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { EventStoreConfig } from '@app/event-store';
 
-/** Service configuration from the environment (README "Configuration" is the same table). */
+/**
+ * The configuration of every process, token-service, the standalone relay and
+ * the CLIs, from one environment (README "Configuration" is the same table).
+ * Every entry point reads its environment through `loadConfig`; libs take
+ * these values as arguments, never the environment.
+ */
 export interface AppConfig {
   port: number;
   host: string;
@@ -51,6 +56,10 @@ export interface AppConfig {
   signingKeysFile?: string;
   /** base64 32-byte key sealing HS256 client secrets (DATA_KEY); unset: DATA_DIR/keys/data.key. */
   dataKey?: string;
+  /** Standalone relay: how often the SQLite log is polled for token-service's appends. */
+  relayPollIntervalMs: number;
+  /** Standalone relay: how often its lag is logged; 0 = never. */
+  relayStatusIntervalMs: number;
 }
 
 const intFrom = (name: string, min: number, max: number) =>
@@ -66,7 +75,10 @@ const schema = z.object({
   ISSUER: z.url({ error: 'ISSUER must be an absolute URL' }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   EVENT_STORE: z.enum(['sqlite', 'eventstoredb'], { error: 'EVENT_STORE must be sqlite or eventstoredb' }).default('sqlite'),
-  EVENTSTORE_CONNECTION_STRING: z.string().min(1).optional(),
+  EVENTSTORE_CONNECTION_STRING: z
+    .string()
+    .regex(/^esdb(\+discover)?:\/\//, 'EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover://')
+    .optional(),
   EVENTSTORE_OPERATION_TIMEOUT_MS: intFrom('EVENTSTORE_OPERATION_TIMEOUT_MS', 1, 600_000).default(5_000),
   KAFKA_BROKERS: z.string().optional(),
   KAFKA_REVOCATIONS_TOPIC: z.string().min(1).default('refresh-token.revocations'),
@@ -89,9 +101,12 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EMBEDDED_RELAY: z.enum(['true', 'false']).default('true'),
   KEYS_RELOAD_INTERVAL_MS: intFrom('KEYS_RELOAD_INTERVAL_MS', 1_000, 86_400_000).default(60_000),
-  SIGNING_KEYS: z.string().optional(),
-  SIGNING_KEYS_FILE: z.string().optional(),
+  // Empty is unset (`SIGNING_KEYS=` in a shell or a compose file).
+  SIGNING_KEYS: z.string().optional().transform((v) => v || undefined),
+  SIGNING_KEYS_FILE: z.string().optional().transform((v) => v || undefined),
   DATA_KEY: z.string().optional(),
+  RELAY_POLL_INTERVAL_MS: intFrom('RELAY_POLL_INTERVAL_MS', 1, 60_000).default(50),
+  RELAY_STATUS_INTERVAL_MS: intFrom('RELAY_STATUS_INTERVAL_MS', 0, 86_400_000).default(30_000),
 });
 
 /** Thrown at start-up with every bad variable listed. */
@@ -107,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   if (e.EVENT_STORE === 'eventstoredb' && !e.EVENTSTORE_CONNECTION_STRING) {
-    throw new ConfigError('invalid configuration:\n  EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb');
+    throw new ConfigError('invalid configuration:\n  EVENTSTORE_CONNECTION_STRING is required when EVENT_STORE=eventstoredb');
   }
   if ((e.MANAGEMENT_CLIENT_ID === undefined) !== (e.MANAGEMENT_CLIENT_SECRET === undefined)) {
     throw new ConfigError('invalid configuration:\n  MANAGEMENT_CLIENT_ID and MANAGEMENT_CLIENT_SECRET go together');
@@ -147,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signingKeys: e.SIGNING_KEYS,
     signingKeysFile: e.SIGNING_KEYS_FILE,
     dataKey: e.DATA_KEY,
+    relayPollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
+    relayStatusIntervalMs: e.RELAY_STATUS_INTERVAL_MS,
   };
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, eventStoreConfig, loadConfig } from './config';
 
 describe('loadConfig', () => {
   it('defaults to the embedded SQLite store on 127.0.0.1:3000 with an issuer ending in /', () => {
@@ -40,6 +40,29 @@ describe('loadConfig', () => {
   it('requires a connection string for EventStoreDB and both management variables together', () => {
     expect(() => loadConfig({ EVENT_STORE: 'eventstoredb' })).toThrow(/EVENTSTORE_CONNECTION_STRING/);
     expect(() => loadConfig({ MANAGEMENT_CLIENT_ID: 'x' })).toThrow(/go together/);
+  });
+
+  it('takes an esdb:// or esdb+discover:// connection string and refuses any other scheme', () => {
+    const esdb = { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://es:2113?tls=false' };
+    expect(eventStoreConfig(loadConfig(esdb))).toEqual({ kind: 'eventstoredb', connectionString: 'esdb://es:2113?tls=false', operationTimeoutMs: 5_000 });
+    expect(loadConfig({ ...esdb, EVENTSTORE_CONNECTION_STRING: 'esdb+discover://es:2113' }).eventStoreConnectionString).toBe('esdb+discover://es:2113');
+    expect(() => loadConfig({ ...esdb, EVENTSTORE_CONNECTION_STRING: 'http://es:2113' })).toThrow(/must start with esdb:\/\//);
+  });
+
+  it('names the embedded log by DATA_DIR for the SQLite store', () => {
+    expect(eventStoreConfig(loadConfig({ DATA_DIR: '/var/lib/rts' }))).toEqual({ kind: 'sqlite', dataDir: '/var/lib/rts' });
+  });
+
+  it('treats an empty SIGNING_KEYS or SIGNING_KEYS_FILE as unset, and reads DATA_KEY', () => {
+    const config = loadConfig({ SIGNING_KEYS: '', SIGNING_KEYS_FILE: '', DATA_KEY: 'a2V5' });
+    expect(config).toMatchObject({ signingKeys: undefined, signingKeysFile: undefined, dataKey: 'a2V5' });
+    expect(loadConfig({ SIGNING_KEYS_FILE: '/etc/rts/jwks.json' }).signingKeysFile).toBe('/etc/rts/jwks.json');
+  });
+
+  it("takes the standalone relay's poll and status intervals (defaults 50 ms and 30 s; 0 logs no status)", () => {
+    expect(loadConfig({})).toMatchObject({ relayPollIntervalMs: 50, relayStatusIntervalMs: 30_000 });
+    expect(loadConfig({ RELAY_POLL_INTERVAL_MS: '200', RELAY_STATUS_INTERVAL_MS: '0' })).toMatchObject({ relayPollIntervalMs: 200, relayStatusIntervalMs: 0 });
+    expect(() => loadConfig({ RELAY_POLL_INTERVAL_MS: '0' })).toThrow(/RELAY_POLL_INTERVAL_MS/);
   });
 
   describe('MANAGEMENT_CLIENT_SECRET', () => {

@@ -1,0 +1,2 @@
+// The one validated configuration of every process (token-service, the relay, the CLIs).
+export * from './config';
