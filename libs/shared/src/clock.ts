@@ -1,9 +1,7 @@
-/** Time is an input (style.md §4): production uses SystemClock, tests freeze one. */
+/** Time is an input (style.md §4): production uses systemClock, tests freeze one. */
 export interface Clock {
   now(): Date;
 }
-
-export const CLOCK = Symbol('CLOCK');
 
 export const systemClock: Clock = { now: () => new Date() };
 

@@ -8,8 +8,6 @@ export interface IdGenerator {
   random(bytes: number): string;
 }
 
-export const ID_GENERATOR = Symbol('ID_GENERATOR');
-
 export const cryptoIds: IdGenerator = {
   uuid: () => randomUUID(),
   random: (bytes: number) => randomBytes(bytes).toString('base64url'),

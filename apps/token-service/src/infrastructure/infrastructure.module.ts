@@ -11,7 +11,7 @@ import { KeyStore, SecretSealer } from '@app/signing';
 import { DeciderCommandHandler } from '../commands/decider-command-handler';
 import { ReadYourWrites } from '../commands/read-your-writes';
 import { type AppConfig, eventStoreConfig } from '@app/config';
-import { startEmbeddedRelay } from '../relay/embedded-relay';
+import { startEmbeddedRelay } from './embedded-relay';
 import { assertDataKeyOpensSealedSecrets } from './data-key-check';
 import { createRootLogger } from './logger';
 import {

@@ -1,4 +1,4 @@
-import { createClient, delegate, issueRefreshToken, type CreatedClient, type ManagementErrorBody } from '../../../../../test/support/fixtures';
+import { createClient, delegate, history, issueRefreshToken, type CreatedClient, type ManagementErrorBody } from '../../../../../test/support/fixtures';
 import { ADAPTERS, startTokenService, uniqueId, type TokenServiceUnderTest } from '../../../../../test/support/token-service';
 
 interface DeviceCredential {
@@ -123,7 +123,7 @@ describe.each(ADAPTERS)('management API: device credentials (%s)', (adapter) => 
   });
 
   describe('DELETE /api/v2/device-credentials/{id}', () => {
-    it('answers 204, the token stops delegating, then 404: it is no longer a device credential', async () => {
+    it('answers 204, the token stops delegating, then 404 with no second revocation: it is no longer a device credential', async () => {
       const issued = await issueRefreshToken(svc, { client_id: appA.client_id });
       expect((await delegate(svc, appA.client_id, issued.refresh_token)).status).toBe(200);
       const r = await svc.http.delete(`/api/v2/device-credentials/${issued.id}`, { token });
@@ -135,6 +135,8 @@ describe.each(ADAPTERS)('management API: device credentials (%s)', (adapter) => 
       const again = await svc.http.delete<ManagementErrorBody>(`/api/v2/device-credentials/${issued.id}`, { token });
       expect(again.status).toBe(404);
       expect(again.body).toEqual({ statusCode: 404, error: 'Not Found', message: expect.any(String), errorCode: expect.any(String) });
+      // The decider judged the second DELETE (invariant 4): issued, revoked, nothing more.
+      expect((await history(svc, issued.id)).events.map((e) => e.type)).toEqual(['RefreshTokenIssued', 'RefreshTokenRevoked']);
     });
 
     it('answers 404 for an unknown id', async () => {

@@ -1,0 +1,59 @@
+import { SqliteEventStore } from '@app/event-store';
+import { type RefreshTokenCommand, refreshTokenDecider, refreshTokenStreamId } from '@app/refresh-tokens';
+import { cryptoIds } from '@app/shared';
+import { DeciderCommandHandler } from './decider-command-handler';
+
+const NOW = new Date('2026-01-01T00:00:00.000Z');
+const metadata = { actor: 'mgmt', correlationId: 'c-1', occurredAt: NOW.toISOString() };
+const issue: RefreshTokenCommand = {
+  type: 'IssueRefreshToken',
+  data: {
+    credentialId: 'dcr_1',
+    tokenHash: 'a'.repeat(64),
+    clientId: 'app',
+    userId: 'auth0|alice',
+    deviceId: 'phone',
+    deviceName: "Alice's phone",
+    scope: 'openid offline_access',
+    now: NOW,
+  },
+};
+const revoke: RefreshTokenCommand = { type: 'RevokeRefreshToken', data: { credentialId: 'dcr_1', actor: 'mgmt', reason: 'lost', now: NOW } };
+
+describe('DeciderCommandHandler (real SQLite event store)', () => {
+  let store: SqliteEventStore;
+  let refreshTokens: DeciderCommandHandler<RefreshTokenCommand, { type: string; data: object }>;
+
+  beforeEach(() => {
+    store = new SqliteEventStore({ filename: ':memory:' });
+    refreshTokens = DeciderCommandHandler(refreshTokenDecider, refreshTokenStreamId, { store, ids: cryptoIds });
+  });
+  afterEach(() => store.close());
+
+  it('appends what the decider decides to the stream named by the id, and returns the position', async () => {
+    const result = await refreshTokens.handle('dcr_1', issue, metadata);
+    expect(result.events.map((e) => e.type)).toEqual(['RefreshTokenIssued']);
+    const recorded = await store.readStream(refreshTokenStreamId('dcr_1'));
+    expect(recorded.map((e) => [e.type, e.revision, e.position, e.metadata.actor])).toEqual([['RefreshTokenIssued', 0, result.position, 'mgmt']]);
+  });
+
+  it('appends nothing and returns no position when the decider decides nothing (a second revoke)', async () => {
+    await refreshTokens.handle('dcr_1', issue, metadata);
+    const first = await refreshTokens.handle('dcr_1', revoke, metadata);
+    const second = await refreshTokens.handle('dcr_1', revoke, metadata);
+    expect(first.events).toHaveLength(1);
+    expect(second).toEqual({ events: [] });
+    expect((await store.readStream(refreshTokenStreamId('dcr_1'))).map((e) => e.type)).toEqual(['RefreshTokenIssued', 'RefreshTokenRevoked']);
+  });
+
+  it('lets concurrent revokes of one token record one revocation (a conflict is decided again from fresh state)', async () => {
+    await refreshTokens.handle('dcr_1', issue, metadata);
+    const results = await Promise.all(Array.from({ length: 8 }, () => refreshTokens.handle('dcr_1', revoke, metadata)));
+    expect(results.filter((r) => r.events.length > 0)).toHaveLength(1);
+    expect((await store.readStream(refreshTokenStreamId('dcr_1'))).filter((e) => e.type === 'RefreshTokenRevoked')).toHaveLength(1);
+  });
+
+  it('passes the domain error through (an unknown credential is CREDENTIAL_NOT_FOUND)', async () => {
+    await expect(refreshTokens.handle('dcr_1', revoke, metadata)).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
+  });
+});
