@@ -11,6 +11,7 @@ import { credentialForClient, findRefreshToken, REVOKED_REFRESH_TOKEN, requireVa
 import { TokenMinter } from '../shared/token-minter';
 import { rateLimitHeaders, tooManyRequests, type RateLimitDecision } from '../shared/rate-limiter';
 import { perUserKey, RateLimits } from '../shared/rate-limits';
+
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 export interface DelegationParams {
