@@ -100,6 +100,8 @@ export interface EventStore {
   appendToStream(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
   /** The stream's events in order; an empty array when the stream does not exist. */
   readStream(streamId: string): Promise<RecordedEvent[]>;
+  /** The stream's last event, `undefined` when the stream does not exist; one read whatever the stream's length. */
+  readLastEvent(streamId: string): Promise<RecordedEvent | undefined>;
   /** The log in order, from `after`; bounded by `maxCount`. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /** Catch-up subscription: replays from `after`, then follows new events live. */

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import type { EventStore } from '@app/event-store';
+import { EventStoreDbEventStore, type EventStore } from '@app/event-store';
 import type { CheckpointStore } from './checkpoint-store';
+import { LogRelayLease, relayLeaseStream } from './lease/log-relay-lease';
+import type { RevocationTopicSettings } from './revocation-topic';
 import type { Logger } from '@app/shared/logger';
 import { DEFAULT_REVOCATIONS_TOPIC, parseBrokers } from '@refresh-token-service/revocation-events';
 import { RevocationRelay, type RevocationRelayOptions } from './revocation-relay';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
-
 
 /** What the token-service module and apps/revocation-relay pass to build a relay. */
 export interface RevocationRelayConfig {
@@ -17,7 +18,18 @@ export interface RevocationRelayConfig {
   brokers?: string | readonly string[];
   /** `KAFKA_REVOCATIONS_TOPIC`; default `refresh-token.revocations`. */
   topic?: string;
-  /** Where checkpoints live; default a SqliteCheckpointStore on `checkpointFile`. */
+  /**
+   * Where the checkpoint lives. `log`: with a lease, in a stream of the log
+   * itself (survives the container; several relays on one log elect one
+   * publisher). `data-dir`: `relay.sqlite` in DATA_DIR, alone by the
+   * DATA_DIR lock. Default: `log` on EventStoreDB, `data-dir` on SQLite.
+   */
+  checkpointOn?: 'log' | 'data-dir';
+  /** `RELAY_LEASE_MS` (checkpoint on the log): default 15 s. */
+  leaseMs?: number;
+  /** `KAFKA_TOPIC_*`: how the topic is created when missing. */
+  topicSettings?: RevocationTopicSettings;
+  /** Where checkpoints live (overrides `checkpointOn`); default a SqliteCheckpointStore on `checkpointFile`. */
   checkpoints?: CheckpointStore;
   /** Default `${dataDir}/relay.sqlite`. */
   checkpointFile?: string;
@@ -41,15 +53,21 @@ export interface RevocationRelayHandle {
  * token-service and for the standalone apps/revocation-relay.
  */
 export function createRevocationRelay(config: RevocationRelayConfig): RevocationRelayHandle {
-  const ownCheckpoints = config.checkpoints === undefined;
-  const checkpoints =
+  const topic = config.topic ?? DEFAULT_REVOCATIONS_TOPIC;
+  const onLog = config.checkpoints === undefined && (config.checkpointOn ?? (config.store instanceof EventStoreDbEventStore ? 'log' : 'data-dir')) === 'log';
+  const lease = onLog ? new LogRelayLease({ store: config.store, streamId: relayLeaseStream(topic), leaseMs: config.leaseMs }) : undefined;
+  const ownCheckpoints = config.checkpoints === undefined && !lease;
+  const checkpoints: CheckpointStore =
     config.checkpoints ??
+    lease ??
     new SqliteCheckpointStore({ filename: config.checkpointFile ?? join(config.dataDir ?? './data', 'relay.sqlite') });
   const relay = new RevocationRelay({
+    lease,
+    topicSettings: config.topicSettings,
     store: config.store,
     checkpoints,
     brokers: parseBrokers(config.brokers) ?? [],
-    topic: config.topic ?? DEFAULT_REVOCATIONS_TOPIC,
+    topic,
     issuer: config.issuer,
     logger: config.logger,
     kafka: config.kafka,

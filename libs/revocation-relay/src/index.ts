@@ -6,3 +6,16 @@ export { type CheckpointStore, InMemoryCheckpointStore } from './checkpoint-stor
 export { SqliteCheckpointStore, type SqliteCheckpointStoreOptions } from './sqlite-checkpoint-store';
 export { RevocationRelay, RELAY_CHECKPOINT_NAME, type RevocationRelayOptions, type RelayState, type RelayStatus } from './revocation-relay';
 export { createRevocationRelay, type RevocationRelayConfig, type RevocationRelayHandle } from './create-revocation-relay';
+export { type RelayLease, RelayLeaseLostError, type RelayLeaseErrorCode } from './lease/relay-lease';
+export { LogRelayLease, relayLeaseStream, RELAY_LEASE_EVENT, type LogRelayLeaseOptions } from './lease/log-relay-lease';
+export {
+  DEFAULT_TOPIC_RETENTION_MS,
+  DEFAULT_TOPIC_SETTINGS,
+  MIN_TOPIC_RETENTION_MS,
+  TopicRetentionTooShortError,
+  checkTopicSettings,
+  ensureRevocationTopic,
+  topicRetentionMs,
+  type RevocationTopicSettings,
+  type RevocationTopicErrorCode,
+} from './revocation-topic';

@@ -15,11 +15,15 @@
  * tokens costs a few produce requests, while a single revocation is sent at once.
  */
 import { Kafka, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckpointedConsumer, lagBehind, type CheckpointedHandler, type ConsumerState, type EventStore, type RecordedEvent } from '@app/event-store';
 import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens';
 import { silentLogger, type Logger } from '@app/shared/logger';
-import { DEFAULT_REVOCATIONS_TOPIC, kafkaLogCreator } from '@refresh-token-service/revocation-events';
+import { DEFAULT_REVOCATIONS_TOPIC } from '@refresh-token-service/revocation-events';
 import type { CheckpointStore } from './checkpoint-store';
+import { relayKafkaLogCreator } from './kafka-log';
+import { RelayLeaseLostError, type RelayLease } from './lease/relay-lease';
+import { checkTopicSettings, DEFAULT_TOPIC_SETTINGS, ensureRevocationTopic, type RevocationTopicSettings } from './revocation-topic';
 import { toKafkaMessage } from './to-kafka-message';
 
 /** Name of the relay's checkpoint. */
@@ -36,6 +40,14 @@ export interface RevocationRelayOptions {
   kafka?: Omit<KafkaConfig, 'brokers'>;
   /** Builds the producer; default: an idempotent kafkajs producer on `brokers`. Called once per (re)connection. */
   producerFactory?: () => Producer;
+  /**
+   * Who may publish: with one, the relay publishes only while it holds the
+   * lease and stands by otherwise (several relays on one log). Without, it
+   * publishes alone (SQLite: the DATA_DIR lock keeps it alone).
+   */
+  lease?: RelayLease;
+  /** How the topic is created when missing (partitions, replication, retention). Default DEFAULT_TOPIC_SETTINGS. */
+  topicSettings?: RevocationTopicSettings;
   /** Default `refresh-token.revocations`. */
   topic?: string;
   /** `ce_source` of every message: the service's `ISSUER`. */
@@ -50,7 +62,7 @@ export interface RevocationRelayOptions {
 }
 
 /** The consumer's states, plus `waiting_for_broker` (no KAFKA_BROKERS: revocations wait in the log). */
-export type RelayState = ConsumerState | 'waiting_for_broker';
+export type RelayState = ConsumerState | 'waiting_for_broker' | 'standing_by';
 
 export interface RelayStatus {
   state: RelayState;
@@ -60,6 +72,8 @@ export interface RelayStatus {
   published: number;
   /** The last error, until the next successful send. */
   lastError?: string;
+  /** With a lease: whether this relay holds it (publishes) or stands by. */
+  lease?: { holder: string; held: boolean };
 }
 
 /**
@@ -84,6 +98,14 @@ export class RevocationRelay {
   private published = 0;
   /** Consumer failures seen at the last acknowledged send: more since then means `lastError` is current. */
   private failuresAtLastAck = 0;
+  private readonly topicSettings: RevocationTopicSettings;
+  /** Created (or found) once per process. */
+  private topicReady = false;
+  /** Set at the first failed Kafka call of an outage, cleared by the next success: one error line per outage. */
+  private kafkaDown = false;
+  private leaseLoop: Promise<void> | undefined;
+  private stopping = false;
+  private wakeLeaseLoop: (() => void) | undefined;
 
   constructor(private readonly options: RevocationRelayOptions) {
     this.store = options.store;
@@ -92,6 +114,7 @@ export class RevocationRelay {
     this.topic = options.topic ?? DEFAULT_REVOCATIONS_TOPIC;
     this.logger = options.logger ?? silentLogger;
     this.brokers = options.brokers ?? [];
+    this.topicSettings = checkTopicSettings(options.topicSettings ?? DEFAULT_TOPIC_SETTINGS);
   }
 
   /**
@@ -100,7 +123,8 @@ export class RevocationRelay {
    * the checkpoint: revocations wait in the log.
    */
   async start(): Promise<void> {
-    if (this.consumer || this.waitingForBroker) return;
+    if (this.consumer || this.waitingForBroker || this.leaseLoop) return;
+    this.stopping = false;
     this.checkpoint = await this.checkpoints.load(this.checkpointName);
     if (this.brokers.length === 0 && !this.options.producerFactory) {
       this.waitingForBroker = true;
@@ -110,6 +134,14 @@ export class RevocationRelay {
       );
       return;
     }
+    if (this.options.lease) {
+      this.leaseLoop = this.followLease(this.options.lease);
+      return;
+    }
+    this.startConsumer();
+  }
+
+  private startConsumer(): void {
     this.consumer = new CheckpointedConsumer(this.store, this.handler(), {
       batchSize: this.options.batchSize ?? 500,
       backoff: { initialMs: this.options.backoff?.initialMs ?? 250, maxMs: this.options.backoff?.maxMs ?? 30_000 },
@@ -120,10 +152,49 @@ export class RevocationRelay {
 
   /** Stops: finishes the send in flight, sends what was read (best effort), disconnects. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeLeaseLoop?.();
+    const loop = this.leaseLoop;
+    this.leaseLoop = undefined;
+    await loop;
     const consumer = this.consumer;
     this.consumer = undefined;
     this.waitingForBroker = false;
     await consumer?.stop();
+    // After the last checkpoint was saved: a stand-by takes over at once, from there.
+    await this.options.lease?.release();
+  }
+
+  /**
+   * Stand by until the lease is ours, publish while it is, stop publishing
+   * as soon as it is not (taken over, or not renewed in time), stand by again.
+   * Renews every third of a lease; a stand-by polls every quarter.
+   */
+  private async followLease(lease: RelayLease): Promise<void> {
+    let announcedStandBy = false;
+    while (!this.stopping) {
+      const held = await lease.tryAcquire().catch((error: unknown) => {
+        this.logger.warn({ holder: lease.holder, error: String(error) }, 'revocation relay: cannot reach the lease on the log; retrying');
+        return false;
+      });
+      if (held && lease.isHeld() && !this.consumer) {
+        this.logger.info({ holder: lease.holder, leaseMs: lease.leaseMs }, 'revocation relay holds the lease: publishing');
+        announcedStandBy = false;
+        this.startConsumer();
+      } else if (!lease.isHeld() && this.consumer) {
+        const consumer = this.consumer;
+        this.consumer = undefined;
+        this.logger.warn({ holder: lease.holder }, 'revocation relay lost its lease: stopped publishing, standing by');
+        await consumer.stop();
+      }
+      if (!this.consumer && !announcedStandBy) {
+        this.logger.info({ holder: lease.holder, leaseMs: lease.leaseMs }, 'revocation relay standing by: another relay holds the lease');
+        announcedStandBy = true;
+      }
+      const wake = new AbortController();
+      this.wakeLeaseLoop = () => wake.abort();
+      await sleep(this.consumer ? lease.leaseMs / 3 : lease.leaseMs / 4, undefined, { signal: wake.signal }).catch(() => undefined);
+    }
   }
 
   /**
@@ -139,11 +210,14 @@ export class RevocationRelay {
   status(): RelayStatus {
     const consumer = this.consumer?.status();
     const lastError = consumer && consumer.failures > this.failuresAtLastAck ? (consumer.lastError ?? undefined) : undefined;
+    const lease = this.options.lease;
+    const standingBy = this.leaseLoop !== undefined && !consumer;
     return {
-      state: this.waitingForBroker ? 'waiting_for_broker' : (consumer?.state ?? 'stopped'),
+      state: this.waitingForBroker ? 'waiting_for_broker' : standingBy ? 'standing_by' : (consumer?.state ?? 'stopped'),
       checkpoint: this.checkpoint,
       published: this.published,
       ...(lastError !== undefined ? { lastError } : {}),
+      ...(lease ? { lease: { holder: lease.holder, held: lease.isHeld() } } : {}),
     };
   }
 
@@ -158,10 +232,22 @@ export class RevocationRelay {
     return {
       name: 'revocation relay',
       streamPrefixes: STREAM_PREFIXES,
-      open: async () => {
-        this.producer = this.createProducer();
-        await this.producer.connect();
-      },
+      open: () =>
+        this.kafkaCall(async () => {
+          const kafka = this.createKafka();
+          if (!this.topicReady && !this.options.producerFactory) {
+            const admin = kafka.admin();
+            await admin.connect();
+            try {
+              await ensureRevocationTopic(admin, this.topic, this.topicSettings, this.logger);
+            } finally {
+              await admin.disconnect();
+            }
+            this.topicReady = true;
+          }
+          this.producer = this.options.producerFactory ? this.options.producerFactory() : this.createProducer(kafka);
+          await this.producer.connect();
+        }),
       close: async () => {
         const producer = this.producer;
         this.producer = undefined;
@@ -183,7 +269,9 @@ export class RevocationRelay {
     if (!producer) throw new Error('revocation relay: no producer (the run was closed)');
     const messages = events.filter((event) => event.type === 'RefreshTokenRevoked').map((event) => toKafkaMessage(event, this.options.issuer));
     const position = events[events.length - 1].position;
-    if (messages.length > 0) await producer.send({ topic: this.topic, acks: -1, messages });
+    const lease = this.options.lease;
+    if (lease && !lease.isHeld()) throw new RelayLeaseLostError(`relay ${lease.holder} no longer holds the lease: not publishing`);
+    if (messages.length > 0) await this.kafkaCall(() => producer.send({ topic: this.topic, acks: -1, messages }));
     await this.checkpoints.save(this.checkpointName, position);
     this.checkpoint = position;
     this.published += messages.length;
@@ -191,24 +279,48 @@ export class RevocationRelay {
     return position;
   }
 
-  private createProducer(): Producer {
-    if (this.options.producerFactory) return this.options.producerFactory();
-    const kafka = new Kafka({
+  /** Runs a Kafka call; logs the outage's start (once, at error) and its end (info), not every failed attempt. */
+  private async kafkaCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      const result = await call();
+      if (this.kafkaDown) {
+        this.kafkaDown = false;
+        this.logger.info({ brokers: this.brokers, topic: this.topic }, 'Kafka is reachable again: publishing the revocations that waited');
+      }
+      return result;
+    } catch (error) {
+      if (!this.kafkaDown) {
+        this.kafkaDown = true;
+        this.logger.error(
+          { brokers: this.brokers, topic: this.topic, error: error instanceof Error ? error.message : String(error) },
+          'Kafka is unreachable: revocations wait in the log; reconnecting with backoff',
+        );
+      }
+      throw error;
+    }
+  }
+
+  private createKafka(): Kafka {
+    return new Kafka({
       clientId: 'revocation-relay',
       // Bounded retries (kafkajs warns this "may invalidate EoS"): a send that gives up ends the run and
       // the relay replays from its checkpoint with a fresh producer; duplicates are de-duplicated by ce_id.
       retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 5 },
-      logCreator: kafkaLogCreator(this.logger),
+      logCreator: relayKafkaLogCreator(this.logger),
       ...this.options.kafka,
       brokers: [...this.brokers],
     });
+  }
+
+  private createProducer(kafka: Kafka): Producer {
     // Idempotent: a retried produce request is written once per partition (sequence numbers);
     // one request in flight keeps order; acks -1 on every send.
     // The default (murmur2) partitioner is the Java client's: key = user id lands where any Kafka client would put it.
     return kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      allowAutoTopicCreation: true,
+      // The relay created the topic with its settings (ensureRevocationTopic); never a broker-default one.
+      allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
   }

@@ -96,6 +96,10 @@ export class EventStoreDbEventStore implements EventStore {
     return this.withTimeout(`read ${streamId}`, this.collect(this.client.readStream(streamId)));
   }
 
+  async readLastEvent(streamId: string): Promise<RecordedEvent | undefined> {
+    return this.withTimeout(`read the end of ${streamId}`, this.readLast(streamId));
+  }
+
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     if (remaining <= 0) return;
@@ -208,7 +212,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
 
     if (events.length === 0) {
-      const last = stream?.[stream.length - 1] ?? (tail ? await this.readLastEvent(streamId) : undefined);
+      const last = stream?.[stream.length - 1] ?? (tail ? await this.readLast(streamId) : undefined);
       return { nextExpectedRevision: current, position: last?.position ?? 0 };
     }
 
@@ -232,11 +236,11 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private async readTail(streamId: string): Promise<StreamTail | undefined> {
-    const last = await this.readLastEvent(streamId);
+    const last = await this.readLast(streamId);
     return last ? { revision: last.revision, hash: last.hash } : undefined;
   }
 
-  private async readLastEvent(streamId: string): Promise<RecordedEvent | undefined> {
+  private async readLast(streamId: string): Promise<RecordedEvent | undefined> {
     const [last] = await this.collect(this.client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }));
     return last;
   }

@@ -112,6 +112,7 @@ export class SqliteEventStore implements EventStore {
   private readonly selectEventId: Database.Statement<[string], StoredId>;
   private readonly insertEvent: Database.Statement<[string, string, number, string, string, string, string, string, string]>;
   private readonly selectStream: Database.Statement<[string], EventRow>;
+  private readonly selectLastOfStream: Database.Statement<[string], EventRow>;
   private readonly selectHead: Database.Statement<[], number>;
   /** Page queries by number of stream prefixes (0 = unfiltered), prepared once each. */
   private readonly pageStatements = new Map<number, Database.Statement<unknown[], EventRow>>();
@@ -147,6 +148,7 @@ export class SqliteEventStore implements EventStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.selectStream = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? ORDER BY revision`);
+    this.selectLastOfStream = this.db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1`);
     this.selectHead = this.db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
     this.appendTransaction = this.db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) =>
       this.appendInTransaction(streamId, events, expected),
@@ -204,6 +206,16 @@ export class SqliteEventStore implements EventStore {
       return this.selectStream.all(streamId).map(toRecordedEvent);
     } catch (error) {
       throw toEventStoreError(error, 'readStream');
+    }
+  }
+
+  async readLastEvent(streamId: string): Promise<RecordedEvent | undefined> {
+    this.assertOpen();
+    try {
+      const row = this.selectLastOfStream.get(streamId);
+      return row ? toRecordedEvent(row) : undefined;
+    } catch (error) {
+      throw toEventStoreError(error, 'readLastEvent');
     }
   }
 

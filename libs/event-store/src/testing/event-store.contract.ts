@@ -112,6 +112,15 @@ export function describeEventStoreContract(
         expect(extended.nextExpectedRevision).toBe(1);
       });
 
+      it('reads the last event of a stream in one call, and undefined for a missing stream', async () => {
+        expect(await store.readLastEvent(stream('a'))).toBeUndefined();
+        await store.appendToStream(stream('a'), [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+        const last = newEvent();
+        await store.appendToStream(stream('a'), [last], { expectedRevision: 1 });
+
+        expect(await store.readLastEvent(stream('a'))).toMatchObject({ id: last.id, revision: 2, streamId: stream('a') });
+      });
+
       it('writes a multi-event append atomically, at consecutive revisions', async () => {
         const events = [newEvent('First'), newEvent('Second'), newEvent('Third')];
         const result = await store.appendToStream(stream('a'), events, { expectedRevision: 'no_stream' });

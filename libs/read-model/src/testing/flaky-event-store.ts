@@ -31,6 +31,10 @@ export class FlakyEventStore implements EventStore {
     return this.inner.readStream(streamId);
   }
 
+  readLastEvent(streamId: string): Promise<RecordedEvent | undefined> {
+    return this.inner.readLastEvent(streamId);
+  }
+
   async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
     this.readsFrom.push({ call: 'readAll', after: options?.after });
     if (this.down) throw new EventStoreUnavailableError('test: event store down');
