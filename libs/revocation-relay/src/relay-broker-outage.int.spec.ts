@@ -11,6 +11,7 @@ import { issue, revoke, testCredential } from '../../../test/kafka/events';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
 import { RevocationListener } from '@refresh-token-service/revocation-events';
 import { RevocationRelay } from './revocation-relay';
+import type { Logger } from '@app/shared/logger';
 
 jest.setTimeout(240_000);
 
@@ -37,9 +38,15 @@ describe('RevocationRelay across a broker outage', () => {
   });
 
   describe('when the broker is stopped, tokens are revoked, and the broker comes back', () => {
-    it('delivers every revocation made during the outage', async () => {
+    it('delivers every revocation made during the outage, logging the outage as state changes (one error when down, one info when back)', async () => {
       const topic = uniqueTopic('outage');
-      relay = new RevocationRelay({ store, checkpoints, brokers: broker.brokers, topic, issuer: 'https://auth.example.test/', backoff: { initialMs: 100, maxMs: 1000 } });
+      const lines: { level: string; message: string }[] = [];
+      const logger: Logger = {
+        info: (_d, message) => void lines.push({ level: 'info', message }),
+        warn: (_d, message) => void lines.push({ level: 'warn', message }),
+        error: (_d, message) => void lines.push({ level: 'error', message }),
+      };
+      relay = new RevocationRelay({ store, checkpoints, brokers: broker.brokers, topic, issuer: 'https://auth.example.test/', logger, backoff: { initialMs: 100, maxMs: 1000 } });
       await relay.start();
       const before = testCredential();
       await issue(store, before);
@@ -64,6 +71,8 @@ describe('RevocationRelay across a broker outage', () => {
       await listener.start();
       await waitFor(() => listener!.stats().received === 51, 30_000, () => JSON.stringify(listener!.stats()));
       expect([before, ...during].every((c) => listener!.isRevoked(c.credentialId))).toBe(true);
+      expect(lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual(['Kafka is unreachable: revocations wait in the log; reconnecting with backoff']);
+      expect(lines.filter((l) => l.message.startsWith('Kafka is reachable again'))).toHaveLength(1);
     });
   });
 });

@@ -237,15 +237,26 @@ export class RevocationListener {
     this.signalReady?.();
   }
 
-  /** High watermarks of the non-empty partitions; an unknown topic is empty. */
+  /**
+   * High watermarks of the non-empty partitions; an unknown topic is empty.
+   * A topic being created right now (the relay creates it at its start) may
+   * answer "not the leader" for a moment: retried with a fresh metadata read.
+   */
   private async endOffsets(): Promise<Map<number, string>> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const topics = await admin.listTopics();
-      if (!topics.includes(this.topic)) return new Map();
-      const offsets = await admin.fetchTopicOffsets(this.topic);
-      return new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, o.high]));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const topics = await admin.listTopics();
+          if (!topics.includes(this.topic)) return new Map();
+          const offsets = await admin.fetchTopicOffsets(this.topic);
+          return new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, o.high]));
+        } catch (error) {
+          if (attempt >= 10 || !(error as { retriable?: boolean }).retriable) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+        }
+      }
     } finally {
       await admin.disconnect();
     }
