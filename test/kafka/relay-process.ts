@@ -11,10 +11,10 @@ const root = join(__dirname, '..', '..');
 export class RelayProcess {
   private child: ChildProcess | undefined;
   output = '';
-  constructor(private readonly env: { DATA_DIR: string; KAFKA_BROKERS: string; KAFKA_REVOCATIONS_TOPIC: string; ISSUER: string }) {}
+  constructor(private readonly env: { DATA_DIR: string; KAFKA_BROKERS: string; KAFKA_REVOCATIONS_TOPIC: string; ISSUER: string } & Record<string, string>) {}
 
-  /** Spawns the relay; resolves once it logged that it subscribed to the log. */
-  async start(timeoutMs = 30_000): Promise<void> {
+  /** Spawns the relay; resolves once it logged `readyLine` (by default: that it subscribed to the log). */
+  async start(timeoutMs = 30_000, readyLine = 'revocation relay subscribed'): Promise<void> {
     const child = spawn(process.execPath, ['-r', join(root, 'test', 'support', 'ts-register.js'), join(root, 'apps', 'revocation-relay', 'src', 'main.ts')], {
       cwd: root,
       env: { ...process.env, ...this.env, LOG_LEVEL: 'info', RELAY_STATUS_INTERVAL_MS: '0', RELAY_POLL_INTERVAL_MS: '20' },
@@ -22,10 +22,10 @@ export class RelayProcess {
     });
     this.child = child;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`relay did not subscribe within ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`relay did not log "${readyLine}" within ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
       const onData = (chunk: Buffer): void => {
         this.output += chunk.toString();
-        if (this.output.includes('revocation relay subscribed')) {
+        if (this.output.includes(readyLine)) {
           clearTimeout(timer);
           resolve();
         }
@@ -34,7 +34,7 @@ export class RelayProcess {
       child.stderr!.on('data', onData);
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`relay exited (${code ?? signal}) before subscribing:\n${this.output}`));
+        reject(new Error(`relay exited (${code ?? signal}) before "${readyLine}":\n${this.output}`));
       });
     });
   }

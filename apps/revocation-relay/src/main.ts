@@ -8,13 +8,24 @@
  * EVENTSTORE_CONNECTION_STRING, EVENTSTORE_OPERATION_TIMEOUT_MS, KAFKA_BROKERS, KAFKA_REVOCATIONS_TOPIC,
  * ISSUER (DATA_DIR must exist: exit 2 otherwise); plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
  * polled for another process's appends, default 50) and
- * RELAY_STATUS_INTERVAL_MS (how often lag is logged, default 30000, 0 = never).
+ * RELAY_STATUS_INTERVAL_MS (how often lag is logged, default 30000, 0 = never); RELAY_LEASE_MS,
+ * KAFKA_TOPIC_PARTITIONS, KAFKA_TOPIC_REPLICATION_FACTOR, KAFKA_TOPIC_RETENTION_MS,
+ * RELAY_STATUS_FILE_INTERVAL_MS.
+ *
+ * On EventStoreDB the checkpoint and the lease live in a stream of the log
+ * (several relays: one publishes, the others stand by); on SQLite in
+ * DATA_DIR/relay.sqlite, alone by the DATA_DIR lock.
  */
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pino from 'pino';
 import { type AppConfig, ConfigError, eventStoreConfig, loadConfig } from '@app/config';
 import { type EventStoreConfig, openEventStore } from '@app/event-store';
 import { createRevocationRelay } from '@app/revocation-relay';
 import { claimDataDir, DataDirMissingError, existingDataDir } from '@app/shared';
+
+/** Read by the container's healthcheck: rewritten every few seconds while the process runs, whether it publishes or stands by. */
+const RELAY_STATUS_FILE = 'relay-status.json';
 
 /** The log token-service writes; on SQLite, polled for its appends. */
 function relayEventStoreConfig(config: AppConfig): EventStoreConfig {
@@ -37,6 +48,8 @@ async function main(): Promise<void> {
     dataDir,
     brokers: config.kafkaBrokers,
     topic: config.kafkaRevocationsTopic,
+    leaseMs: config.relayLeaseMs,
+    topicSettings: config.kafkaTopic,
     logger,
   });
   await handle.relay.start();
@@ -53,12 +66,25 @@ async function main(): Promise<void> {
         }, statusEveryMs)
       : undefined;
 
+  const statusFile = join(dataDir, RELAY_STATUS_FILE);
+  const writeStatus = (): void => {
+    try {
+      writeFileSync(`${statusFile}.tmp`, JSON.stringify({ pid: process.pid, at: new Date().toISOString(), ...handle.relay.status() }), { mode: 0o600 });
+      renameSync(`${statusFile}.tmp`, statusFile);
+    } catch (err) {
+      logger.warn({ err }, 'cannot write the relay status file');
+    }
+  };
+  writeStatus();
+  const statusFileTimer = setInterval(writeStatus, config.relayStatusFileIntervalMs);
+
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping the revocation relay');
     clearInterval(statusTimer);
+    clearInterval(statusFileTimer);
     // Finish the send in flight and save its checkpoint, then close; whatever is left is replayed on the next start.
     handle
       .close()

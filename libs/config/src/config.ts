@@ -2,6 +2,10 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { EventStoreConfig } from '@app/event-store';
+import { MAX_JWT_LIFETIME_IN_SECONDS } from '@app/clients';
+
+/** The revocations topic keeps records at least as long as the longest id_token lifetime (30 days). */
+const MIN_TOPIC_RETENTION_MS = MAX_JWT_LIFETIME_IN_SECONDS * 1000;
 
 /**
  * The configuration of every process, token-service, the standalone relay and
@@ -60,6 +64,12 @@ export interface AppConfig {
   relayPollIntervalMs: number;
   /** Standalone relay: how often its lag is logged; 0 = never. */
   relayStatusIntervalMs: number;
+  /** Relay on EventStoreDB: length of its lease on the log (one publisher at a time). */
+  relayLeaseMs: number;
+  /** Standalone relay: how often it rewrites DATA_DIR/relay-status.json (the container healthcheck reads it). */
+  relayStatusFileIntervalMs: number;
+  /** How the relay creates the revocations topic when missing; `replicationFactor` unset: the broker's default. */
+  kafkaTopic: { partitions: number; replicationFactor?: number; retentionMs: number };
 }
 
 const intFrom = (name: string, min: number, max: number) =>
@@ -107,6 +117,20 @@ const schema = z.object({
   DATA_KEY: z.string().optional(),
   RELAY_POLL_INTERVAL_MS: intFrom('RELAY_POLL_INTERVAL_MS', 1, 60_000).default(50),
   RELAY_STATUS_INTERVAL_MS: intFrom('RELAY_STATUS_INTERVAL_MS', 0, 86_400_000).default(30_000),
+  RELAY_LEASE_MS: intFrom('RELAY_LEASE_MS', 1_000, 600_000).default(15_000),
+  RELAY_STATUS_FILE_INTERVAL_MS: intFrom('RELAY_STATUS_FILE_INTERVAL_MS', 100, 600_000).default(5_000),
+  KAFKA_TOPIC_PARTITIONS: intFrom('KAFKA_TOPIC_PARTITIONS', 1, 10_000).default(6),
+  // Empty is unset: the broker's default.replication.factor.
+  KAFKA_TOPIC_REPLICATION_FACTOR: z.preprocess((v) => (v === '' ? undefined : v), intFrom('KAFKA_TOPIC_REPLICATION_FACTOR', 1, 100).optional()),
+  // 35 days: the longest id_token lifetime and 5 days of margin (a downstream service down over a long weekend).
+  KAFKA_TOPIC_RETENTION_MS: z.coerce
+    .number({ error: 'KAFKA_TOPIC_RETENTION_MS must be a number' })
+    .int('KAFKA_TOPIC_RETENTION_MS must be a whole number')
+    .min(
+      MIN_TOPIC_RETENTION_MS,
+      `KAFKA_TOPIC_RETENTION_MS must be >= ${MIN_TOPIC_RETENTION_MS} (30 days, the longest id_token lifetime): a downstream service started later must still learn of every revocation it has to honour`,
+    )
+    .default(MIN_TOPIC_RETENTION_MS + 5 * 86_400_000),
 });
 
 /** Thrown at start-up with every bad variable listed. */
@@ -164,6 +188,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataKey: e.DATA_KEY,
     relayPollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
     relayStatusIntervalMs: e.RELAY_STATUS_INTERVAL_MS,
+    relayLeaseMs: e.RELAY_LEASE_MS,
+    relayStatusFileIntervalMs: e.RELAY_STATUS_FILE_INTERVAL_MS,
+    kafkaTopic: { partitions: e.KAFKA_TOPIC_PARTITIONS, replicationFactor: e.KAFKA_TOPIC_REPLICATION_FACTOR, retentionMs: e.KAFKA_TOPIC_RETENTION_MS },
   };
 }
 

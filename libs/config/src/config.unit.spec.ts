@@ -130,4 +130,31 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ SCRYPT_CONCURRENCY: '0' })).toThrow(/SCRYPT_CONCURRENCY/);
     });
   });
+
+  describe('the relay and its topic', () => {
+    it('defaults to a 15 s lease, 6 partitions, the broker default replication and 35 days of retention', () => {
+      expect(loadConfig({})).toMatchObject({
+        relayLeaseMs: 15_000,
+        relayStatusFileIntervalMs: 5_000,
+        kafkaTopic: { partitions: 6, replicationFactor: undefined, retentionMs: 35 * 86_400_000 },
+      });
+    });
+
+    it('reads KAFKA_TOPIC_* and RELAY_LEASE_MS', () => {
+      const config = loadConfig({ KAFKA_TOPIC_PARTITIONS: '12', KAFKA_TOPIC_REPLICATION_FACTOR: '3', KAFKA_TOPIC_RETENTION_MS: '2592000000', RELAY_LEASE_MS: '5000' });
+      expect(config).toMatchObject({ relayLeaseMs: 5000, kafkaTopic: { partitions: 12, replicationFactor: 3, retentionMs: 2_592_000_000 } });
+    });
+
+    it('refuses a retention shorter than the longest id_token lifetime (30 days)', () => {
+      expect(() => loadConfig({ KAFKA_TOPIC_RETENTION_MS: '2591999999' })).toThrow(/KAFKA_TOPIC_RETENTION_MS must be >= 2592000000 \(30 days/);
+    });
+
+    it.each([
+      ['KAFKA_TOPIC_PARTITIONS', '0'],
+      ['KAFKA_TOPIC_REPLICATION_FACTOR', 'three'],
+      ['RELAY_LEASE_MS', '100'],
+    ])('refuses %s=%s, naming it', (name, value) => {
+      expect(() => loadConfig({ [name]: value })).toThrow(name);
+    });
+  });
 });

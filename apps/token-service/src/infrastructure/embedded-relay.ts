@@ -19,6 +19,8 @@ export function startEmbeddedRelay(config: AppConfig, store: EventStore, logger:
     issuer: config.issuer,
     brokers: config.kafkaBrokers,
     topic: config.kafkaRevocationsTopic,
+    leaseMs: config.relayLeaseMs,
+    topicSettings: config.kafkaTopic,
     dataDir: config.dataDir,
     logger: logger.child({ component: 'revocation-relay' }),
   });
