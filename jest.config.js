@@ -19,7 +19,10 @@ const base = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/.build/'],
   modulePathIgnorePatterns: ['<rootDir>/packages/[^/]+/dist/', '<rootDir>/.build/'],
 };
+// Int and e2e tests start processes and servers; on a loaded 2-core machine 5 s (Jest's default) cut
+// honest tests short. Each test still bounds its own waits.
 module.exports = {
+  testTimeout: 30_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['**/*.unit.spec.ts'] },
     { ...base, displayName: 'int', testMatch: ['**/*.int.spec.ts'], globalSetup: '<rootDir>/test/global-setup.js', globalTeardown: '<rootDir>/test/global-teardown.js' },
