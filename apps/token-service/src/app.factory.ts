@@ -1,7 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { Abstract } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfig } from '@app/config';
 import { fastifyErrorOptions, refuseNonJsonManagementBodies } from './errors/fastify-errors';
@@ -74,19 +73,6 @@ async function createApp(config: AppConfig, infrastructure: OpenedInfrastructure
     );
     done();
   });
-
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('refresh-token service')
-      .setDescription('Auth0-compatible refresh tokens: /delegation, OAuth 2.0 endpoints, Management API v2')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
-  // The OpenAPI document only: Swagger UI would pull @fastify/static, whose
-  // content-disposition 3 needs Node 22. Point any OpenAPI viewer at it.
-  SwaggerModule.setup('docs', app, document, { ui: false, raw: ['json'], jsonDocumentUrl: 'docs/openapi.json' });
 
   await app.init();
   return app;

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AdminPageController } from './admin/admin-page.controller';
+import { DocsController } from './docs/docs.controller';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { ManagementModule } from './management/management.module';
 import { OAuthModule } from './oauth/oauth.module';
@@ -20,7 +21,7 @@ export class AppModule {
       module: AppModule,
       imports: [CqrsModule.forRoot(), infrastructure, OAuthModule, RevocationModule, ManagementModule, OperationsModule],
       // The administration page: static files; it calls the management API like any other client.
-      controllers: [AdminPageController],
+      controllers: [AdminPageController, DocsController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };
   }

@@ -4,7 +4,7 @@ import type { ReadModel } from './read-model';
 import type { ClientGrantRecord, ClientGrantRow, ClientRecord, ClientRow, CredentialRecord, CredentialRow } from './records';
 import { toClientGrantRecord, toClientRecord, toCredentialRecord } from './records';
 
-/** Auth0 caps `per_page` of GET /api/v2/device-credentials at 1000. */
+/** Largest page a listing query returns (the API caps `per_page` lower, at its documented limit). */
 export const MAX_PER_PAGE = 1000;
 /** Largest `take` of GET /api/v2/users/{id}/refresh-tokens (Auth0's cap is 100; we allow the device-list cap). */
 export const MAX_TAKE = 1000;
@@ -20,6 +20,17 @@ export interface DeviceCredentialFilter {
 export interface DeviceCredentialPage {
   credentials: CredentialRecord[];
   /** How many valid credentials match the filter, over all pages. */
+  total: number;
+}
+
+/** A user's tokens, `includeRevoked` for revoked ones too (and those of a deleted client). */
+export interface UserTokenFilter {
+  includeRevoked?: boolean;
+}
+
+export interface UserTokenOffsetPage {
+  tokens: CredentialRecord[];
+  /** How many tokens match, over all pages. */
   total: number;
 }
 
@@ -99,7 +110,7 @@ export class CredentialQueries {
       where.push('cr.client_id = @clientId');
       params.clientId = filter.clientId;
     }
-    const { list, count } = this.deviceListStatements(where.join(' AND '));
+    const { list, count } = this.listStatements(where.join(' AND '));
     const read = this.db.transaction(() => {
       const rows = list.all({ ...params, limit: perPage, offset: page * perPage });
       const total = count.get(params)?.total ?? 0;
@@ -109,8 +120,8 @@ export class CredentialQueries {
     return read.deferred();
   }
 
-  /** One statement pair per filter combination (four at most), prepared on first use. */
-  private deviceListStatements(condition: string): DeviceListStatements {
+  /** One statement pair per filter combination (six at most: device lists, user lists), prepared on first use. */
+  private listStatements(condition: string): DeviceListStatements {
     let statements = this.deviceLists.get(condition);
     if (!statements) {
       statements = {
@@ -123,12 +134,13 @@ export class CredentialQueries {
   }
 
   /**
-   * GET /api/v2/users/{id}/refresh-tokens: the user's valid tokens in issue
+   * GET /api/v2/users/{id}/refresh-tokens with `from`/`take` (checkpoint
+   * paging): the user's valid tokens (all with `includeRevoked`) in issue
    * order, `take` at a time. `from` is the `next` of the previous page (the
    * last credential id it listed, exclusive); it stays usable if that
    * credential is revoked meanwhile. An unknown `from` throws InvalidCursorError.
    */
-  listByUser(userId: string, options: { from?: string; take: number }): UserTokenPage {
+  listByUser(userId: string, options: { from?: string; take: number } & UserTokenFilter): UserTokenPage {
     requireInteger('take', options.take, 1, MAX_TAKE);
     let after = 0;
     if (options.from !== undefined) {
@@ -136,10 +148,23 @@ export class CredentialQueries {
       if (!cursor) throw new InvalidCursorError(`cursor ${JSON.stringify(options.from)} names no token of this user`);
       after = cursor.issued_position;
     }
-    const rows = this.sql.validOfUserAfter.all({ userId, after, limit: options.take + 1 });
+    const statement = options.includeRevoked ? this.sql.allOfUserAfter : this.sql.validOfUserAfter;
+    const rows = statement.all({ userId, after, limit: options.take + 1 });
     const hasMore = rows.length > options.take;
     const tokens = rows.slice(0, options.take).map(toCredentialRecord);
     return { tokens, next: hasMore ? tokens[tokens.length - 1].credentialId : null };
+  }
+
+  /** The same listing in offset pages (Auth0's `page`, `per_page`), with the total from the same snapshot. */
+  listUserTokens(userId: string, options: { page: number; perPage: number } & UserTokenFilter): UserTokenOffsetPage {
+    requireInteger('page', options.page, 0, Number.MAX_SAFE_INTEGER);
+    requireInteger('perPage', options.perPage, 1, MAX_PER_PAGE);
+    const { list, count } = this.listStatements(options.includeRevoked ? 'cr.user_id = @userId' : `cr.user_id = @userId AND ${VALID}`);
+    const read = this.db.transaction(() => {
+      const rows = list.all({ userId, limit: options.perPage, offset: options.page * options.perPage });
+      return { tokens: rows.map(toCredentialRecord), total: count.get({ userId })?.total ?? 0 };
+    });
+    return read.deferred();
   }
 
   /**
@@ -220,6 +245,9 @@ function prepareStatements(db: Database.Database) {
     validOfUserAfter: db.prepare<[{ userId: string; after: number; limit: number }], CredentialRow>(
       `SELECT cr.* FROM credentials cr WHERE cr.user_id = @userId AND cr.issued_position > @after AND ${VALID}
        ORDER BY cr.issued_position LIMIT @limit`,
+    ),
+    allOfUserAfter: db.prepare<[{ userId: string; after: number; limit: number }], CredentialRow>(
+      `SELECT cr.* FROM credentials cr WHERE cr.user_id = @userId AND cr.issued_position > @after ORDER BY cr.issued_position LIMIT @limit`,
     ),
     // `(@x IS NULL OR col = @x)`: one statement for every filter combination; the partial index on user_id still leads.
     unrevokedOfUser: db.prepare<[{ userId: string; clientId: string | null; deviceId: string | null }], { credential_id: string }>(

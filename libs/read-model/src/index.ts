@@ -12,6 +12,7 @@ export {
   type DeviceCredentialFilter,
   type DeviceCredentialPage,
   type UserTokenPage,
+  type UserTokenOffsetPage,
 } from './credential-queries';
 export type { CredentialRecord, ClientRecord, ClientGrantRecord } from './records';
 export { rebuild, type RebuildOptions, type RebuildResult } from './rebuild';

@@ -1,12 +1,10 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { notFound } from '../errors/management-error';
 import { AdminPageAssets } from './admin-page.assets';
 import { ADMIN_PAGE_HEADERS, ASSET_CACHE_CONTROL, HTML_CACHE_CONTROL } from './security-headers';
 
 /** The administration page (issue 12): static files; everything it does goes through the management API. */
-@ApiExcludeController()
 @Controller('admin')
 export class AdminPageController {
   private readonly page = new AdminPageAssets();

@@ -1,7 +1,29 @@
+import { z } from 'zod';
 import type { ClientGrantRecord, ClientRecord, CredentialRecord } from '@app/read-model';
 
+/*
+ * Each answer of the management API has its zod schema beside its presenter:
+ * the OpenAPI document is generated from these schemas, and the presenters'
+ * return types are checked against them (`satisfies`), so the two cannot drift.
+ */
+
+export const clientSchema = z
+  .object({
+    client_id: z.string(),
+    name: z.string(),
+    app_type: z.string(),
+    token_endpoint_auth_method: z.string(),
+    is_first_party: z.literal(true),
+    jwt_configuration: z.object({ alg: z.string(), lifetime_in_seconds: z.number().int(), secret_encoded: z.literal(false) }).strict(),
+    grant_types: z.array(z.string()),
+    created_at: z.string(),
+    client_secret: z.string().optional().meta({ description: 'Only in the 201 that creates a confidential client' }),
+  })
+  .strict()
+  .meta({ id: 'Client' });
+
 /** Auth0's client shape (GET /api/v2/clients). The secret is never listed: only a verifier is stored. */
-export function presentClient(c: ClientRecord, secret?: string | null) {
+export function presentClient(c: ClientRecord, secret?: string | null): z.output<typeof clientSchema> {
   return {
     client_id: c.clientId,
     name: c.name,
@@ -15,9 +37,28 @@ export function presentClient(c: ClientRecord, secret?: string | null) {
   };
 }
 
-export function presentClientGrant(g: ClientGrantRecord) {
+export const clientGrantSchema = z
+  .object({ id: z.string(), client_id: z.string(), audience: z.string(), scope: z.array(z.string()) })
+  .strict()
+  .meta({ id: 'ClientGrant' });
+
+export function presentClientGrant(g: ClientGrantRecord): z.output<typeof clientGrantSchema> {
   return { id: g.grantId, client_id: g.clientId, audience: g.audience, scope: g.scope };
 }
+
+/** Every field may be left out by `fields`/`include_fields`. */
+export const deviceCredentialSchema = z
+  .object({
+    id: z.string(),
+    device_name: z.string(),
+    device_id: z.string(),
+    type: z.literal('refresh_token'),
+    user_id: z.string(),
+    client_id: z.string(),
+  })
+  .partial()
+  .strict()
+  .meta({ id: 'DeviceCredential' });
 
 /** GET /api/v2/device-credentials item. */
 export function presentDeviceCredential(c: CredentialRecord) {
@@ -28,11 +69,30 @@ export function presentDeviceCredential(c: CredentialRecord) {
     type: 'refresh_token' as const,
     user_id: c.userId,
     client_id: c.clientId,
-  };
+  } satisfies z.output<typeof deviceCredentialSchema>;
 }
 
+export const refreshTokenSchema = z
+  .object({
+    id: z.string(),
+    user_id: z.string(),
+    client_id: z.string(),
+    created_at: z.string(),
+    idle_expires_at: z.null(),
+    expires_at: z.null().meta({ description: 'These tokens never expire; they are revoked' }),
+    device: z.object({ device_id: z.string(), device_name: z.string() }).strict(),
+    scope: z.string(),
+    rotating: z.literal(false),
+    session_id: z.null(),
+    revoked_at: z.string().optional().meta({ description: 'Only on a revoked token' }),
+    revoked_by: z.string().nullable().optional(),
+    revocation_reason: z.string().nullable().optional(),
+  })
+  .strict()
+  .meta({ id: 'RefreshToken' });
+
 /** Auth0's refresh-token shape, with our revocation fields. These tokens never expire (F3). */
-export function presentRefreshToken(c: CredentialRecord) {
+export function presentRefreshToken(c: CredentialRecord): z.output<typeof refreshTokenSchema> {
   return {
     id: c.credentialId,
     user_id: c.userId,
@@ -47,3 +107,40 @@ export function presentRefreshToken(c: CredentialRecord) {
     ...(c.revokedAt !== null ? { revoked_at: c.revokedAt, revoked_by: c.revokedBy, revocation_reason: c.revokeReason } : {}),
   };
 }
+
+/** The 201 of POST /api/v2/refresh-tokens: the plaintext token, this once. */
+export const issuedRefreshTokenSchema = z
+  .object({
+    id: z.string(),
+    refresh_token: z.string(),
+    client_id: z.string(),
+    user_id: z.string(),
+    device_name: z.string(),
+    device_id: z.string(),
+    scope: z.string(),
+    created_at: z.string(),
+  })
+  .strict()
+  .meta({ id: 'IssuedRefreshToken' });
+
+const historyValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()), z.record(z.string(), z.union([z.string(), z.number()]))]);
+
+export const tokenHistorySchema = z
+  .object({
+    events: z.array(
+      z
+        .object({
+          type: z.string().meta({ examples: ['RefreshTokenIssued', 'RefreshTokenRevoked'] }),
+          time: z.string(),
+          log_position: z.number().int(),
+          actor: z.string(),
+          reason: z.string().nullable(),
+          correlation_id: z.string().nullable(),
+          causation_id: z.string().nullable(),
+          data: z.record(z.string(), historyValue),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .meta({ id: 'TokenHistory' });

@@ -1,6 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { characters, parseOAuthParams, text } from '../errors/validation';
@@ -8,14 +7,13 @@ import { presentedClient } from '../oauth/shared/client-credentials';
 import { correlationIdOf, noStore } from '../oauth/shared/http';
 import { RevokeTokenCommand } from './rfc7009-revoke.command';
 
-const params = z.object({
+export const revokeParams = z.object({
   token: z.string().min(1).max(8192),
   token_type_hint: characters(64).optional(),
   client_id: text().optional(),
   client_secret: z.string().min(1).max(1024).optional(),
 });
 
-@ApiTags('oauth')
 @Controller('oauth')
 export class RevokeController {
   constructor(private readonly commands: CommandBus) {}
@@ -23,7 +21,6 @@ export class RevokeController {
   /** RFC 7009 §2.2: 200 with an empty body, also for an unknown token. */
   @Post('revoke')
   @HttpCode(200)
-  @ApiOperation({ summary: 'RFC 7009 token revocation (refresh tokens)' })
   async revoke(
     @Body() body: unknown,
     @Headers('authorization') authorization: string | undefined,
@@ -31,7 +28,7 @@ export class RevokeController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     noStore(reply);
-    const p = parseOAuthParams(params, body);
+    const p = parseOAuthParams(revokeParams, body);
     // Authenticate before looking at the token, so a bad client is 401 whatever the token.
     const client = presentedClient(authorization, p);
     await this.commands.execute(new RevokeTokenCommand(p.token, client, correlationIdOf(request), request.ip));

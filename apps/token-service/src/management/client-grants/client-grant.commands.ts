@@ -14,6 +14,8 @@ export class CreateClientGrantCommand extends Command<ClientGrantRecord> {
 export class DeleteClientGrantCommand extends Command<void> {
   constructor(
     readonly grantId: string,
+    /** The caller's reason, recorded in ClientGrantDeleted's metadata (none by default). */
+    readonly reason: string | undefined,
     readonly context: RequestContext,
   ) {
     super();

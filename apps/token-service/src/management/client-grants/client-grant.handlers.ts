@@ -46,9 +46,9 @@ export class DeleteClientGrantHandler implements ICommandHandler<DeleteClientGra
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ grantId, context }: DeleteClientGrantCommand): Promise<void> {
+  async execute({ grantId, reason, context }: DeleteClientGrantCommand): Promise<void> {
     const now = this.clock.now();
-    const result = await this.grants.handle(grantId, { type: 'DeleteClientGrant', data: { grantId, now } }, metadataFor(context, now));
+    const result = await this.grants.handle(grantId, { type: 'DeleteClientGrant', data: { grantId, now } }, metadataFor(context, now, reason));
     if (result.events.length === 0) throw new ClientGrantNotFoundError(grantId);
     await this.readYourWrites.waitFor(result.position);
   }

@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CredentialQueries } from '@app/read-model';
 import type { RequestContext } from '../../commands/request-context';
@@ -12,20 +11,22 @@ import { ManagementAuthGuard, type ManagementPrincipal } from '../auth/managemen
 import { leavesNoFullAdmin, scopesBeyond } from '../auth/management-policy';
 import { ManagementContext, Principal } from '../auth/principal.decorator';
 import { MANAGEMENT_SCOPES, RequireScopes } from '../auth/scopes';
+import { pagedList, pageOf, pagingParams } from '../paging';
 import { presentClientGrant } from '../presenters';
+import { reasonOnly, revokeInput } from '../reason';
 import { CreateClientGrantCommand, DeleteClientGrantCommand } from './client-grant.commands';
 
-const createGrant = z
+export const createClientGrantBody = z
   .object({
     client_id: text(),
     audience: text(1024),
     scope: z.array(text()).max(1000),
   })
   .strict();
-const listQuery = z.object({ client_id: characters(256).optional(), audience: characters(1024).optional() }).strict();
+export const listClientGrantsQuery = z
+  .object({ client_id: characters(256).optional(), audience: characters(1024).optional(), ...pagingParams })
+  .strict();
 
-@ApiTags('management: client grants')
-@ApiBearerAuth()
 @UseGuards(ManagementAuthGuard)
 @Controller('api/v2/client-grants')
 export class ClientGrantsController {
@@ -39,7 +40,7 @@ export class ClientGrantsController {
   @Post()
   @RequireScopes('create:client_grants')
   async create(@Body() body: unknown, @ManagementContext() context: RequestContext, @Principal() principal: ManagementPrincipal) {
-    const input = parseManagementInput(createGrant, body);
+    const input = parseManagementInput(createClientGrantBody, body);
     if (input.audience !== this.config.managementAudience) {
       throw badRequest(`audience must be the management API, ${this.config.managementAudience}`, 'invalid_audience');
     }
@@ -54,19 +55,21 @@ export class ClientGrantsController {
   @Get()
   @RequireScopes('read:client_grants')
   list(@Query() query: unknown) {
-    const q = parseManagementInput(listQuery, query, 'query');
-    return this.queries.listClientGrants({ clientId: q.client_id, audience: q.audience }).map(presentClientGrant);
+    const q = parseManagementInput(listClientGrantsQuery, query, 'query');
+    const all = this.queries.listClientGrants({ clientId: q.client_id, audience: q.audience });
+    return pagedList('client_grants', pageOf(all, q).map(presentClientGrant), all.length, q);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @RequireScopes('delete:client_grants')
-  async remove(@Param('id') id: string, @ManagementContext() context: RequestContext): Promise<void> {
+  async remove(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext): Promise<void> {
     parsePathParam('id', id);
+    const { reason } = revokeInput(reasonOnly, query, body);
     const audience = this.config.managementAudience;
     if (leavesNoFullAdmin(this.queries.listClientGrants({ audience }), audience, (g) => g.grantId === id)) {
       throw conflict('This grant is the last one holding every management scope; grant them to another client first.', 'last_management_grant');
     }
-    await this.commands.execute(new DeleteClientGrantCommand(id, context));
+    await this.commands.execute(new DeleteClientGrantCommand(id, reason, context));
   }
 }

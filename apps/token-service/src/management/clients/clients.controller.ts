@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { APP_TYPES, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS, type AppType, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
 import { CredentialQueries } from '@app/read-model';
@@ -16,11 +15,12 @@ import { leavesNoFullAdmin } from '../auth/management-policy';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
 import { presentClient } from '../presenters';
-import { reasonOf } from '../reason';
+import { pagedList, pageOf, pagingParams } from '../paging';
+import { reasonOf, reasonOnly, revokeInput } from '../reason';
 import { DeleteClientCommand } from './delete-client.command';
 import { RegisterClientCommand } from './register-client.command';
 
-const createClient = z
+export const createClientBody = z
   .object({
     name: text(),
     app_type: z.enum(APP_TYPES as readonly [AppType, ...AppType[]]).default('regular_web'),
@@ -35,9 +35,8 @@ const createClient = z
     grant_types: z.array(text()).max(32).optional(),
   })
   .strict();
+export const listClientsQuery = z.object(pagingParams).strict();
 
-@ApiTags('management: clients')
-@ApiBearerAuth()
 @UseGuards(ManagementAuthGuard)
 @Controller('api/v2/clients')
 export class ClientsController {
@@ -49,9 +48,8 @@ export class ClientsController {
 
   @Post()
   @RequireScopes('create:clients')
-  @ApiOperation({ summary: 'Create a client; the secret is in this response only' })
   async create(@Body() body: unknown, @ManagementContext() context: RequestContext) {
-    const input = parseManagementInput(createClient, body);
+    const input = parseManagementInput(createClientBody, body);
     const { client, clientSecret } = await this.commands.execute(
       new RegisterClientCommand(
         {
@@ -71,9 +69,10 @@ export class ClientsController {
 
   @Get()
   @RequireScopes('read:clients')
-  @ApiOperation({ summary: 'List clients (a plain array, as Auth0)' })
-  list() {
-    return this.queries.listClients().map((c) => presentClient(c));
+  list(@Query() query: unknown) {
+    const paging = parseManagementInput(listClientsQuery, query, 'query');
+    const all = this.queries.listClients();
+    return pagedList('clients', pageOf(all, paging).map((c) => presentClient(c)), all.length, paging);
   }
 
   @Get(':id')
@@ -87,9 +86,9 @@ export class ClientsController {
   @Delete(':id')
   @HttpCode(204)
   @RequireScopes('delete:clients')
-  @ApiOperation({ summary: 'Delete a client; every refresh token of it is revoked (actor system)' })
-  async remove(@Param('id') id: string, @ManagementContext() context: RequestContext): Promise<void> {
+  async remove(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext): Promise<void> {
     parsePathParam('id', id);
+    const { reason } = revokeInput(reasonOnly, query, body);
     // No lock-out: the operator's configured client, and the last full admin, stay.
     const { config, queries } = this;
     if (id === config.managementClientId) {
@@ -99,13 +98,12 @@ export class ClientsController {
     if (leavesNoFullAdmin(queries.listClientGrants({ audience }), audience, (g) => g.clientId === id)) {
       throw conflict('This client is the last one holding every management scope; grant them to another client first.', 'last_management_client');
     }
-    await this.commands.execute(new DeleteClientCommand(id, context));
+    await this.commands.execute(new DeleteClientCommand(id, reason, context));
   }
 
   @Delete(':id/refresh-tokens')
   @HttpCode(204)
   @RequireScopes('delete:refresh_tokens')
-  @ApiOperation({ summary: "Revoke every refresh token of the client; the client stays" })
   async revokeTokens(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
     if (!this.queries.getClient(parsePathParam('id', id))) throw notFound('The client does not exist', 'inexistent_client');
     await this.commands.execute(

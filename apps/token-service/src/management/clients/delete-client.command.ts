@@ -5,6 +5,8 @@ import type { RequestContext } from '../../commands/request-context';
 export class DeleteClientCommand extends Command<{ revoked: number }> {
   constructor(
     readonly clientId: string,
+    /** The caller's reason, recorded in ClientDeleted's metadata; the cascade's revocations say `client_deleted`. */
+    readonly reason: string | undefined,
     readonly context: RequestContext,
   ) {
     super();

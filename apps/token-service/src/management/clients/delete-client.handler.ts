@@ -19,10 +19,10 @@ export class DeleteClientHandler implements ICommandHandler<DeleteClientCommand>
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ clientId, context }: DeleteClientCommand): Promise<{ revoked: number }> {
+  async execute({ clientId, reason, context }: DeleteClientCommand): Promise<{ revoked: number }> {
     const now = this.clock.now();
     const command: DeleteClient = { type: 'DeleteClient', data: { clientId, now } };
-    const result = await this.clients.handle(clientId, command, metadataFor(context, now, REVOCATION_REASONS.clientDeleted));
+    const result = await this.clients.handle(clientId, command, metadataFor(context, now, reason ?? REVOCATION_REASONS.clientDeleted));
     // An already deleted client is 404 to the caller (it is no longer a client), after finishing any cascade left over.
     await this.readYourWrites.waitFor(result.position);
     const revoked = await this.cascade.run(clientId, { correlationId: context.correlationId, causationId: context.causationId });

@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CredentialQueries, MAX_PER_PAGE } from '@app/read-model';
+import { CredentialQueries } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
 import { notFound } from '../../errors/management-error';
@@ -11,26 +10,22 @@ import { RevokeRefreshTokenCommand } from '../../revocation/revoke-refresh-token
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
+import { pagedList, pagingParams, queryBoolean } from '../paging';
 import { presentDeviceCredential } from '../presenters';
 import { reasonOf } from '../reason';
 
-const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const FIELDS = ['id', 'device_name', 'device_id', 'type', 'user_id', 'client_id'] as const;
-const listQuery = z
+export const listDeviceCredentialsQuery = z
   .object({
     user_id: text().optional(),
     client_id: text().optional(),
     type: z.enum(['public_key', 'refresh_token', 'rotating_refresh_token']).default('refresh_token'),
-    page: z.coerce.number().int().min(0).max(1_000_000).default(0),
-    per_page: z.coerce.number().int().min(1).max(MAX_PER_PAGE).default(50),
-    include_totals: bool.default(false),
-    fields: characters(512).optional(),
-    include_fields: bool.default(true),
+    ...pagingParams,
+    fields: characters(512).optional().meta({ description: 'Comma-separated fields to include (or exclude, with include_fields=false)' }),
+    include_fields: queryBoolean.default(true),
   })
   .strict();
 
-@ApiTags('management: device credentials')
-@ApiBearerAuth()
 @UseGuards(ManagementAuthGuard)
 @Controller('api/v2/device-credentials')
 export class DeviceCredentialsController {
@@ -43,7 +38,7 @@ export class DeviceCredentialsController {
   @Get()
   @RequireScopes('read:device_credentials')
   list(@Query() query: unknown) {
-    const q = parseManagementInput(listQuery, query, 'query');
+    const q = parseManagementInput(listDeviceCredentialsQuery, query, 'query');
     const selected = selectFields(q.fields, q.include_fields);
     // This service keeps refresh tokens only: other credential types are an empty list, not an error.
     const page =
@@ -51,7 +46,7 @@ export class DeviceCredentialsController {
         ? this.queries.listValidDeviceCredentials({ userId: q.user_id, clientId: q.client_id, page: q.page, perPage: q.per_page })
         : { credentials: [], total: 0 };
     const items = page.credentials.map((c) => pick(presentDeviceCredential(c), selected));
-    return q.include_totals ? { start: q.page * q.per_page, limit: q.per_page, total: page.total, device_credentials: items } : items;
+    return pagedList('device_credentials', items, page.total, q);
   }
 
   /** 204; an unknown or already revoked id is 404: it is no longer a device credential (the decider says which, by appending nothing). */

@@ -12,6 +12,7 @@ interface DeviceCredential {
 interface Totals {
   start: number;
   limit: number;
+  length: number;
   total: number;
   device_credentials: DeviceCredential[];
 }
@@ -63,7 +64,7 @@ describe.each(ADAPTERS)('management API: device credentials (%s)', (adapter) => 
       expect(afterRevoke.body.map((c) => c.id).sort()).toEqual([a1.id, b1.id].sort());
     });
 
-    it('pages with page and per_page, and include_totals gives {start, limit, total, device_credentials}', async () => {
+    it('pages with page and per_page, and include_totals gives {start, limit, length, total, device_credentials}', async () => {
       const userId = uniqueId('user');
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push((await issueRefreshToken(svc, { client_id: appA.client_id, user_id: userId, device_name: `d${i}` })).id);
@@ -81,7 +82,7 @@ describe.each(ADAPTERS)('management API: device credentials (%s)', (adapter) => 
 
       const totals = await list<Totals>({ user_id: userId, page: 1, per_page: 2, include_totals: true });
       expect(totals.status).toBe(200);
-      expect(totals.body).toEqual({ start: 2, limit: 2, total: 5, device_credentials: expect.any(Array) });
+      expect(totals.body).toEqual({ start: 2, limit: 2, length: 2, total: 5, device_credentials: expect.any(Array) });
       expect(totals.body.device_credentials).toHaveLength(2);
     });
 

@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { tokenHistory } from '@app/audit';
 import { CredentialQueries } from '@app/read-model';
@@ -18,7 +17,7 @@ import { presentRefreshToken } from '../presenters';
 import { reasonOf } from '../reason';
 import { IssueRefreshTokenCommand } from './issue-refresh-token.command';
 
-const issue = z
+export const issueRefreshTokenBody = z
   .object({
     client_id: text(),
     user_id: text(),
@@ -28,8 +27,6 @@ const issue = z
   })
   .strict();
 
-@ApiTags('management: refresh tokens')
-@ApiBearerAuth()
 @UseGuards(ManagementAuthGuard)
 @Controller('api/v2/refresh-tokens')
 export class RefreshTokensController {
@@ -41,9 +38,8 @@ export class RefreshTokensController {
 
   @Post()
   @RequireScopes('create:refresh_tokens')
-  @ApiOperation({ summary: 'Issue a refresh token (scope must contain offline_access); the plaintext is in this response only' })
   async create(@Body() body: unknown, @ManagementContext() context: RequestContext) {
-    const input = parseManagementInput(issue, body);
+    const input = parseManagementInput(issueRefreshTokenBody, body);
     const issued = await this.commands.execute(
       new IssueRefreshTokenCommand(
         { clientId: input.client_id, userId: input.user_id, deviceName: input.device_name, deviceId: input.device_id, scope: input.scope },
@@ -80,7 +76,6 @@ export class RefreshTokensController {
 
   @Get(':id/history')
   @RequireScopes('read:refresh_tokens')
-  @ApiOperation({ summary: "The token's events in log order, from the event store (not the read model)" })
   async history(@Param('id') id: string) {
     const events = await tokenHistory(this.store, parsePathParam('id', id));
     if (events.length === 0) throw notFound('The refresh token does not exist');

@@ -1,26 +1,38 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CredentialQueries, MAX_TAKE } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
+import { badRequest } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import { RevokeManyCommand } from '../../revocation/revoke-many.command';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
+import { PER_PAGE_DEFAULT, pagingParams, queryBoolean, withTotals } from '../paging';
 import { presentRefreshToken } from '../presenters';
 import { revokeInput } from '../reason';
 
-const listQuery = z
-  .object({ from: characters(512, 1).optional(), take: z.coerce.number().int().min(1).max(MAX_TAKE).default(50) })
+const OFFSET_PAGING = ['page', 'per_page', 'include_totals'] as const;
+const CHECKPOINT_PAGING = ['from', 'take'] as const;
+
+/**
+ * Offset paging (`page`, `per_page`, `include_totals`) as every listing, or
+ * Auth0's checkpoint paging (`from`, `take`, answering `next`) for walking a
+ * long list while it changes; not both. Neither: the first checkpoint page.
+ */
+export const listUserRefreshTokensQuery = z
+  .object({
+    ...pagingParams,
+    from: characters(512, 1).optional().meta({ description: 'Checkpoint paging: the `next` of the previous page' }),
+    take: z.coerce.number().int().min(1).max(MAX_TAKE).optional().meta({ description: `Checkpoint paging: tokens per page (1-${MAX_TAKE}, default 50)` }),
+    include_revoked: queryBoolean.default(false).meta({ description: "true: revoked tokens too (and those of a deleted client), each with its revoked_at" }),
+  })
   .strict();
 /** The filters of a bulk revocation, in the query or the JSON body: one strict schema for both. */
-const revokeFilters = z.object({ client_id: text().optional(), device_id: text().optional(), reason: text().optional() }).strict();
+export const revokeUserRefreshTokensFilters = z.object({ client_id: text().optional(), device_id: text().optional(), reason: text().optional() }).strict();
 
-@ApiTags('management: users')
-@ApiBearerAuth()
 @UseGuards(ManagementAuthGuard)
 @Controller('api/v2/users/:userId/refresh-tokens')
 export class UserRefreshTokensController {
@@ -29,12 +41,23 @@ export class UserRefreshTokensController {
     private readonly queries: CredentialQueries,
   ) {}
 
-  /** The user's valid refresh tokens, cursor-paged (`from`, `take`). */
+  /** The user's valid refresh tokens (revoked ones too with `include_revoked=true`), in issue order. */
   @Get()
   @RequireScopes('read:refresh_tokens')
   list(@Param('userId') userId: string, @Query() query: unknown) {
-    const q = parseManagementInput(listQuery, query, 'query');
-    const page = this.queries.listByUser(parsePathParam('user_id', userId), { from: q.from, take: q.take });
+    const user = parsePathParam('user_id', userId);
+    const q = parseManagementInput(listUserRefreshTokensQuery, query, 'query');
+    const given = (names: readonly string[]) => names.some((name) => (query as Record<string, unknown>)[name] !== undefined);
+    const includeRevoked = q.include_revoked;
+    if (given(OFFSET_PAGING)) {
+      if (given(CHECKPOINT_PAGING)) {
+        throw badRequest('Payload validation error: page, per_page and include_totals do not combine with from and take', 'invalid_query_string');
+      }
+      const page = this.queries.listUserTokens(user, { page: q.page, perPage: q.per_page, includeRevoked });
+      const tokens = page.tokens.map(presentRefreshToken);
+      return q.include_totals ? withTotals('tokens', tokens, page.total, q) : { tokens };
+    }
+    const page = this.queries.listByUser(user, { from: q.from, take: q.take ?? PER_PAGE_DEFAULT, includeRevoked });
     return { tokens: page.tokens.map(presentRefreshToken), ...(page.next ? { next: page.next } : {}) };
   }
 
@@ -44,7 +67,7 @@ export class UserRefreshTokensController {
   @RequireScopes('delete:refresh_tokens')
   async revokeAll(@Param('userId') userId: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
     const user = parsePathParam('user_id', userId);
-    const filters = revokeInput(revokeFilters, query, body);
+    const filters = revokeInput(revokeUserRefreshTokensFilters, query, body);
     await this.commands.execute(
       new RevokeManyCommand(
         { kind: 'user', userId: user, clientId: filters.client_id, deviceId: filters.device_id },

@@ -54,7 +54,8 @@ describe.each(ADAPTERS)('management API: a user\'s refresh tokens (%s)', (adapte
     it.each([
       ['take 0', { take: 0 }],
       ['a non-numeric take', { take: 'many' }],
-      ['an unknown parameter', { page: 1 }],
+      ['an unknown parameter', { sort: 'id:1' }],
+      ['offset paging mixed with checkpoint paging', { page: 1, take: 2 }],
     ])('refuses %s with 400', async (_what, query) => {
       const r = await svc.http.get<ManagementErrorBody>(path(uniqueId('user')), { token, query });
       expect(r.status).toBe(400);

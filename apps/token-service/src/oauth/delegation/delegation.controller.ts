@@ -1,5 +1,4 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { characters, parseOAuthParams, text } from '../../errors/validation';
@@ -8,7 +7,7 @@ import { rateLimitHeaders } from '../shared/rate-limiter';
 import { DelegationHandler } from './delegation.handler';
 
 const MAX_TOKEN = 8192;
-const params = z.object({
+export const delegationParams = z.object({
   client_id: text(),
   grant_type: characters(256, 1),
   refresh_token: z.string().min(1).max(MAX_TOKEN).optional(),
@@ -18,17 +17,15 @@ const params = z.object({
   api_type: characters(64).optional(),
 });
 
-@ApiTags('oauth')
 @Controller()
 export class DelegationController {
   constructor(private readonly delegation: DelegationHandler) {}
 
   @Post('delegation')
   @HttpCode(200)
-  @ApiOperation({ summary: "Auth0's legacy delegation: a refresh token (or our id_token) for a new id_token" })
   async delegate(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     noStore(reply);
-    const result = await this.delegation.handle(parseOAuthParams(params, body), request.ip);
+    const result = await this.delegation.handle(parseOAuthParams(delegationParams, body), request.ip);
     if (result.rateLimit) void reply.headers(rateLimitHeaders(result.rateLimit));
     return result.body;
   }

@@ -1,5 +1,4 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { characters, parseOAuthParams, text } from '../../errors/validation';
@@ -7,7 +6,7 @@ import { presentedClient } from '../shared/client-credentials';
 import { noStore } from '../shared/http';
 import { TokenHandler } from './token.handler';
 
-const params = z.object({
+export const tokenParams = z.object({
   grant_type: characters(256, 1),
   client_id: text().optional(),
   client_secret: z.string().min(1).max(1024).optional(),
@@ -16,14 +15,12 @@ const params = z.object({
   audience: characters(1024, 1).optional(),
 });
 
-@ApiTags('oauth')
 @Controller('oauth')
 export class TokenController {
   constructor(private readonly tokens: TokenHandler) {}
 
   @Post('token')
   @HttpCode(200)
-  @ApiOperation({ summary: 'RFC 6749 token endpoint: refresh_token and client_credentials grants' })
   async token(
     @Body() body: unknown,
     @Headers('authorization') authorization: string | undefined,
@@ -31,7 +28,7 @@ export class TokenController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     noStore(reply);
-    const p = parseOAuthParams(params, body);
+    const p = parseOAuthParams(tokenParams, body);
     return this.tokens.handle(p, presentedClient(authorization, p), request.ip);
   }
 }

@@ -1,10 +1,8 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type IdTokenAlg, KeyStore, openIdConfiguration } from '@app/signing';
 import type { AppConfig } from '@app/config';
 import { CONFIG } from '../../infrastructure/tokens';
 
-@ApiTags('discovery')
 @Controller('.well-known')
 export class DiscoveryController {
   constructor(
@@ -14,7 +12,6 @@ export class DiscoveryController {
 
   @Get('openid-configuration')
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ summary: 'OpenID Provider Metadata (OpenID Connect Discovery 1.0 §3)' })
   configuration() {
     const algs: IdTokenAlg[] = [...this.keys.algorithms(), 'HS256'];
     return openIdConfiguration(this.config.issuer, algs);
@@ -23,7 +20,6 @@ export class DiscoveryController {
   /** RFC 7517 JWK Set; a rotated-in key is published before it signs, so caches of 5 minutes are safe. */
   @Get('jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ summary: 'Public signing keys (JWKS)' })
   jwks() {
     return this.keys.jwks();
   }

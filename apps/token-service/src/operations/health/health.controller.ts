@@ -1,5 +1,4 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ProjectionRunner } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
@@ -10,7 +9,6 @@ import { cachedRead, HEAD_CACHE_MS } from './cached-read';
 
 const STORE_TIMEOUT_MS = 2_000;
 
-@ApiTags('operations')
 @Controller('health')
 export class HealthController {
   /** Probes come every few seconds per orchestrator, and in bursts: one head read (and relay lag) per HEAD_CACHE_MS. */

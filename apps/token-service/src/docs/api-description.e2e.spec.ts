@@ -1,0 +1,214 @@
+/**
+ * Issue 9 item 6, through HTTP against a started service (SQLite): the
+ * OpenAPI document is valid and describes every operation's errors; real
+ * answers parse under the schemas it is generated from; every listing pages
+ * the same way; a reason given on a DELETE is in the audit; /docs renders the
+ * endpoints in chromium under the admin page's CSP.
+ */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { Browser } from 'playwright-core';
+import { clientHistory } from '@app/audit';
+import type { EventStore } from '@app/event-store';
+import { z } from 'zod';
+import { createClient, delegate, history, issueRefreshToken, managementClientWithScopes } from '../../../../test/support/fixtures';
+import { launchBrowser } from '../../../../test/support/browser';
+import { startTokenService, uniqueId, type TokenServiceUnderTest } from '../../../../test/support/token-service';
+import { CONTENT_SECURITY_POLICY } from '../admin/security-headers';
+import { EVENT_STORE } from '../infrastructure/tokens';
+import { pagedListSchema } from '../management/paging';
+import { clientGrantSchema, clientSchema, deviceCredentialSchema, issuedRefreshTokenSchema, refreshTokenSchema, tokenHistorySchema } from '../management/presenters';
+import { managementErrorSchema, oauthErrorSchema } from './error-bodies';
+import { delegationResponseSchema, jwksSchema, openIdConfigurationSchema } from './oauth-responses';
+
+jest.setTimeout(60_000);
+
+type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>> };
+
+describe('the API described (/docs)', () => {
+  let svc: TokenServiceUnderTest;
+  let token: string;
+  const auth = () => ({ token });
+
+  beforeAll(async () => {
+    svc = await startTokenService({ adapter: 'sqlite' });
+    token = await svc.managementToken();
+  });
+  afterAll(async () => {
+    await svc?.close();
+  });
+
+  describe('GET /docs/openapi.json', () => {
+    it('is a valid OpenAPI 3.1 document', async () => {
+      const r = await svc.http.get<Document>('/docs/openapi.json');
+      expect(r.status).toBe(200);
+      await expect(SwaggerParser.validate(structuredClone(r.body) as never)).resolves.toBeDefined();
+      expect((r.body as unknown as { openapi: string }).openapi).toBe('3.1.0');
+    });
+
+    it('gives every management operation the management error body, every OAuth one the RFC 6749 body', async () => {
+      const { paths } = (await svc.http.get<Document>('/docs/openapi.json')).body;
+      const errorRefs = (path: string) =>
+        Object.values(paths[path]).flatMap((op) =>
+          Object.entries(op.responses)
+            .filter(([status]) => Number(status) >= 400)
+            .map(([, response]) => response.content?.['application/json'].schema.$ref),
+        );
+      const management = Object.keys(paths).filter((p) => p.startsWith('/api/v2/'));
+      expect(management.length).toBeGreaterThanOrEqual(11);
+      for (const path of management) expect(new Set(errorRefs(path))).toEqual(new Set(['#/components/schemas/ManagementError']));
+      for (const path of ['/delegation', '/oauth/token', '/oauth/revoke']) expect(new Set(errorRefs(path))).toEqual(new Set(['#/components/schemas/OAuthError']));
+    });
+
+    it('documents the query parameters and the request body of a listing and a create', async () => {
+      const doc = (await svc.http.get<{ paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown }>> }>('/docs/openapi.json')).body;
+      const names = (path: string, method: string) => (doc.paths[path][method].parameters ?? []).map((p) => `${p.in}:${p.name}`);
+      expect(names('/api/v2/users/{user_id}/refresh-tokens', 'get')).toEqual(
+        expect.arrayContaining(['path:user_id', 'query:page', 'query:per_page', 'query:include_totals', 'query:from', 'query:take', 'query:include_revoked']),
+      );
+      expect(names('/api/v2/clients/{id}', 'delete')).toEqual(expect.arrayContaining(['path:id', 'query:reason']));
+      expect(doc.paths['/api/v2/clients'].post.requestBody).toMatchObject({ content: { 'application/json': { schema: { required: ['name'] } } } });
+    });
+  });
+
+  describe('real answers parse under the documented schemas', () => {
+    it('management answers and errors', async () => {
+      const created = await svc.http.post('/api/v2/clients', { ...auth(), json: { name: 'Docs app', app_type: 'regular_web' } });
+      const client = clientSchema.parse(created.body);
+      expect(client.client_secret).toEqual(expect.any(String));
+      const userId = uniqueId('user');
+      const issued = issuedRefreshTokenSchema.parse(
+        (await svc.http.post('/api/v2/refresh-tokens', { ...auth(), json: { client_id: client.client_id, user_id: userId, device_name: 'Phone', scope: 'openid offline_access' } })).body,
+      );
+      await svc.http.delete(`/api/v2/refresh-tokens/${issued.id}?reason=lost`, auth());
+
+      pagedListSchema('clients', clientSchema).parse((await svc.http.get('/api/v2/clients?include_totals=true', auth())).body);
+      pagedListSchema('client_grants', clientGrantSchema).parse((await svc.http.get('/api/v2/client-grants', auth())).body);
+      pagedListSchema('device_credentials', deviceCredentialSchema).parse((await svc.http.get(`/api/v2/device-credentials?user_id=${userId}`, auth())).body);
+      refreshTokenSchema.parse((await svc.http.get(`/api/v2/refresh-tokens/${issued.id}`, auth())).body);
+      tokenHistorySchema.parse((await svc.http.get(`/api/v2/refresh-tokens/${issued.id}/history`, auth())).body);
+      z.object({ tokens: z.array(refreshTokenSchema).length(1) }).strict().parse(
+        (await svc.http.get(`/api/v2/users/${userId}/refresh-tokens?include_revoked=true`, auth())).body,
+      );
+      const bad = await svc.http.get('/api/v2/clients?per_page=0', auth());
+      expect(bad.status).toBe(400);
+      managementErrorSchema.parse(bad.body);
+      managementErrorSchema.parse((await svc.http.get('/api/v2/clients')).body);
+    });
+
+    it('OAuth and discovery answers and errors', async () => {
+      const app = await createClient(svc, { name: 'Docs native', app_type: 'native' });
+      const issued = await issueRefreshToken(svc, { client_id: app.client_id, user_id: uniqueId('user') });
+      delegationResponseSchema.parse((await delegate(svc, app.client_id, issued.refresh_token)).body);
+      oauthErrorSchema.parse((await delegate(svc, app.client_id, 'not-a-token')).body);
+      openIdConfigurationSchema.parse((await svc.http.get('/.well-known/openid-configuration')).body);
+      jwksSchema.parse((await svc.http.get('/.well-known/jwks.json')).body);
+    });
+  });
+
+  describe('listings page the same way', () => {
+    it.each([
+      ['/api/v2/clients', 'clients'],
+      ['/api/v2/client-grants', 'client_grants'],
+    ])('%s takes page, per_page and include_totals', async (path, key) => {
+      // Each management client with scopes is a client and a grant.
+      for (let i = 0; i < 2; i++) await managementClientWithScopes(svc, ['read:clients']);
+      const all = (await svc.http.get<unknown[]>(`${path}?per_page=1000`, auth())).body;
+      expect(all.length).toBeGreaterThanOrEqual(2);
+      const second = await svc.http.get<unknown[]>(`${path}?page=1&per_page=1`, auth());
+      expect(second.body).toEqual([all[1]]);
+      const totals = await svc.http.get(`${path}?page=1&per_page=1&include_totals=true`, auth());
+      expect(totals.body).toEqual({ start: 1, limit: 1, length: 1, total: all.length, [key]: [all[1]] });
+      for (const query of ['per_page=1001', 'page=-1', 'include_totals=yes', 'per_page=two']) {
+        const r = await svc.http.get(`${path}?${query}`, auth());
+        expect([query, r.status, (r.body as { errorCode: string }).errorCode]).toEqual([query, 400, 'invalid_query_string']);
+      }
+    });
+
+    it("a user's tokens: offset pages with totals, revoked ones with include_revoked, and page with from is 400", async () => {
+      const app = await createClient(svc, { name: 'Paged user', app_type: 'native' });
+      const userId = uniqueId('user');
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await issueRefreshToken(svc, { client_id: app.client_id, user_id: userId, device_name: `d${i}` })).id);
+      await svc.http.delete(`/api/v2/refresh-tokens/${ids[0]}`, auth());
+      const base = `/api/v2/users/${userId}/refresh-tokens`;
+      type Tokens = { tokens: { id: string; revoked_at?: string }[]; total?: number };
+      expect((await svc.http.get<Tokens>(`${base}?page=0&per_page=10`, auth())).body.tokens.map((t) => t.id)).toEqual(ids.slice(1));
+      const withRevoked = await svc.http.get<Tokens>(`${base}?page=0&per_page=2&include_totals=true&include_revoked=true`, auth());
+      expect(withRevoked.body).toEqual({ start: 0, limit: 2, length: 2, total: 3, tokens: [expect.objectContaining({ id: ids[0], revoked_at: expect.any(String) }), expect.objectContaining({ id: ids[1] })] });
+      const checkpoint = await svc.http.get<Tokens & { next?: string }>(`${base}?take=1&include_revoked=true`, auth());
+      expect(checkpoint.body).toEqual({ tokens: [expect.objectContaining({ id: ids[0] })], next: ids[0] });
+      const mixed = await svc.http.get(`${base}?page=0&from=${ids[0]}`, auth());
+      expect([mixed.status, (mixed.body as { errorCode: string }).errorCode]).toEqual([400, 'invalid_query_string']);
+    });
+  });
+
+  describe('a reason given on a DELETE is recorded', () => {
+    it('on every revoking DELETE, in the token history', async () => {
+      const app = await createClient(svc, { name: 'Reasons', app_type: 'native' });
+      const userId = uniqueId('user');
+      const issue = (deviceId?: string) => issueRefreshToken(svc, { client_id: app.client_id, user_id: userId, device_id: deviceId });
+      const cases: [string, string][] = [];
+      const a = await issue();
+      cases.push([`/api/v2/refresh-tokens/${a.id}?reason=r-token`, a.id]);
+      const b = await issue();
+      cases.push([`/api/v2/device-credentials/${b.id}?reason=r-device`, b.id]);
+      const c = await issue('only-this');
+      cases.push([`/api/v2/users/${userId}/refresh-tokens?device_id=only-this&reason=r-user`, c.id]);
+      for (const [path] of cases) expect((await svc.http.delete(path, auth())).status).toBe(204);
+      const d = await issue();
+      expect((await svc.http.delete(`/api/v2/clients/${app.client_id}/refresh-tokens`, { ...auth(), json: { reason: 'r-client-tokens' } })).status).toBe(204);
+      const reasons = async (id: string) => (await history(svc, id)).events.filter((e) => e.type === 'RefreshTokenRevoked').map((e) => e.reason);
+      expect(await reasons(a.id)).toEqual(['r-token']);
+      expect(await reasons(b.id)).toEqual(['r-device']);
+      expect(await reasons(c.id)).toEqual(['r-user']);
+      expect(await reasons(d.id)).toEqual(['r-client-tokens']);
+    });
+
+    it('on DELETE of a client and of a client grant, in the audit (event metadata)', async () => {
+      const { client, grantId } = await managementClientWithScopes(svc, ['read:clients']);
+      expect((await svc.http.delete(`/api/v2/client-grants/${grantId}?reason=grant-no-longer-needed`, auth())).status).toBe(204);
+      expect((await svc.http.delete(`/api/v2/clients/${client.client_id}`, { ...auth(), json: { reason: 'decommissioned' } })).status).toBe(204);
+      const store = svc.service.get<EventStore>(EVENT_STORE);
+      const entries = await clientHistory(store, client.client_id);
+      const reasonOf = (type: string) => entries.find((e) => e.type === type)?.reason;
+      expect(reasonOf('ClientGrantDeleted')).toBe('grant-no-longer-needed');
+      expect(reasonOf('ClientDeleted')).toBe('decommissioned');
+    });
+  });
+
+  describe('GET /docs', () => {
+    let browser: Browser | undefined;
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('is served under the admin page CSP and renders every endpoint in chromium, with no CSP violation', async () => {
+      const r = await svc.http.get('/docs');
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+      browser = await launchBrowser();
+      const page = await browser.newPage();
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !m.text().includes('404')) violations.push(m.text());
+      });
+      const failed: string[] = [];
+      // The browser's own /favicon.ico probe may 404; anything the page loads may not.
+      page.on('response', (response) => {
+        if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) failed.push(response.url());
+      });
+      await page.goto(`${svc.baseUrl}docs`);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('refresh-token service');
+      const titles = await page.getByRole('heading', { level: 3 }).allTextContents();
+      for (const endpoint of ['POST /delegation', 'GET /api/v2/users/{user_id}/refresh-tokens', 'DELETE /api/v2/client-grants/{id}']) {
+        expect(titles.map((t) => t.replace(/\s+/g, ' ').trim())).toContain(endpoint);
+      }
+      // The stylesheet applied (served from 'self'): the method badge is coloured.
+      const badge = page.locator('.method.delete').first();
+      await expect(badge.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor)).resolves.toBe('rgb(138, 28, 28)');
+      expect(violations).toEqual([]);
+      expect(failed).toEqual([]);
+    });
+  });
+});

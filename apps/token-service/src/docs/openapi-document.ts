@@ -1,0 +1,327 @@
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import { createClientGrantBody, listClientGrantsQuery } from '../management/client-grants/client-grants.controller';
+import { createClientBody, listClientsQuery } from '../management/clients/clients.controller';
+import { listDeviceCredentialsQuery } from '../management/device-credentials/device-credentials.controller';
+import { pagedListSchema } from '../management/paging';
+import {
+  clientGrantSchema,
+  clientSchema,
+  deviceCredentialSchema,
+  issuedRefreshTokenSchema,
+  refreshTokenSchema,
+  tokenHistorySchema,
+} from '../management/presenters';
+import { reasonOnly } from '../management/reason';
+import { issueRefreshTokenBody } from '../management/refresh-tokens/refresh-tokens.controller';
+import { listUserRefreshTokensQuery, revokeUserRefreshTokensFilters } from '../management/users/user-refresh-tokens.controller';
+import { delegationParams } from '../oauth/delegation/delegation.controller';
+import { tokenParams } from '../oauth/token/token.controller';
+import { revokeParams } from '../revocation/rfc7009-revoke.controller';
+import { managementErrorSchema, oauthErrorSchema } from './error-bodies';
+import {
+  delegationResponseSchema,
+  healthSchema,
+  jwksSchema,
+  openIdConfigurationSchema,
+  tokenResponseSchema,
+} from './oauth-responses';
+
+/*
+ * The OpenAPI 3.1 document, generated (zod-openapi) from the zod schemas the
+ * controllers validate with and the presenters' response schemas: one source
+ * for what is checked and what is documented. A route missing here fails
+ * openapi-document.e2e.spec.ts, which compares this document with the router.
+ */
+
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+const oauthBody = (schema: z.ZodType) => ({
+  required: true,
+  content: { 'application/json': { schema }, 'application/x-www-form-urlencoded': { schema } },
+});
+
+const MANAGEMENT_ERRORS: Record<number, string> = {
+  400: 'Malformed input (body, query or path), in words',
+  401: 'No, expired or invalid management token',
+  403: 'The token lacks the scope (`insufficient_scope`)',
+  404: 'No such resource',
+  409: 'Refused: it would lock the management API out',
+};
+const OAUTH_ERRORS: Record<number, string> = {
+  400: '`invalid_request`, `invalid_grant`, `unsupported_grant_type`, `invalid_scope`',
+  401: '`invalid_client`: unknown client or bad client credentials',
+  429: 'Rate limited (`X-RateLimit-*` headers)',
+};
+
+function errors(codes: readonly number[], descriptions: Record<number, string>, schema: z.ZodType): ZodOpenApiResponsesObject {
+  return Object.fromEntries(codes.map((code) => [String(code), { description: descriptions[code], ...json(schema) }]));
+}
+
+interface ManagementOperation {
+  summary: string;
+  scope: string;
+  tag: string;
+  path?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  status: 200 | 201 | 204;
+  response?: z.ZodType;
+  errors: readonly number[];
+}
+
+function management(op: ManagementOperation): ZodOpenApiOperationObject {
+  return {
+    tags: [op.tag],
+    summary: op.summary,
+    description: `Scope: \`${op.scope}\`.`,
+    security: [{ bearerAuth: [op.scope] }],
+    ...(op.path || op.query ? { requestParams: { ...(op.path ? { path: op.path } : {}), ...(op.query ? { query: op.query } : {}) } } : {}),
+    ...(op.body ? { requestBody: { required: op.body !== reasonOnly && op.body !== revokeUserRefreshTokensFilters, ...json(op.body) } } : {}),
+    responses: {
+      [String(op.status)]: { description: op.status === 204 ? 'Done (no body)' : 'OK', ...(op.response ? json(op.response) : {}) },
+      ...errors([401, 403, ...op.errors], MANAGEMENT_ERRORS, managementErrorSchema),
+    },
+  };
+}
+
+/** A revoking or deleting call's optional reason, in the query or a JSON body (product.md). */
+const reasonInput = { query: reasonOnly, body: reasonOnly };
+const id = (name: string, description: string) => z.object({ [name]: z.string().meta({ description }) });
+const clientId = id('id', 'client_id');
+const tokenId = id('id', 'The refresh token id (device credential id)');
+
+const paths: ZodOpenApiPathsObject = {
+  '/delegation': {
+    post: {
+      tags: ['oauth'],
+      summary: "Auth0's legacy delegation: a refresh token (or our id_token) for a new id_token",
+      requestBody: oauthBody(delegationParams),
+      responses: {
+        '200': { description: 'A new id_token', ...json(delegationResponseSchema) },
+        ...errors([400, 401, 429], OAUTH_ERRORS, oauthErrorSchema),
+      },
+    },
+  },
+  '/oauth/token': {
+    post: {
+      tags: ['oauth'],
+      summary: 'RFC 6749 token endpoint: refresh_token and client_credentials grants',
+      description: 'Client authentication: `client_secret` in the body, or HTTP Basic.',
+      requestBody: oauthBody(tokenParams),
+      responses: { '200': { description: 'Tokens', ...json(tokenResponseSchema) }, ...errors([400, 401], OAUTH_ERRORS, oauthErrorSchema) },
+    },
+  },
+  '/oauth/revoke': {
+    post: {
+      tags: ['oauth'],
+      summary: 'RFC 7009 token revocation (refresh tokens)',
+      description: 'Client authentication: `client_secret` in the body, or HTTP Basic. 200 also for an unknown token (RFC 7009 §2.2).',
+      requestBody: oauthBody(revokeParams),
+      responses: { '200': { description: 'Revoked, or nothing to revoke (empty body)' }, ...errors([400, 401], OAUTH_ERRORS, oauthErrorSchema) },
+    },
+  },
+  '/.well-known/openid-configuration': {
+    get: { tags: ['discovery'], summary: 'OpenID Provider Metadata', responses: { '200': { description: 'OK', ...json(openIdConfigurationSchema) } } },
+  },
+  '/.well-known/jwks.json': {
+    get: { tags: ['discovery'], summary: 'Public signing keys (JWKS)', responses: { '200': { description: 'OK', ...json(jwksSchema) } } },
+  },
+  '/health/live': {
+    get: { tags: ['operations'], summary: 'Liveness: the process answers', responses: { '200': { description: 'Up', ...json(healthSchema) } } },
+  },
+  '/health/ready': {
+    get: {
+      tags: ['operations'],
+      summary: 'Readiness: event store, projection caught up; Kafka reported',
+      responses: { '200': { description: 'Ready', ...json(healthSchema) }, '503': { description: 'Not ready', ...json(healthSchema) } },
+    },
+  },
+  '/metrics': {
+    get: {
+      tags: ['operations'],
+      summary: 'Prometheus metrics',
+      responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+    },
+  },
+  '/api/v2/clients': {
+    post: management({
+      tag: 'clients',
+      summary: 'Create a client; the secret is in this response only',
+      scope: 'create:clients',
+      body: createClientBody,
+      status: 201,
+      response: clientSchema,
+      errors: [400],
+    }),
+    get: management({
+      tag: 'clients',
+      summary: 'List clients',
+      scope: 'read:clients',
+      query: listClientsQuery,
+      status: 200,
+      response: pagedListSchema('clients', clientSchema),
+      errors: [400],
+    }),
+  },
+  '/api/v2/clients/{id}': {
+    get: management({ tag: 'clients', summary: 'One client', scope: 'read:clients', path: clientId, status: 200, response: clientSchema, errors: [400, 404] }),
+    delete: management({
+      tag: 'clients',
+      summary: 'Delete a client; every refresh token of it is revoked (actor system)',
+      scope: 'delete:clients',
+      path: clientId,
+      ...reasonInput,
+      status: 204,
+      errors: [400, 404, 409],
+    }),
+  },
+  '/api/v2/clients/{id}/refresh-tokens': {
+    delete: management({
+      tag: 'clients',
+      summary: 'Revoke every refresh token of the client; the client stays',
+      scope: 'delete:refresh_tokens',
+      path: clientId,
+      ...reasonInput,
+      status: 204,
+      errors: [400, 404],
+    }),
+  },
+  '/api/v2/client-grants': {
+    post: management({
+      tag: 'client grants',
+      summary: 'Grant a client management scopes (only scopes the caller holds)',
+      scope: 'create:client_grants',
+      body: createClientGrantBody,
+      status: 201,
+      response: clientGrantSchema,
+      errors: [400, 409],
+    }),
+    get: management({
+      tag: 'client grants',
+      summary: 'List client grants',
+      scope: 'read:client_grants',
+      query: listClientGrantsQuery,
+      status: 200,
+      response: pagedListSchema('client_grants', clientGrantSchema),
+      errors: [400],
+    }),
+  },
+  '/api/v2/client-grants/{id}': {
+    delete: management({
+      tag: 'client grants',
+      summary: 'Delete a client grant; tokens it backed stop working at once',
+      scope: 'delete:client_grants',
+      path: id('id', 'The grant id'),
+      ...reasonInput,
+      status: 204,
+      errors: [400, 404, 409],
+    }),
+  },
+  '/api/v2/device-credentials': {
+    get: management({
+      tag: 'device credentials',
+      summary: 'List valid device credentials (refresh tokens)',
+      scope: 'read:device_credentials',
+      query: listDeviceCredentialsQuery,
+      status: 200,
+      response: pagedListSchema('device_credentials', deviceCredentialSchema),
+      errors: [400],
+    }),
+  },
+  '/api/v2/device-credentials/{id}': {
+    delete: management({
+      tag: 'device credentials',
+      summary: 'Revoke a device credential; unknown or already revoked is 404',
+      scope: 'delete:device_credentials',
+      path: tokenId,
+      ...reasonInput,
+      status: 204,
+      errors: [400, 404],
+    }),
+  },
+  '/api/v2/refresh-tokens': {
+    post: management({
+      tag: 'refresh tokens',
+      summary: 'Issue a refresh token (scope must contain offline_access); the plaintext is in this response only',
+      scope: 'create:refresh_tokens',
+      body: issueRefreshTokenBody,
+      status: 201,
+      response: issuedRefreshTokenSchema,
+      errors: [400, 404],
+    }),
+  },
+  '/api/v2/refresh-tokens/{id}': {
+    get: management({
+      tag: 'refresh tokens',
+      summary: 'One refresh token, valid or revoked',
+      scope: 'read:refresh_tokens',
+      path: tokenId,
+      status: 200,
+      response: refreshTokenSchema,
+      errors: [400, 404],
+    }),
+    delete: management({
+      tag: 'refresh tokens',
+      summary: 'Revoke a refresh token (idempotent: 204 also when already revoked)',
+      scope: 'delete:refresh_tokens',
+      path: tokenId,
+      ...reasonInput,
+      status: 204,
+      errors: [400, 404],
+    }),
+  },
+  '/api/v2/refresh-tokens/{id}/history': {
+    get: management({
+      tag: 'refresh tokens',
+      summary: "The token's events in log order, from the event store",
+      scope: 'read:refresh_tokens',
+      path: tokenId,
+      status: 200,
+      response: tokenHistorySchema,
+      errors: [400, 404],
+    }),
+  },
+  '/api/v2/users/{user_id}/refresh-tokens': {
+    get: management({
+      tag: 'users',
+      summary: "A user's refresh tokens: offset paging (page, per_page, include_totals) or checkpoint paging (from, take)",
+      scope: 'read:refresh_tokens',
+      path: id('user_id', 'The user id'),
+      query: listUserRefreshTokensQuery,
+      status: 200,
+      response: z.union([
+        z.object({ tokens: z.array(refreshTokenSchema), next: z.string().optional().meta({ description: 'Checkpoint paging: `from` of the next page' }) }).strict(),
+        z.object({ start: z.number().int(), limit: z.number().int(), length: z.number().int(), total: z.number().int(), tokens: z.array(refreshTokenSchema) }).strict(),
+      ]),
+      errors: [400],
+    }),
+    delete: management({
+      tag: 'users',
+      summary: "Revoke all of the user's refresh tokens (optionally of one client and/or device)",
+      scope: 'delete:refresh_tokens',
+      path: id('user_id', 'The user id'),
+      query: revokeUserRefreshTokensFilters,
+      body: revokeUserRefreshTokensFilters,
+      status: 204,
+      errors: [400],
+    }),
+  },
+};
+
+/** The document served at /docs/openapi.json. */
+export function openApiDocument(version: string) {
+  return createDocument(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'refresh-token service',
+        description: 'Auth0-compatible refresh tokens: /delegation, OAuth 2.0 endpoints, Management API v2',
+        version,
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      paths,
+    },
+    // Every schema with an id once under components, referenced elsewhere.
+    { reused: 'ref' },
+  );
+}
