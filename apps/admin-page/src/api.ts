@@ -113,12 +113,12 @@ function explain(status: number, message: string | undefined): string {
 
 export const enc = encodeURIComponent;
 
-/** Every valid token of a user (follows the listing's cursor). */
+/** Every token of a user, valid and revoked (`include_revoked`; follows the listing's checkpoint). */
 export async function userTokens(token: string, userId: string): Promise<RefreshToken[]> {
   const tokens: RefreshToken[] = [];
   let from: string | undefined;
   do {
-    const query = `take=100${from ? `&from=${enc(from)}` : ''}`;
+    const query = `include_revoked=true&take=100${from ? `&from=${enc(from)}` : ''}`;
     const page = await management<{ tokens: RefreshToken[]; next?: string }>(token, 'GET', `users/${enc(userId)}/refresh-tokens?${query}`);
     tokens.push(...page.tokens);
     from = page.next;

@@ -19,8 +19,6 @@ let session: Session | null = null;
 let working = false;
 let shownUser: string | null = null;
 const clientNames = new Map<string, string | null>();
-/** Tokens revoked from this page, by id: the user listing holds valid tokens only, so they are kept to show them marked revoked. */
-const revokedHere = new Map<string, RefreshToken>();
 
 const signInSection = byId('sign-in');
 const usersSection = byId('users');
@@ -109,7 +107,6 @@ function endSession(message?: string): void {
   session = null;
   shownUser = null;
   clientNames.clear();
-  revokedHere.clear();
   results.replaceChildren();
   historyPanel.replaceChildren();
   if (dialog.open) dialog.close();
@@ -145,10 +142,9 @@ byId<HTMLFormElement>('search-form').addEventListener('submit', (event) => {
 
 async function showUser(userId: string): Promise<void> {
   const current = session;
-  const valid = await userTokens(token(), userId);
-  const validIds = new Set(valid.map((t) => t.id));
-  const revoked = [...revokedHere.values()].filter((t) => t.user_id === userId && !validIds.has(t.id));
-  const devices = groupByDevice([...valid, ...revoked]);
+  const tokens = await userTokens(token(), userId);
+  const valid = tokens.filter((t) => !isRevoked(t));
+  const devices = groupByDevice(tokens);
   await loadClientNames(devices.map((d) => d.clientId));
   if (session !== current) return; // signed out meanwhile: show nothing
   shownUser = userId;
@@ -193,10 +189,7 @@ function renderDevices(userId: string, devices: Device[], validCount: number): v
         h('h3', { id: 'devices-title', tabindex: '-1' }, `Devices of ${userId}`),
         validCount > 0 ? revokeAllButton(userId, validCount) : null,
       ),
-      devices.length === 0 ? h('p', { class: 'empty' }, 'This user has no valid refresh token.') : list,
-      revokedHere.size > 0 || devices.length === 0
-        ? h('p', { class: 'hint' }, 'Tokens revoked before this session are not listed; read one with its id through the API.')
-        : null,
+      devices.length === 0 ? h('p', { class: 'empty' }, 'This user has no refresh token.') : list,
     ),
   );
 }
@@ -341,12 +334,9 @@ byId<HTMLFormElement>('confirm-form').addEventListener('submit', (event) => {
 
 async function revoke(revocation: Revocation, reason: string): Promise<void> {
   const withReason = (path: string) => (reason ? `${path}${path.includes('?') ? '&' : '?'}reason=${enc(reason)}` : path);
-  const before = revocation.tokenIds ?? (await userTokens(token(), revocation.userId)).map((t) => t.id);
   if (revocation.path) await management(token(), 'DELETE', withReason(revocation.path));
-  else for (const id of before) await management(token(), 'DELETE', withReason(`refresh-tokens/${enc(id)}`));
-  // Read them back: the page shows what the service recorded (when, by whom, why).
-  const revoked = await Promise.all(before.map((id) => management<RefreshToken>(token(), 'GET', `refresh-tokens/${enc(id)}`)));
-  for (const t of revoked) revokedHere.set(t.id, t);
+  else for (const id of revocation.tokenIds ?? []) await management(token(), 'DELETE', withReason(`refresh-tokens/${enc(id)}`));
+  // Read the user back: the listing shows what the service recorded (when, by whom, why).
   if (shownUser === revocation.userId) await showUser(revocation.userId);
 }
 

@@ -245,6 +245,25 @@ describe('administration page (/admin) in chromium', () => {
     await timeline.waitFor({ state: 'hidden' });
   });
 
+  it('shows a token revoked before sign-in as revoked, with its history (the listing includes revoked tokens)', async () => {
+    const { userId, pixel } = await userWithTwoDevices();
+    const token = await svc.managementToken();
+    expect((await svc.http.delete(`/api/v2/refresh-tokens/${pixel.id}?reason=revoked-earlier`, { token })).status).toBe(204);
+
+    await signIn();
+    await findUser(userId);
+    const row = device('Pixel 8');
+    await row.getByText(/^Revoked .* UTC by .* · reason: revoked-earlier$/).waitFor({ state: 'visible' });
+    expect(await row.getByRole('button', { name: 'Revoke Pixel 8', exact: true }).count()).toBe(0);
+    await device('iPad Pro').getByRole('button', { name: 'Revoke iPad Pro', exact: true }).waitFor({ state: 'visible' });
+
+    await row.getByRole('button', { name: `History of token ${pixel.id}` }).click();
+    const items = page.getByRole('region', { name: `History of token ${pixel.id}` }).getByRole('listitem');
+    await eventually(async () => expect(await items.count()).toBe(2));
+    expect(await items.nth(1).innerText()).toContain('Revoked');
+    expect(await items.nth(1).innerText()).toContain('reason: revoked-earlier');
+  });
+
   it('"Revoke all" revokes every device of the user, with the default reason when none is given', async () => {
     const { userId, pixel, ipad } = await userWithTwoDevices();
     const other = await issueRefreshToken(svc, { client_id: app.client_id, user_id: uniqueId('bob') });
