@@ -83,6 +83,31 @@ describe('CredentialQueries', () => {
     });
   });
 
+  describe('a user\'s tokens with revoked ones (include_revoked)', () => {
+    it('lists the revoked token in its place, by checkpoint and by offset page, with the total', () => {
+      expect(queries.listByUser('user-1', { take: 3, includeRevoked: true })).toEqual({
+        tokens: ['dcr_01', 'dcr_02', 'dcr_03'].map((credentialId) => expect.objectContaining({ credentialId })),
+        next: 'dcr_03',
+      });
+      const page = queries.listUserTokens('user-1', { page: 1, perPage: 2, includeRevoked: true });
+      expect(page.tokens.map((t) => [t.credentialId, t.revokedAt !== null])).toEqual([
+        ['dcr_03', true],
+        ['dcr_04', false],
+      ]);
+      expect(page.total).toBe(6);
+    });
+
+    it('leaves revoked tokens out of offset pages by default', () => {
+      const page = queries.listUserTokens('user-1', { page: 0, perPage: 10 });
+      expect({ ids: page.tokens.map((t) => t.credentialId), total: page.total }).toEqual({ ids: ['dcr_01', 'dcr_02', 'dcr_04', 'dcr_05', 'dcr_06'], total: 5 });
+    });
+
+    it('refuses a per-page above 1000 or a negative page with INVALID_PAGINATION', () => {
+      expect(() => queries.listUserTokens('user-1', { page: 0, perPage: 1001 })).toThrow(expect.objectContaining({ code: 'INVALID_PAGINATION' }));
+      expect(() => queries.listUserTokens('user-1', { page: -1, perPage: 10 })).toThrow(expect.objectContaining({ code: 'INVALID_PAGINATION' }));
+    });
+  });
+
   describe('ids for bulk revoke', () => {
     it('selects a user\'s unrevoked credentials, optionally by client and device', () => {
       expect(queries.validCredentialIds({ userId: 'user-1' })).toEqual(['dcr_01', 'dcr_02', 'dcr_04', 'dcr_05', 'dcr_06']);

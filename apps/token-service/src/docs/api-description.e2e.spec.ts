@@ -6,6 +6,9 @@
  * endpoints in chromium under the admin page's CSP.
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
 import type { Browser } from 'playwright-core';
 import { clientHistory } from '@app/audit';
 import type { EventStore } from '@app/event-store';
@@ -21,6 +24,26 @@ import { managementErrorSchema, oauthErrorSchema } from './error-bodies';
 import { delegationResponseSchema, jwksSchema, openIdConfigurationSchema } from './oauth-responses';
 
 jest.setTimeout(60_000);
+
+/** `METHOD /path` of every controller route, path parameters as OpenAPI writes them (`:id` → `{id}`). */
+function controllerRoutes(modules: ModulesContainer): string[] {
+  const routes: string[] = [];
+  for (const module of modules.values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (!metatype) continue;
+      const base = String(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
+      const prototype = (metatype as { prototype: Record<string, unknown> }).prototype;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const handler = prototype[name];
+        if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+        const path = ['', base, String(Reflect.getMetadata(PATH_METADATA, handler))].join('/').replace(/\/+/g, '/').replace(/\/$/, '');
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+        routes.push(`${method} ${path.replace(/:([A-Za-z_]+)/g, '{$1}')}`);
+      }
+    }
+  }
+  return routes;
+}
 
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>> };
 
@@ -43,6 +66,14 @@ describe('the API described (/docs)', () => {
       expect(r.status).toBe(200);
       await expect(SwaggerParser.validate(structuredClone(r.body) as never)).resolves.toBeDefined();
       expect((r.body as unknown as { openapi: string }).openapi).toBe('3.1.0');
+    });
+
+    it('describes every route of every controller, and nothing else (the page and the document themselves aside)', async () => {
+      const { paths } = (await svc.http.get<Document>('/docs/openapi.json')).body;
+      const documented = Object.entries(paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+      const served = controllerRoutes(svc.service.get(ModulesContainer)).filter((route) => !/ \/(admin|docs)(\/|$)/.test(route));
+      expect(served.length).toBeGreaterThanOrEqual(20);
+      expect(documented.sort()).toEqual(served.sort());
     });
 
     it('gives every management operation the management error body, every OAuth one the RFC 6749 body', async () => {

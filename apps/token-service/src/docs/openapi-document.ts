@@ -31,7 +31,7 @@ import {
  * The OpenAPI 3.1 document, generated (zod-openapi) from the zod schemas the
  * controllers validate with and the presenters' response schemas: one source
  * for what is checked and what is documented. A route missing here fails
- * openapi-document.e2e.spec.ts, which compares this document with the router.
+ * api-description.e2e.spec.ts, which compares this document with the controllers.
  */
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
@@ -50,7 +50,7 @@ const MANAGEMENT_ERRORS: Record<number, string> = {
 const OAUTH_ERRORS: Record<number, string> = {
   400: '`invalid_request`, `invalid_grant`, `unsupported_grant_type`, `invalid_scope`',
   401: '`invalid_client`: unknown client or bad client credentials',
-  429: 'Rate limited (`X-RateLimit-*` headers)',
+  429: 'Rate limited (`Retry-After`): per (IP, user) on /delegation and the refresh grant, per (client, IP) after failed client authentications',
 };
 
 function errors(codes: readonly number[], descriptions: Record<number, string>, schema: z.ZodType): ZodOpenApiResponsesObject {
@@ -76,7 +76,8 @@ function management(op: ManagementOperation): ZodOpenApiOperationObject {
     description: `Scope: \`${op.scope}\`.`,
     security: [{ bearerAuth: [op.scope] }],
     ...(op.path || op.query ? { requestParams: { ...(op.path ? { path: op.path } : {}), ...(op.query ? { query: op.query } : {}) } } : {}),
-    ...(op.body ? { requestBody: { required: op.body !== reasonOnly && op.body !== revokeUserRefreshTokensFilters, ...json(op.body) } } : {}),
+    // A DELETE's body (a reason, filters) is optional; a create's is not.
+    ...(op.body ? { requestBody: { required: op.status !== 204, ...json(op.body) } } : {}),
     responses: {
       [String(op.status)]: { description: op.status === 204 ? 'Done (no body)' : 'OK', ...(op.response ? json(op.response) : {}) },
       ...errors([401, 403, ...op.errors], MANAGEMENT_ERRORS, managementErrorSchema),
@@ -108,7 +109,7 @@ const paths: ZodOpenApiPathsObject = {
       summary: 'RFC 6749 token endpoint: refresh_token and client_credentials grants',
       description: 'Client authentication: `client_secret` in the body, or HTTP Basic.',
       requestBody: oauthBody(tokenParams),
-      responses: { '200': { description: 'Tokens', ...json(tokenResponseSchema) }, ...errors([400, 401], OAUTH_ERRORS, oauthErrorSchema) },
+      responses: { '200': { description: 'Tokens', ...json(tokenResponseSchema) }, ...errors([400, 401, 429], OAUTH_ERRORS, oauthErrorSchema) },
     },
   },
   '/oauth/revoke': {
@@ -117,7 +118,7 @@ const paths: ZodOpenApiPathsObject = {
       summary: 'RFC 7009 token revocation (refresh tokens)',
       description: 'Client authentication: `client_secret` in the body, or HTTP Basic. 200 also for an unknown token (RFC 7009 §2.2).',
       requestBody: oauthBody(revokeParams),
-      responses: { '200': { description: 'Revoked, or nothing to revoke (empty body)' }, ...errors([400, 401], OAUTH_ERRORS, oauthErrorSchema) },
+      responses: { '200': { description: 'Revoked, or nothing to revoke (empty body)' }, ...errors([400, 401, 429], OAUTH_ERRORS, oauthErrorSchema) },
     },
   },
   '/.well-known/openid-configuration': {

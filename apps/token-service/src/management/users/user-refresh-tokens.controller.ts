@@ -34,7 +34,7 @@ export const listUserRefreshTokensQuery = z
 export const revokeUserRefreshTokensFilters = z.object({ client_id: text().optional(), device_id: text().optional(), reason: text().optional() }).strict();
 
 @UseGuards(ManagementAuthGuard)
-@Controller('api/v2/users/:userId/refresh-tokens')
+@Controller('api/v2/users/:user_id/refresh-tokens')
 export class UserRefreshTokensController {
   constructor(
     private readonly commands: CommandBus,
@@ -44,7 +44,7 @@ export class UserRefreshTokensController {
   /** The user's valid refresh tokens (revoked ones too with `include_revoked=true`), in issue order. */
   @Get()
   @RequireScopes('read:refresh_tokens')
-  list(@Param('userId') userId: string, @Query() query: unknown) {
+  list(@Param('user_id') userId: string, @Query() query: unknown) {
     const user = parsePathParam('user_id', userId);
     const q = parseManagementInput(listUserRefreshTokensQuery, query, 'query');
     const given = (names: readonly string[]) => names.some((name) => (query as Record<string, unknown>)[name] !== undefined);
@@ -65,7 +65,7 @@ export class UserRefreshTokensController {
   @Delete()
   @HttpCode(204)
   @RequireScopes('delete:refresh_tokens')
-  async revokeAll(@Param('userId') userId: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
+  async revokeAll(@Param('user_id') userId: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
     const user = parsePathParam('user_id', userId);
     const filters = revokeInput(revokeUserRefreshTokensFilters, query, body);
     await this.commands.execute(
