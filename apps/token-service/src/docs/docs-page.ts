@@ -28,7 +28,9 @@ function parametersTable(parameters: oas31.ParameterObject[]): string {
   const rows = parameters
     .map((p) => {
       const schema = (p.schema ?? {}) as oas31.SchemaObject;
-      const type = [schema.type, schema.enum ? `one of ${schema.enum.join(', ')}` : undefined, schema.default !== undefined ? `default ${String(schema.default)}` : undefined]
+      const range = schema.minimum !== undefined || schema.maximum !== undefined ? `${schema.minimum ?? ''}..${schema.maximum ?? ''}` : undefined;
+      const length = schema.maxLength !== undefined ? `at most ${schema.maxLength} characters` : undefined;
+      const type = [schema.type, range, length, schema.enum ? `one of ${schema.enum.join(', ')}` : undefined, schema.default !== undefined ? `default ${String(schema.default)}` : undefined]
         .filter(Boolean)
         .join('; ');
       return `<tr><td><code>${escape(p.name)}</code></td><td>${p.in}</td><td>${p.required ? 'yes' : 'no'}</td><td>${escape(type)}</td><td>${prose(p.description ?? schema.description)}</td></tr>`;

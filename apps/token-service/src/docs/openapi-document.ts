@@ -96,7 +96,7 @@ const paths: ZodOpenApiPathsObject = {
     post: {
       tags: ['oauth'],
       summary: "Auth0's legacy delegation: a refresh token (or our id_token) for a new id_token",
-      requestBody: oauthBody(delegationParams),
+      requestBody: oauthBody(delegationParams.meta({ id: 'DelegationRequest' })),
       responses: {
         '200': { description: 'A new id_token', ...json(delegationResponseSchema) },
         ...errors([400, 401, 429], OAUTH_ERRORS, oauthErrorSchema),
@@ -108,7 +108,7 @@ const paths: ZodOpenApiPathsObject = {
       tags: ['oauth'],
       summary: 'RFC 6749 token endpoint: refresh_token and client_credentials grants',
       description: 'Client authentication: `client_secret` in the body, or HTTP Basic.',
-      requestBody: oauthBody(tokenParams),
+      requestBody: oauthBody(tokenParams.meta({ id: 'TokenRequest' })),
       responses: { '200': { description: 'Tokens', ...json(tokenResponseSchema) }, ...errors([400, 401, 429], OAUTH_ERRORS, oauthErrorSchema) },
     },
   },
@@ -117,7 +117,7 @@ const paths: ZodOpenApiPathsObject = {
       tags: ['oauth'],
       summary: 'RFC 7009 token revocation (refresh tokens)',
       description: 'Client authentication: `client_secret` in the body, or HTTP Basic. 200 also for an unknown token (RFC 7009 §2.2).',
-      requestBody: oauthBody(revokeParams),
+      requestBody: oauthBody(revokeParams.meta({ id: 'RevokeRequest' })),
       responses: { '200': { description: 'Revoked, or nothing to revoke (empty body)' }, ...errors([400, 401, 429], OAUTH_ERRORS, oauthErrorSchema) },
     },
   },
@@ -322,7 +322,7 @@ export function openApiDocument(version: string) {
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       paths,
     },
-    // Every schema with an id once under components, referenced elsewhere.
-    { reused: 'ref' },
+    // Schemas with an id (`.meta({ id })`) once under components; the rest inline where used.
+    { reused: 'inline' },
   );
 }

@@ -17,10 +17,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * command is built. `scope`-like lists, which may be empty, take `characters`.
  */
 export const text = (max: number = MAX_TEXT_LENGTH) =>
-  z.string().superRefine((value, ctx) => {
-    const problem = textProblem(value, max);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, max);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    // The rule in the OpenAPI document (a refinement has no JSON Schema form of its own).
+    .meta({ minLength: 1, maxLength: max });
 
 /** Any length-bounded string (tokens, scope lists) free of the characters `text` refuses. */
 export const characters = (max: number, min = 0) =>
