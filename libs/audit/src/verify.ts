@@ -79,7 +79,7 @@ const LIVE_CHECKPOINT = ReadModelProjection.DEFAULT_NAME;
 /** Events per read and per scratch transaction: larger batches only grow the in-memory journal (RSS), not the speed. */
 const DEFAULT_BATCH_SIZE = 2000;
 /** Page cache of the scratch model: its credential indexes are written at random. */
-const SCRATCH_CACHE_MB = 32;
+const SCRATCH_CACHE_MB = 64;
 /** Tries to find the live model at rest between two of its commits. */
 const MAX_COMPARE_ATTEMPTS = 5;
 

@@ -64,8 +64,8 @@ export class ReadModel {
       preparePrivateSqliteFile(options.filename); // 0600, and so its -wal and -shm
       this.db = new Database(options.filename, { timeout: 5000 });
       const fast = options.throwaway === true || options.bulk === true;
-      // No rollback journal at all: a failed batch fails the whole replay or build, and a bulk file stays marked incomplete.
-      this.db.pragma(fast ? 'journal_mode = OFF' : 'journal_mode = WAL');
+      // The rollback journal in memory, no file (journal_mode=OFF is refused in better-sqlite3's defensive mode).
+      this.db.pragma(fast ? 'journal_mode = MEMORY' : 'journal_mode = WAL');
       this.db.pragma(fast ? 'synchronous = OFF' : 'synchronous = NORMAL');
       if (options.cacheMb !== undefined) this.db.pragma(`cache_size = ${-Math.round(options.cacheMb * 1024)}`);
       this.prepareSchema();
