@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { computeEventHash, GENESIS_HASH, SqliteEventStore, type EventMetadata } from '@app/event-store';
+import { canonicalJson, GENESIS_HASH, hashStoredContent, SqliteEventStore, type EventMetadata } from '@app/event-store';
 
 export interface GeneratedLog {
   events: number;
@@ -14,7 +14,7 @@ export interface GeneratedLog {
  * earlier tokens, 1,000 issuances after their own. The schema comes from
  * SqliteEventStore itself; the rows are written by a second connection with
  * synchronous=OFF in transactions of 10,000, each hash computed with
- * integrity.ts exactly as the adapter does (a million appends through the
+ * integrity.ts and stored as canonical JSON exactly as the adapter does (a million appends through the
  * port would measure the disk, not what is benchmarked on top of the log).
  */
 export function generateEventLog(eventsFile: string, total: number, revocationShare = 0.4): GeneratedLog {
@@ -32,8 +32,10 @@ export function generateEventLog(eventsFile: string, total: number, revocationSh
     const metadata: EventMetadata = { actor, occurredAt, correlationId: `corr-${n}`, ...(reason && { reason }) };
     const id = `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
     const prevHash = revision === 0 ? GENESIS_HASH : (heads.get(streamId) as string);
-    const hash = computeEventHash(prevHash, { id, streamId, revision, type, data, metadata });
-    insert.run(id, streamId, revision, type, JSON.stringify(data), JSON.stringify(metadata), prevHash, hash, occurredAt);
+    const dataJson = canonicalJson(data);
+    const metadataJson = canonicalJson(metadata);
+    const hash = hashStoredContent(prevHash, { id, streamId, revision, type, data: dataJson, metadata: metadataJson });
+    insert.run(id, streamId, revision, type, dataJson, metadataJson, prevHash, hash, occurredAt);
     n++;
     return hash;
   };

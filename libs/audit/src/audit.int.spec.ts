@@ -297,6 +297,32 @@ describe.each(ADAPTER_CASES)('audit over $name', (adapter) => {
       expect(chainOnly).toMatchObject({ ok: true, readModel: { status: 'not_checked' } });
     });
 
+    it('keeps fewer stream heads than streams in memory, reading dropped ones from the store, and still finds every break', async () => {
+      const clean = await verify(h.store, { readModelFilename: h.readModelFilename, maxHeads: 2 });
+      expect(clean).toMatchObject({ ok: true, chain: { ok: true, events: 10, streams: 7, breaks: 0 } });
+      h.tamper.deleteEvent(p.cred1Issued);
+      const deleted = await verify(h.store, { readModelFilename: h.readModelFilename, maxHeads: 2 });
+      expect(deleted.chain.firstBreak).toMatchObject({ kind: 'revision_out_of_sequence', position: p.cred1Revoked, expected: '0', actual: '1' });
+    });
+
+    it('finds a changed byte with a bounded head memory too', async () => {
+      h.tamper.changeByte(p.cred3Issued, 'tablet');
+      const report = await verify(h.store, { readModelFilename: h.readModelFilename, maxHeads: 2 });
+      expect(report.chain).toMatchObject({ ok: false, breaks: 1, firstBreak: { kind: 'hash_mismatch', position: p.cred3Issued } });
+    });
+
+    it('compares a replay kept in memory row by row too (no file to attach), equal and diverged', async () => {
+      const equal = await verify(h.store, { readModelFilename: h.readModelFilename, scratchFilename: ':memory:' });
+      expect(equal.readModel).toMatchObject({ ok: true, status: 'equal', differences: 0 });
+      // The same row count as SQLite's pass over both files (the default scratch file), in small batches.
+      expect(equal.readModel.rows).toBe((await verify(h.store, { readModelFilename: h.readModelFilename, batchSize: 3 })).readModel.rows);
+      const db = new Database(h.readModelFilename);
+      db.prepare('UPDATE credentials SET device_name = ? WHERE credential_id = ?').run('edited', IDS.cred2);
+      db.close();
+      const diverged = await verify(h.store, { readModelFilename: h.readModelFilename, scratchFilename: ':memory:' });
+      expect(diverged.readModel).toMatchObject({ status: 'different', differences: 1, firstDifference: { key: IDS.cred2, columns: ['device_name'] } });
+    });
+
     it('compares at the live checkpoint when the live model lags the log', async () => {
       await h.store.appendToStream('refreshToken-dcr_late', [
         { id: '00000000-0000-4000-8000-000000000001', type: 'RefreshTokenIssued', data: { credentialId: 'dcr_late', tokenHash: sha256Hex('late'), clientId: IDS.clientA, userId: IDS.user2, deviceId: 'd', deviceName: 'd', scope: 'openid offline_access', issuedAt: TIMES.cred2Revoked }, metadata: { actor: 'login-service', occurredAt: TIMES.cred2Revoked } },

@@ -1,4 +1,4 @@
-import { computeEventHash, GENESIS_HASH, type RecordedEvent } from '@app/event-store';
+import { eventHashMatches, GENESIS_HASH, type RecordedEvent } from '@app/event-store';
 
 /** Why an event breaks the log's integrity (integrity.ts). */
 export type ChainBreakKind =
@@ -25,31 +25,69 @@ export interface ChainBreak {
   message: string;
 }
 
-interface StreamHead {
+export interface StreamHead {
   revision: number;
   hash: string;
+  position: number;
 }
+
+/** Heads kept in memory by default: enough for every stream a busy log interleaves; beyond it, a stream's predecessor is read from the store. */
+export const DEFAULT_HEADS_KEPT = 50_000;
 
 /**
  * Checks the per-stream hash chains of a log fed to it in log order, one
- * event at a time (constant work per event; memory: one head per stream).
+ * event at a time (constant work per event).
+ *
+ * Memory is bounded by a constant, not by the number of streams: it keeps the
+ * heads of the `maxHeads` most recently written streams. An event whose
+ * stream's head was dropped (or never seen) and which is not a stream's first
+ * needs its predecessor from the store (`needsPredecessor`, then `remember`),
+ * which a log of short, recent streams rarely asks for.
  *
  * After a break it chains on from the stored values, so one altered event is
  * reported once, and every independent break is counted.
  */
 export class HashChainVerifier {
-  private readonly heads = new Map<string, StreamHead>();
+  /**
+   * Two generations of heads: written into `young`; when it holds half the
+   * bound, `old` is dropped and `young` becomes it. O(1) per event, at most
+   * `maxHeads` kept, and a stream written within the last `maxHeads / 2`
+   * streams' writes is always found. (Evicting the oldest entry of one Map
+   * instead is slow: V8 skips its deleted entries on every `keys().next()`.)
+   */
+  private young = new Map<string, StreamHead>();
+  private old = new Map<string, StreamHead>();
   private lastPosition = 0;
   private breakCount = 0;
   private first: ChainBreak | undefined;
   private eventCount = 0;
+  private streamCount = 0;
+  private lookups = 0;
 
-  /** Checks one event; returns the break it shows, if any (the first by kind precedence). */
-  check(event: RecordedEvent): ChainBreak | undefined {
+  constructor(private readonly maxHeads = DEFAULT_HEADS_KEPT) {}
+
+  /** True when `check(event)` needs the stored predecessor of `event` first (see `remember`). */
+  needsPredecessor(event: RecordedEvent): boolean {
+    return event.revision > 0 && this.headOf(event.streamId) === undefined;
+  }
+
+  /** Hands over the stored event before `event` in its stream (undefined: the store has none). */
+  remember(streamId: string, predecessor: StreamHead | undefined): void {
+    this.lookups++;
+    if (predecessor) this.keep(streamId, predecessor);
+  }
+
+  /**
+   * Checks one event; returns the break it shows, if any (the first by kind
+   * precedence). `stored` is the JSON text the store holds (StoredEvent):
+   * the hash is then checked over it without re-serializing.
+   */
+  check(event: RecordedEvent, stored?: { data: string; metadata: string }): ChainBreak | undefined {
     this.eventCount++;
-    const found = this.findBreak(event);
+    if (event.revision === 0) this.streamCount++;
+    const found = this.findBreak(event, stored);
     this.lastPosition = Math.max(this.lastPosition, event.position);
-    this.heads.set(event.streamId, { revision: event.revision, hash: event.hash });
+    this.keep(event.streamId, { revision: event.revision, hash: event.hash, position: event.position });
     if (found) {
       this.breakCount++;
       this.first ??= found;
@@ -57,17 +95,18 @@ export class HashChainVerifier {
     return found;
   }
 
-  /** The hash and revision of each stream's last event seen (the chain heads). */
-  head(streamId: string): StreamHead | undefined {
-    return this.heads.get(streamId);
-  }
-
   get events(): number {
     return this.eventCount;
   }
 
+  /** Streams begun in the log (events at revision 0). */
   get streams(): number {
-    return this.heads.size;
+    return this.streamCount;
+  }
+
+  /** Predecessors read from the store because their head was not in memory. */
+  get predecessorLookups(): number {
+    return this.lookups;
   }
 
   get breaks(): number {
@@ -78,7 +117,19 @@ export class HashChainVerifier {
     return this.first;
   }
 
-  private findBreak(event: RecordedEvent): ChainBreak | undefined {
+  private headOf(streamId: string): StreamHead | undefined {
+    return this.young.get(streamId) ?? this.old.get(streamId);
+  }
+
+  private keep(streamId: string, head: StreamHead): void {
+    if (this.young.size >= this.maxHeads / 2 && !this.young.has(streamId)) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(streamId, head);
+  }
+
+  private findBreak(event: RecordedEvent, stored: { data: string; metadata: string } | undefined): ChainBreak | undefined {
     const at = (kind: ChainBreakKind, expected: string, actual: string, message: string): ChainBreak => ({
       kind,
       position: event.position,
@@ -94,9 +145,9 @@ export class HashChainVerifier {
       return at('position_out_of_order', `> ${this.lastPosition}`, String(event.position), 'log position does not increase');
     }
     if (!event.hash) return at('missing_hash', 'a hash', '(none)', 'event carries no hash: written around the adapter');
-    const previous = this.heads.get(event.streamId);
+    const previous = this.headOf(event.streamId);
     const expectedRevision = previous ? previous.revision + 1 : 0;
-    if (event.revision !== expectedRevision) {
+    if (event.revision !== expectedRevision || (previous && previous.position >= event.position)) {
       const what = event.revision > expectedRevision ? 'events of this stream are missing before it' : 'stream revisions are reordered or repeated';
       return at('revision_out_of_sequence', String(expectedRevision), String(event.revision), what);
     }
@@ -104,8 +155,8 @@ export class HashChainVerifier {
     if (event.prevHash !== expectedPrev) {
       return at('prev_hash_mismatch', expectedPrev, event.prevHash, 'prevHash is not the hash of the previous event of its stream');
     }
-    const recomputed = computeEventHash(event.prevHash, event);
-    if (recomputed !== event.hash) {
+    const { matches, recomputed } = eventHashMatches(event, stored);
+    if (!matches) {
       return at('hash_mismatch', recomputed, event.hash, 'content does not match its hash: the event was changed after it was written');
     }
     return undefined;

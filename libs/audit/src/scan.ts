@@ -1,4 +1,4 @@
-import type { EventStore, ReadAllOptions, RecordedEvent } from '@app/event-store';
+import { readInBatches, type EventStore, type ReadAllOptions, type RecordedEvent } from '@app/event-store';
 import { PROGRESS_EVERY, silentProgress, type ProgressReporter } from './progress';
 
 /**
@@ -20,6 +20,26 @@ export async function* scanLog(store: EventStore, options: ReadAllOptions & { pr
       yield event;
     }
     progress.update(position, events);
+  } finally {
+    progress.stop();
+  }
+}
+
+/**
+ * The whole log in pages of `pageSize` events (as `readInBatches`: one query
+ * per page where the adapter has `readPages`, whose events carry their stored
+ * text), with progress: the bulk read of `verify`.
+ */
+export async function* scanLogPages(store: EventStore, options: { pageSize: number; progress?: ProgressReporter }): AsyncGenerator<RecordedEvent[]> {
+  const progress = options.progress ?? silentProgress;
+  progress.start(await store.headPosition());
+  let events = 0;
+  try {
+    for await (const page of readInBatches(store, { streamPrefixes: [], batchSize: options.pageSize })) {
+      events += page.length;
+      progress.update(page[page.length - 1].position, events);
+      yield page;
+    }
   } finally {
     progress.stop();
   }

@@ -46,6 +46,12 @@ export interface RecordedEvent<T extends string = string, D extends object = Rec
   hash: string;
 }
 
+/** A recorded event with the JSON text its adapter stored (`readPages`): lets a replay check its hash without re-serializing it. */
+export interface StoredEvent extends RecordedEvent {
+  storedData: string;
+  storedMetadata: string;
+}
+
 /**
  * What an append expects of the stream: that it does not exist yet, that it
  * exists, that it is at an exact revision (the revision of its last event),
@@ -67,6 +73,16 @@ export interface ReadAllOptions {
   streamPrefixes?: string[];
   /** Stop after this many events. */
   maxCount?: number;
+}
+
+export interface ReadPagesOptions {
+  /** Start after this position (exclusive). */
+  after?: number;
+  /** Stop after this position (inclusive); default: the head when the read began. */
+  untilPosition?: number;
+  streamPrefixes?: readonly string[];
+  /** Events per page (one query each). */
+  pageSize: number;
 }
 
 export interface SubscribeOptions {
@@ -104,6 +120,13 @@ export interface EventStore {
   readLastEvent(streamId: string): Promise<RecordedEvent | undefined>;
   /** The log in order, from `after`; bounded by `maxCount`. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * Optional bulk read (the SQLite adapter has it): the log in pages, one
+   * query per page, each event with its stored JSON text. The replays
+   * (rebuild, consumer catch-up, `audit verify`) use it when present and
+   * fall back to `readAll`.
+   */
+  readPages?(options: ReadPagesOptions): AsyncIterable<StoredEvent[]>;
   /** Catch-up subscription: replays from `after`, then follows new events live. */
   subscribeToAll(options: SubscribeOptions): Subscription;
   /** Position of the last event in the log (0 when empty); used for lag and read-your-writes. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EventMetadata } from './event-store.port';
+import type { EventMetadata, RecordedEvent } from './event-store.port';
 
 /** prevHash of a stream's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -29,13 +29,44 @@ export interface HashedContent {
  * stream; the read model keeps each stream's head so a truncated tail shows too.
  */
 export function computeEventHash(prevHash: string, event: HashedContent): string {
-  const content = canonicalJson({
-    id: event.id,
-    streamId: event.streamId,
-    revision: event.revision,
-    type: event.type,
-    data: event.data,
-    metadata: event.metadata,
-  });
+  return hashStoredContent(prevHash, { ...event, data: canonicalJson(event.data), metadata: canonicalJson(event.metadata) });
+}
+
+/** An event's content as its JSON text (what an adapter stores). */
+export interface StoredContent {
+  id: string;
+  streamId: string;
+  revision: number;
+  type: string;
+  /** JSON text of the data; canonical (canonicalJson) for the hash to match. */
+  data: string;
+  metadata: string;
+}
+
+/**
+ * The same hash as computeEventHash, from the JSON text of data and metadata
+ * instead of the objects: the canonical content's keys in sorted order
+ * (data, id, metadata, revision, streamId, type) with the texts spliced in.
+ * Equal to computeEventHash when the texts are canonical, which is how the
+ * SQLite adapter stores them, so a replay checks the chain without
+ * re-serializing every event (see `eventHashMatches`).
+ */
+export function hashStoredContent(prevHash: string, event: StoredContent): string {
+  const content = `{"data":${event.data},"id":${JSON.stringify(event.id)},"metadata":${event.metadata},"revision":${JSON.stringify(event.revision)},"streamId":${JSON.stringify(event.streamId)},"type":${JSON.stringify(event.type)}}`;
   return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
+}
+
+/**
+ * Whether `event.hash` is the hash of its content: first over the stored
+ * text (one SHA-256, no serialization), and only when that differs (a log
+ * written before the text was stored canonical, or an altered event) over
+ * the canonical form of the parsed data, as computeEventHash.
+ */
+export function eventHashMatches(event: RecordedEvent, stored?: { data: string; metadata: string }): { matches: boolean; recomputed: string } {
+  if (stored) {
+    const fast = hashStoredContent(event.prevHash, { ...event, data: stored.data, metadata: stored.metadata });
+    if (fast === event.hash) return { matches: true, recomputed: fast };
+  }
+  const recomputed = computeEventHash(event.prevHash, event);
+  return { matches: recomputed === event.hash, recomputed };
 }

@@ -42,16 +42,6 @@ CREATE TABLE credentials (
   stream_head_hash TEXT    NOT NULL
 ) STRICT;
 
--- Valid (unrevoked) credentials only: partial indexes stay as small as the live set.
--- By user, then client, then device: bulk revoke and the device list filtered by user (+client).
-CREATE INDEX credentials_valid_by_user ON credentials (user_id, client_id, device_id) WHERE revoked_at IS NULL;
--- A user's tokens in issue order: GET /users/{id}/refresh-tokens cursor pages and the device list by user.
-CREATE INDEX credentials_valid_by_user_position ON credentials (user_id, issued_position) WHERE revoked_at IS NULL;
--- By client in issue order: the client revoke cascade and the device list by client.
-CREATE INDEX credentials_valid_by_client_position ON credentials (client_id, issued_position) WHERE revoked_at IS NULL;
--- All valid in issue order: the unfiltered device list (issued_position UNIQUE covers the rest).
-CREATE INDEX credentials_valid_by_position ON credentials (issued_position) WHERE revoked_at IS NULL;
-
 CREATE TABLE clients (
   client_id                  TEXT    NOT NULL PRIMARY KEY,
   name                       TEXT    NOT NULL,
@@ -68,8 +58,6 @@ CREATE TABLE clients (
   stream_head_hash           TEXT    NOT NULL
 ) STRICT;
 
-CREATE INDEX clients_deleted ON clients (client_id) WHERE deleted_at IS NOT NULL;
-
 CREATE TABLE client_grants (
   grant_id         TEXT    NOT NULL PRIMARY KEY,
   client_id        TEXT    NOT NULL,
@@ -81,11 +69,29 @@ CREATE TABLE client_grants (
   stream_head_hash TEXT    NOT NULL
 ) STRICT;
 
-CREATE INDEX client_grants_active_by_client ON client_grants (client_id, audience) WHERE deleted_at IS NULL;
-CREATE INDEX client_grants_active_by_audience ON client_grants (audience) WHERE deleted_at IS NULL;
-
 CREATE TABLE checkpoints (
   name     TEXT    NOT NULL PRIMARY KEY,
   position INTEGER NOT NULL
 ) STRICT;
+`;
+
+/**
+ * The query indexes (partial, on valid rows): for the API's reads only; the
+ * folds look rows up by primary key and token hash. A bulk build creates
+ * them at the end (a sort instead of an insert per row), a throwaway replay
+ * never; every other open creates any that are missing.
+ */
+export const READ_MODEL_QUERY_INDEXES_DDL = `
+-- Valid (unrevoked) credentials only: partial indexes stay as small as the live set.
+-- By user, then client, then device: bulk revoke and the device list filtered by user (+client).
+CREATE INDEX IF NOT EXISTS credentials_valid_by_user ON credentials (user_id, client_id, device_id) WHERE revoked_at IS NULL;
+-- A user's tokens in issue order: GET /users/{id}/refresh-tokens cursor pages and the device list by user.
+CREATE INDEX IF NOT EXISTS credentials_valid_by_user_position ON credentials (user_id, issued_position) WHERE revoked_at IS NULL;
+-- By client in issue order: the client revoke cascade and the device list by client.
+CREATE INDEX IF NOT EXISTS credentials_valid_by_client_position ON credentials (client_id, issued_position) WHERE revoked_at IS NULL;
+-- All valid in issue order: the unfiltered device list (issued_position UNIQUE covers the rest).
+CREATE INDEX IF NOT EXISTS credentials_valid_by_position ON credentials (issued_position) WHERE revoked_at IS NULL;
+CREATE INDEX IF NOT EXISTS clients_deleted ON clients (client_id) WHERE deleted_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS client_grants_active_by_client ON client_grants (client_id, audience) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS client_grants_active_by_audience ON client_grants (audience) WHERE deleted_at IS NULL;
 `;

@@ -1,8 +1,9 @@
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { preparePrivateSqliteFile } from '@app/shared';
 import { canonicalJson } from '@app/event-store';
 import { ReadModelUnreadableError } from './errors';
-import { READ_MODEL_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, type ReadModelTable } from './read-model.schema';
+import { READ_MODEL_DDL, READ_MODEL_QUERY_INDEXES_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, type ReadModelTable } from './read-model.schema';
 
 /** File name of the read model inside `DATA_DIR` (one per node). */
 export const READ_MODEL_FILE_NAME = 'read-model.sqlite';
@@ -13,11 +14,24 @@ export interface ReadModelOptions {
   /**
    * A model rebuilt from the log on every use (`audit verify`'s replay):
    * no journal file, no fsync. Durability buys nothing there, and fsyncs and
-   * the WAL cost about 40 % of a replay (bench/audit-replay.ts).
+   * the WAL cost about 40 % of a replay (bench/audit-replay.ts). No query
+   * indexes either: a replay is only compared row by row.
    */
   throwaway?: boolean;
   /** Open an existing file read-only (see `openReadOnly`). */
   readOnly?: boolean;
+  /**
+   * SQLite page cache in MB (default SQLite's 2 MB). A replay from zero
+   * touches the credential indexes at random: with the default cache it
+   * rereads and rewrites their pages at every commit.
+   */
+  cacheMb?: number;
+  /**
+   * A build from zero (`rebuild()`): as a throwaway model (no journal file,
+   * no fsync per commit, no query indexes), and marked incomplete (schema
+   * version 0, so any later open drops it) until `completeBulkBuild()`.
+   */
+  bulk?: boolean;
 }
 
 /** A row as SQLite returns it. */
@@ -49,9 +63,15 @@ export class ReadModel {
     } else {
       preparePrivateSqliteFile(options.filename); // 0600, and so its -wal and -shm
       this.db = new Database(options.filename, { timeout: 5000 });
-      this.db.pragma(options.throwaway ? 'journal_mode = MEMORY' : 'journal_mode = WAL');
-      this.db.pragma(options.throwaway ? 'synchronous = OFF' : 'synchronous = NORMAL');
+      const fast = options.throwaway === true || options.bulk === true;
+      // The rollback journal in memory, no file (journal_mode=OFF is refused in better-sqlite3's defensive mode).
+      this.db.pragma(fast ? 'journal_mode = MEMORY' : 'journal_mode = WAL');
+      this.db.pragma(fast ? 'synchronous = OFF' : 'synchronous = NORMAL');
+      if (options.cacheMb !== undefined) this.db.pragma(`cache_size = ${-Math.round(options.cacheMb * 1024)}`);
       this.prepareSchema();
+      // A throwaway replay is only compared row by row: the query indexes would cost a b-tree insert each for nothing.
+      if (!fast) this.db.exec(READ_MODEL_QUERY_INDEXES_DDL);
+      if (options.bulk) this.db.pragma('user_version = 0');
     }
     this.checkpointStatements = this.prepareCheckpointStatements();
   }
@@ -85,6 +105,45 @@ export class ReadModel {
     return this.db.prepare<[], ReadModelRow>(`SELECT * FROM ${table.name} ORDER BY ${table.primaryKey}`).iterate();
   }
 
+  /**
+   * Attaches another read-model file to this connection as `other` (read-only
+   * if this connection is), runs `use`, detaches it. Outside any transaction.
+   */
+  withAttached<T>(filename: string, use: () => T): T {
+    this.db.prepare('ATTACH DATABASE ? AS other').run(filename);
+    try {
+      return use();
+    } finally {
+      this.db.prepare('DETACH DATABASE other').run();
+    }
+  }
+
+  /**
+   * Whether every table of this model holds, row for row in rowid (insertion)
+   * order, the same values as the same table of the attached model
+   * (`withAttached`): a sufficient proof of equality that SQLite checks in one
+   * sequential pass per table, as two replays of one log insert their rows in
+   * the same order. False is no proof of a difference (rows may only be
+   * ordered differently): compare by primary key then. Returns the rows of
+   * this model when equal. Run it inside `readConsistently`.
+   */
+  sameRowsAsAttached(): { equal: boolean; rows: number } {
+    let rows = 0;
+    for (const { name } of READ_MODEL_TABLES) {
+      const columns = this.db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${name}')`).all();
+      const same = columns.map(({ name: column }) => `a.${column} IS b.${column} COLLATE BINARY`).join(' AND ');
+      const counts = this.db
+        .prepare<[], { here: number; there: number; same: number }>(
+          `SELECT (SELECT count(*) FROM main.${name}) AS here, (SELECT count(*) FROM other.${name}) AS there,
+             (SELECT count(*) FROM main.${name} a JOIN other.${name} b ON b.rowid = a.rowid WHERE ${same}) AS same`,
+        )
+        .get() as { here: number; there: number; same: number };
+      if (counts.here !== counts.there || counts.same !== counts.here) return { equal: false, rows };
+      rows += counts.here;
+    }
+    return { equal: true, rows };
+  }
+
   /** Runs `read` in one read transaction: a projection committing on another connection cannot tear what it sees. */
   readConsistently<T>(read: () => T): T {
     return this.db.transaction(read).deferred();
@@ -105,6 +164,27 @@ export class ReadModel {
       }
     });
     return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * Ends a bulk build: creates the query indexes (one sort each instead of an
+   * insert per row), fsyncs the file as it stands, switches to WAL with
+   * synchronous=NORMAL like any live model, and only then writes the schema
+   * version that marks it complete.
+   */
+  completeBulkBuild(): void {
+    this.db.exec(READ_MODEL_QUERY_INDEXES_DDL);
+    if (this.filename !== ':memory:') {
+      const fd = openSync(this.filename, 'r+');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
   }
 
   close(): void {

@@ -11,7 +11,7 @@ export interface RebuildOptions {
   overwrite?: boolean;
   /** Stop after this log position (state at a point in the log); default: the whole log as it is now. */
   untilPosition?: number;
-  /** Events per transaction (default 1000). */
+  /** Events per read and per transaction (default 10,000: a commit per thousand events was half of a rebuild's time). */
   batchSize?: number;
   /** Where skipped events are reported (default: silent; the live projection already logged them). */
   logger?: Logger;
@@ -26,6 +26,9 @@ export interface RebuildResult {
   events: number;
 }
 
+/** Page cache while rebuilding: the credential indexes are written at random, and a small cache rewrites their pages at every commit. */
+const REBUILD_CACHE_MB = 64;
+
 /**
  * Builds a read model from position 0 of the log into `targetFilename`
  * (`':memory:'` allowed), with the same projection code the live node runs:
@@ -37,12 +40,13 @@ export async function rebuild(store: EventStore, targetFilename: string, options
     if (!options.overwrite) throw new RebuildTargetExistsError(`${targetFilename} exists; pass overwrite to replace it`);
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${targetFilename}${suffix}`, { force: true });
   }
-  const readModel = new ReadModel({ filename: targetFilename });
+  // No journal file, no fsync per commit, query indexes at the end; made durable and marked complete at the end.
+  const readModel = new ReadModel({ filename: targetFilename, bulk: true, cacheMb: REBUILD_CACHE_MB });
   try {
     const projection = new ReadModelProjection(readModel, { logger: options.logger ?? silentLogger });
     const batches = readInBatches(store, {
       streamPrefixes: PROJECTED_STREAM_PREFIXES,
-      batchSize: options.batchSize ?? 1000,
+      batchSize: options.batchSize ?? 10_000,
       untilPosition: options.untilPosition,
     });
     let events = 0;
@@ -50,6 +54,7 @@ export async function rebuild(store: EventStore, targetFilename: string, options
       events += batch.length;
       projection.applyBatch(batch);
     }
+    readModel.completeBulkBuild();
     return { readModel, position: projection.position(), events };
   } catch (error) {
     readModel.close();

@@ -90,6 +90,34 @@ describe('CheckpointedConsumer over the SQLite event store', () => {
     expect(c.status()).toMatchObject({ failures: 2, lastError: 'Error: handler failed', position: third });
   });
 
+  it('live, hands a burst of appends committed together over as one batch, and releases waiters only after the handler returned', async () => {
+    const handler = new RecordingHandler();
+    const c = consumer(handler, 500);
+    c.start();
+    await c.caughtUp;
+    const released: number[] = [];
+    const seenByHandler: number[][] = [];
+    const handle = handler.handle.bind(handler);
+    handler.handle = (events) => {
+      seenByHandler.push([...released]);
+      return handle(events);
+    };
+
+    // Concurrent appends share one group commit: the subscription reads them as one page.
+    const burst = Array.from({ length: 20 }, (_, i) => append(`thing-burst-${i}`));
+    const waits = burst.map(async (appended) => {
+      const position = await appended;
+      if (await c.waitForPosition(position, 5000)) released.push(position);
+    });
+    const positions = await Promise.all(burst);
+    await Promise.all(waits);
+
+    expect(handler.handled).toEqual([...positions].sort((a, b) => a - b));
+    expect(handler.batches).toHaveLength(1);
+    expect(seenByHandler).toEqual([[]]);
+    expect(released.sort((a, b) => a - b)).toEqual([...positions].sort((a, b) => a - b));
+  });
+
   it('reports lag only for events of its own streams', async () => {
     const handler = new RecordingHandler();
     const c = consumer(handler);

@@ -302,12 +302,17 @@ export class CheckpointedConsumer {
 /**
  * The log from `after` (to `untilPosition`, inclusive, or its current end),
  * `batchSize` events at a time: the catch-up of the consumer, of a rebuild
- * and of the audit's replay.
+ * and of the audit's replay. One query per batch where the adapter has
+ * `readPages` (SQLite), else `readAll` gathered into batches.
  */
 export async function* readInBatches(
   store: EventStore,
   options: { after?: number; streamPrefixes: readonly string[]; batchSize: number; untilPosition?: number },
 ): AsyncGenerator<RecordedEvent[]> {
+  if (store.readPages) {
+    yield* store.readPages({ after: options.after, untilPosition: options.untilPosition, streamPrefixes: options.streamPrefixes, pageSize: options.batchSize });
+    return;
+  }
   let batch: RecordedEvent[] = [];
   for await (const event of store.readAll({ after: options.after, streamPrefixes: [...options.streamPrefixes] })) {
     if (options.untilPosition !== undefined && event.position > options.untilPosition) break;

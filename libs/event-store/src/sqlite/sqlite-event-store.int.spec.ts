@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FixedClock } from '@app/shared';
 import { describeEventStoreContract } from '@app/event-store/testing/event-store.contract';
-import { computeEventHash, GENESIS_HASH, SqliteEventStore, type NewEvent, type RecordedEvent } from '@app/event-store';
+import { canonicalJson, computeEventHash, eventHashMatches, GENESIS_HASH, hashStoredContent, SqliteEventStore, type NewEvent, type RecordedEvent } from '@app/event-store';
 
 /** A fresh directory per test, removed by `cleanup`. */
 function tempDir(): { dir: string; remove(): void } {
@@ -305,6 +305,47 @@ describe('SqliteEventStore', () => {
 
       await store.appendToStream('refreshToken-1', [newEvent()], { expectedRevision: 419 });
       await waitFor(() => delivered === 421 && caughtUp === 2);
+    });
+  });
+
+  describe('bulk reads for replays (readPages)', () => {
+    it('reads pages of the asked size up to a position, filtered by prefix, each event with its stored text', async () => {
+      const store = openStore();
+      for (let i = 0; i < 5; i++) {
+        await store.appendToStream(`refreshToken-${i}`, [newEvent(), newEvent()], { expectedRevision: 'no_stream' });
+        await store.appendToStream(`client-${i}`, [newEvent()], { expectedRevision: 'no_stream' });
+      }
+      const pages = await collect(store.readPages({ after: 1, untilPosition: 13, streamPrefixes: ['refreshToken-'], pageSize: 3 }));
+      expect(pages.map((page) => page.length)).toEqual([3, 3, 2]);
+      const events = pages.flat();
+      expect(events.map((e) => e.position)).toEqual([2, 4, 5, 7, 8, 10, 11, 13]);
+      expect(events.every((e) => e.streamId.startsWith('refreshToken-'))).toBe(true);
+      const byReadAll = (await collect(store.readAll({ after: 1, streamPrefixes: ['refreshToken-'] }))).filter((e) => e.position <= 13);
+      expect(events.map(({ storedData: _d, storedMetadata: _m, ...event }) => event)).toEqual(byReadAll);
+      expect(JSON.parse(events[0].storedData)).toEqual(events[0].data);
+    });
+
+    it('stores data and metadata as canonical JSON, so the hash checks over the stored text', async () => {
+      const store = openStore();
+      const event = newEvent('Issued', { zeta: 1, alpha: { y: [2, { b: 1, a: 0 }], x: 'é"\n' }, skipped: undefined });
+      await store.appendToStream('refreshToken-1', [event], { expectedRevision: 'no_stream' });
+      const [stored] = (await collect(store.readPages({ pageSize: 10 }))).flat();
+      expect(stored.storedData).toBe('{"alpha":{"x":"é\\"\\n","y":[2,{"a":0,"b":1}]},"zeta":1}');
+      expect(stored.storedData).toBe(canonicalJson(stored.data));
+      expect(stored.storedMetadata).toBe(canonicalJson(stored.metadata));
+      expect(hashStoredContent(stored.prevHash, { ...stored, data: stored.storedData, metadata: stored.storedMetadata })).toBe(stored.hash);
+      expect(computeEventHash(stored.prevHash, stored)).toBe(stored.hash);
+      expect(eventHashMatches(stored, { data: stored.storedData, metadata: stored.storedMetadata }).matches).toBe(true);
+    });
+
+    it('checks a log written before the text was canonical by the canonical form, and still catches a changed byte', async () => {
+      const store = openStore();
+      await store.appendToStream('refreshToken-1', [newEvent('Issued', { b: 1, a: 2 })], { expectedRevision: 'no_stream' });
+      const [stored] = (await collect(store.readPages({ pageSize: 10 }))).flat();
+      const insertionOrder = { data: JSON.stringify({ b: 1, a: 2 }), metadata: stored.storedMetadata };
+      expect(eventHashMatches(stored, insertionOrder).matches).toBe(true);
+      const changed = { ...stored, data: { b: 1, a: 3 } };
+      expect(eventHashMatches(changed, { data: JSON.stringify({ b: 1, a: 3 }), metadata: stored.storedMetadata }).matches).toBe(false);
     });
   });
 

@@ -8,11 +8,13 @@ import type {
   ExpectedRevision,
   NewEvent,
   ReadAllOptions,
+  ReadPagesOptions,
+  StoredEvent,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
-import { computeEventHash, GENESIS_HASH } from '../integrity';
+import { canonicalJson, GENESIS_HASH, hashStoredContent } from '../integrity';
 import { prepareDatabase } from './schema';
 import { closedError, toEventStoreError } from './sqlite-errors';
 import { SqliteSubscription, type LogReader } from './sqlite-subscription';
@@ -240,6 +242,21 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** Pages of `pageSize` events up to `untilPosition` (or the head as it was when reading began), each with its stored text. */
+  async *readPages(options: ReadPagesOptions): AsyncIterable<StoredEvent[]> {
+    this.assertOpen();
+    const limit = positiveInteger(options.pageSize, 'pageSize');
+    let cursor = options.after ?? 0;
+    const upTo = Math.min(options.untilPosition ?? Number.POSITIVE_INFINITY, this.head());
+    while (cursor < upTo) {
+      this.assertOpen();
+      const page = this.readRows(cursor, upTo, limit, options.streamPrefixes).map(toStoredEvent);
+      if (page.length > 0) yield page;
+      if (page.length < limit) return;
+      cursor = page[page.length - 1].position;
+    }
+  }
+
   /**
    * Catch-up then live. Appends through this instance wake the subscription at
    * once; appends by other processes are seen within `pollIntervalMs`.
@@ -330,17 +347,11 @@ export class SqliteEventStore implements EventStore {
     let position = 0;
     for (const event of events) {
       revision += 1;
-      const dataJson = JSON.stringify(event.data);
-      const metadataJson = JSON.stringify(event.metadata);
-      // Hash what a reader will get back (JSON round trip), so anyone can recompute it from the stored row.
-      const hash = computeEventHash(prevHash, {
-        id: event.id,
-        streamId,
-        revision,
-        type: event.type,
-        data: JSON.parse(dataJson) as object,
-        metadata: JSON.parse(metadataJson) as EventMetadata,
-      });
+      // Stored as canonical JSON of what a reader gets back (the JSON round trip): the stored text is
+      // exactly what is hashed, so a replay checks the chain over the text without re-serializing it.
+      const dataJson = canonicalJson(JSON.parse(JSON.stringify(event.data)));
+      const metadataJson = canonicalJson(JSON.parse(JSON.stringify(event.metadata)));
+      const hash = hashStoredContent(prevHash, { id: event.id, streamId, revision, type: event.type, data: dataJson, metadata: metadataJson });
       const info = this.insertEvent.run(
         event.id,
         streamId,
@@ -395,12 +406,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readPage(after: number, upTo: number, limit: number, prefixes: readonly string[] | undefined): RecordedEvent[] {
+    return this.readRows(after, upTo, limit, prefixes).map(toRecordedEvent);
+  }
+
+  private readRows(after: number, upTo: number, limit: number, prefixes: readonly string[] | undefined): EventRow[] {
     const filter = prefixes ?? [];
     const params: unknown[] = [after, upTo];
     for (const prefix of filter) params.push([...prefix].length, prefix);
     params.push(limit);
     try {
-      return this.pageStatement(filter.length).all(...params).map(toRecordedEvent);
+      return this.pageStatement(filter.length).all(...params);
     } catch (error) {
       throw toEventStoreError(error, 'read');
     }
@@ -438,6 +453,22 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     metadata: JSON.parse(row.metadata) as EventMetadata,
     prevHash: row.prevHash,
     hash: row.hash,
+  };
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    streamId: row.streamId,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    prevHash: row.prevHash,
+    hash: row.hash,
+    storedData: row.data,
+    storedMetadata: row.metadata,
   };
 }
 

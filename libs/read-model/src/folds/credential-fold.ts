@@ -9,23 +9,9 @@ export function credentialFold(db: Database.Database, report: FoldReporter): Fol
   return {
     RefreshTokenIssued(data, event): FoldOutcome {
       if (!report.inOwnStream(event, refreshTokenStreamId(data.credentialId))) return 'skipped';
-      if (sql.exists.get(data.credentialId)) {
-        // The decider refuses a second issuance; if one is in the log anyway, the first stands.
-        report.logger.warn(report.details(event, { credentialId: data.credentialId }), 'read-model projection: repeated issuance, first kept');
-        sql.head.run(headOf(event), data.credentialId);
-        return 'applied';
-      }
-      const holder = sql.byTokenHash.get(data.tokenHash);
-      if (holder) {
-        // A SHA-256 collision or a replayed token: never let one hash name two credentials.
-        report.logger.error(
-          report.details(event, { credentialId: data.credentialId, holder: holder.credential_id }),
-          'read-model projection: token hash already belongs to another credential, skipped',
-        );
-        return 'skipped';
-      }
       // Named one by one: the event may carry fields this model does not store.
-      sql.insert.run({
+      // INSERT OR IGNORE first: the usual case costs one statement; a conflict (repeat or hash collision) is told apart after.
+      const inserted = sql.insert.run({
         credentialId: data.credentialId,
         tokenHash: data.tokenHash,
         clientId: data.clientId,
@@ -38,7 +24,20 @@ export function credentialFold(db: Database.Database, report: FoldReporter): Fol
         streamRevision: event.revision,
         streamHeadHash: event.hash,
       });
-      return 'applied';
+      if (inserted.changes === 1) return 'applied';
+      if (sql.exists.get(data.credentialId)) {
+        // The decider refuses a second issuance; if one is in the log anyway, the first stands.
+        report.logger.warn(report.details(event, { credentialId: data.credentialId }), 'read-model projection: repeated issuance, first kept');
+        sql.head.run(headOf(event), data.credentialId);
+        return 'applied';
+      }
+      const holder = sql.byTokenHash.get(data.tokenHash);
+      // A SHA-256 collision or a replayed token: never let one hash name two credentials.
+      report.logger.error(
+        report.details(event, { credentialId: data.credentialId, holder: holder?.credential_id }),
+        'read-model projection: token hash already belongs to another credential, skipped',
+      );
+      return 'skipped';
     },
 
     RefreshTokenRevoked(data, event): FoldOutcome {
@@ -73,7 +72,7 @@ function prepare(db: Database.Database) {
     status: db.prepare<[string], { revoked_at: string | null }>('SELECT revoked_at FROM credentials WHERE credential_id = ?'),
     byTokenHash: db.prepare<[string], { credential_id: string }>('SELECT credential_id FROM credentials WHERE token_hash = ?'),
     insert: db.prepare<[ProjectedData<'RefreshTokenIssued'> & { issuedPosition: number; streamRevision: number; streamHeadHash: string }]>(
-      `INSERT INTO credentials (credential_id, token_hash, client_id, user_id, device_id, device_name, scope, issued_at, issued_position, stream_revision, stream_head_hash)
+      `INSERT OR IGNORE INTO credentials (credential_id, token_hash, client_id, user_id, device_id, device_name, scope, issued_at, issued_position, stream_revision, stream_head_hash)
        VALUES (@credentialId, @tokenHash, @clientId, @userId, @deviceId, @deviceName, @scope, @issuedAt, @issuedPosition, @streamRevision, @streamHeadHash)`,
     ),
     revoke: db.prepare<
