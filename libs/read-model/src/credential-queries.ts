@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { InvalidCursorError, InvalidPaginationError } from './errors';
 import type { ReadModel } from './read-model';
-import type { ClientGrantRecord, ClientGrantRow, ClientRecord, ClientRow, CredentialRecord, CredentialRow } from './records';
+import type { ClientGrantRecord, ClientGrantRow, ClientRecord, ClientRow, CredentialRecord, CredentialRow, TokenCredential } from './records';
 import { toClientGrantRecord, toClientRecord, toCredentialRecord } from './records';
 
 /** Largest page a listing query returns (the API caps `per_page` lower, at its documented limit). */
@@ -56,6 +56,9 @@ const VALID = `cr.revoked_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c
  */
 const GRANT_COUNTS = `g.deleted_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c.client_id = g.client_id AND c.deleted_at IS NULL)`;
 
+/** The columns of a TokenCredential, named as its fields so SQLite's row is the record. */
+const TOKEN_CREDENTIAL_COLUMNS = 'credential_id AS credentialId, client_id AS clientId, user_id AS userId, scope, revoked_at AS revokedAt';
+
 /**
  * Queries over the read model. Reads only: each method is one statement, so it
  * sees one committed state of the model (WAL snapshot) and never the event store.
@@ -79,11 +82,15 @@ export class CredentialQueries {
   /**
    * The credential with this token hash in any status, or null: the OAuth
    * endpoints tell "revoked" from "unknown" (Auth0's /delegation messages)
-   * and check the owning client themselves.
+   * and check the owning client themselves. Only the columns they need.
    */
-  findByTokenHash(tokenHash: string): CredentialRecord | null {
-    const row = this.sql.byTokenHash.get(tokenHash);
-    return row ? toCredentialRecord(row) : null;
+  findTokenCredentialByHash(tokenHash: string): TokenCredential | null {
+    return this.sql.tokenCredentialByHash.get(tokenHash) ?? null;
+  }
+
+  /** `findById` for the OAuth endpoints (an id_token's `sid`): only the columns they need. */
+  findTokenCredentialById(credentialId: string): TokenCredential | null {
+    return this.sql.tokenCredentialById.get(credentialId) ?? null;
   }
 
   /** The credential with this id in any status (revoked included), or null. */
@@ -238,7 +245,8 @@ function prepareStatements(db: Database.Database) {
   return {
     validByTokenHash: db.prepare<[string], CredentialRow>(`SELECT cr.* FROM credentials cr WHERE cr.token_hash = ? AND ${VALID}`),
     byId: db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE credential_id = ?'),
-    byTokenHash: db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE token_hash = ?'),
+    tokenCredentialByHash: db.prepare<[string], TokenCredential>(`SELECT ${TOKEN_CREDENTIAL_COLUMNS} FROM credentials WHERE token_hash = ?`),
+    tokenCredentialById: db.prepare<[string], TokenCredential>(`SELECT ${TOKEN_CREDENTIAL_COLUMNS} FROM credentials WHERE credential_id = ?`),
     cursorPosition: db.prepare<[{ credentialId: string; userId: string }], { issued_position: number }>(
       'SELECT issued_position FROM credentials WHERE credential_id = @credentialId AND user_id = @userId',
     ),

@@ -3,7 +3,7 @@ import { CredentialQueries } from './credential-queries';
 import { silentLogger } from '@app/shared/logger';
 import { ReadModel } from './read-model';
 import { credentialValidity } from '@app/refresh-tokens';
-import { clientDeleted, clientRegistered, HandMadeLog, tokenIssued, tokenRevoked } from './testing/credential-events.fixtures';
+import { clientDeleted, clientRegistered, HandMadeLog, sha256, tokenIssued, tokenRevoked } from './testing/credential-events.fixtures';
 
 describe('CredentialQueries', () => {
   let readModel: ReadModel;
@@ -126,6 +126,17 @@ describe('CredentialQueries', () => {
     it('returns a revoked credential too; null for an unknown id', () => {
       expect(queries.findById('dcr_03')?.revokedAt).not.toBeNull();
       expect(queries.findById('nope')).toBeNull();
+    });
+  });
+
+  describe('findTokenCredentialByHash and findTokenCredentialById', () => {
+    it('return the five columns the OAuth endpoints need, revoked too; null when unknown', () => {
+      const byHash = queries.findTokenCredentialByHash(sha256('token-of-dcr_03'));
+      expect(byHash).toEqual({ credentialId: 'dcr_03', clientId: 'client-a', userId: 'user-1', scope: expect.any(String), revokedAt: expect.any(String) });
+      expect(byHash?.scope).toBe(queries.findById('dcr_03')?.scope);
+      expect(queries.findTokenCredentialById('dcr_06')).toMatchObject({ credentialId: 'dcr_06', clientId: 'client-b', revokedAt: null });
+      expect(queries.findTokenCredentialByHash(sha256('no such token'))).toBeNull();
+      expect(queries.findTokenCredentialById('nope')).toBeNull();
     });
   });
 
