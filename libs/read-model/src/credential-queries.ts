@@ -67,8 +67,13 @@ export class CredentialQueries {
   private readonly db: Database.Database;
   private readonly sql: Statements;
   private readonly deviceLists = new Map<string, DeviceListStatements>();
+  private readonly readModel: ReadModel;
+  /** Client rows by id (deleted ones too), valid while the model's clientsGeneration stays `clientsSeen`. */
+  private readonly clients = new Map<string, ClientRecord>();
+  private clientsSeen = -1;
 
   constructor(readModel: ReadModel) {
+    this.readModel = readModel;
     this.db = readModel.db;
     this.sql = prepareStatements(this.db);
   }
@@ -192,9 +197,31 @@ export class CredentialQueries {
 
   /** The client, or null when unknown or deleted; `includeDeleted` for audits. */
   getClient(clientId: string, options: { includeDeleted?: boolean } = {}): ClientRecord | null {
-    const row = this.sql.client.get(clientId);
-    if (!row || (row.deleted_at !== null && !options.includeDeleted)) return null;
-    return toClientRecord(row);
+    const client = this.cachedClient(clientId);
+    if (!client || (client.deletedAt !== null && !options.includeDeleted)) return null;
+    return client;
+  }
+
+  /**
+   * Every OAuth request reads its client: from memory, frozen, since clients
+   * change only by registration and deletion, which the projection reports
+   * in the batch that writes them (a delete is refused by the next request).
+   * Unknown ids are not remembered (a flood of them cannot fill the map).
+   */
+  private cachedClient(clientId: string): ClientRecord | null {
+    const generation = this.readModel.clientsGeneration;
+    if (generation !== this.clientsSeen || this.clients.size >= MAX_CACHED_CLIENTS) {
+      this.clients.clear();
+      this.clientsSeen = generation;
+    }
+    let client = this.clients.get(clientId);
+    if (!client) {
+      const row = this.sql.client.get(clientId);
+      if (!row) return null;
+      client = freezeClient(toClientRecord(row));
+      this.clients.set(clientId, client);
+    }
+    return client;
   }
 
   /** Clients not deleted, by creation time then id. */
@@ -226,6 +253,15 @@ export class CredentialQueries {
   deletedClientsWithValidTokens(): string[] {
     return this.sql.deletedWithUnrevoked.all().map((row) => row.client_id);
   }
+}
+
+/** Past this many distinct clients the cache starts over (a bound, not an expected size). */
+const MAX_CACHED_CLIENTS = 10_000;
+
+function freezeClient(client: ClientRecord): ClientRecord {
+  Object.freeze(client.jwtConfiguration);
+  Object.freeze(client.grantTypes);
+  return Object.freeze(client);
 }
 
 function requireInteger(name: string, value: number, min: number, max: number): void {
