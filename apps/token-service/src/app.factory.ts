@@ -6,6 +6,7 @@ import type { AppConfig } from '@app/config';
 import { fastifyErrorOptions, refuseNonJsonManagementBodies } from './errors/fastify-errors';
 import { InfrastructureModule, type OpenedInfrastructure } from './infrastructure/infrastructure.module';
 import { PinoNestLogger } from './infrastructure/nest-logger';
+import { requestLogger } from './infrastructure/request-log';
 import type { Token } from './infrastructure/tokens';
 import { ManagementClientBootstrap } from './management/bootstrap/management-client-bootstrap';
 import { Metrics } from './operations/metrics/metrics';
@@ -47,7 +48,7 @@ async function createApp(config: AppConfig, infrastructure: OpenedInfrastructure
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // Proxies set X-Forwarded-For; trust only the hops named (rate limits key on the client IP).
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // A body that never arrives or trickles in is cut: Node answers 408 past requestTimeout.
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
@@ -63,19 +64,25 @@ async function createApp(config: AppConfig, infrastructure: OpenedInfrastructure
   const metrics = app.get(Metrics);
   const fastify = app.getHttpAdapter().getInstance();
   refuseNonJsonManagementBodies(fastify);
+  const requestLog = requestLogger(logger, config);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    // One line per request; never the body or the Authorization header (invariant 2).
-    logger.info(
-      { req: { id: request.id, method: request.method, route, ip: request.ip }, res: { statusCode: reply.statusCode }, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
+    requestLog(request, reply, route);
     done();
   });
 
   await app.init();
   return app;
+}
+
+/**
+ * A hop count as proxy-addr means it (trust the nearest `n` hops): fastify
+ * 5.12 stopped honouring a bare number (it now trusts none), so TRUST_PROXY=1
+ * is passed as the function that number always stood for.
+ */
+function fastifyTrustProxy(trustProxy: AppConfig['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trustProxy === 'number' ? (_address, hop) => hop < trustProxy : trustProxy;
 }
 
 /**

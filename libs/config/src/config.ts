@@ -50,6 +50,10 @@ export interface AppConfig {
   /** How long a revoke waits for the local projection before answering (invariant 6). */
   readYourWritesTimeoutMs: number;
   logLevel: string;
+  /** One `info` line per answered request (LOG_REQUESTS); off, only errors and slow requests are logged. */
+  logRequests: boolean;
+  /** A request slower than this is logged at `warn` whatever LOG_REQUESTS says; ms, 0 = never. */
+  slowRequestMs: number;
   /** Run the revocation relay inside token-service (the embedded default). */
   embeddedRelay: boolean;
   /** How often DATA_DIR/keys is re-read, so a rotation reaches a running process. */
@@ -109,6 +113,8 @@ const schema = z.object({
   BODY_LIMIT_BYTES: intFrom('BODY_LIMIT_BYTES', 1024, 10 * 1024 * 1024).default(64 * 1024),
   READ_YOUR_WRITES_TIMEOUT_MS: intFrom('READ_YOUR_WRITES_TIMEOUT_MS', 0, 60_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_REQUESTS: z.enum(['true', 'false']).default('false'),
+  SLOW_REQUEST_MS: intFrom('SLOW_REQUEST_MS', 0, 600_000).default(1_000),
   EMBEDDED_RELAY: z.enum(['true', 'false']).default('true'),
   KEYS_RELOAD_INTERVAL_MS: intFrom('KEYS_RELOAD_INTERVAL_MS', 1_000, 86_400_000).default(60_000),
   // Empty is unset (`SIGNING_KEYS=` in a shell or a compose file).
@@ -181,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     readYourWritesTimeoutMs: e.READ_YOUR_WRITES_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    logRequests: e.LOG_REQUESTS === 'true',
+    slowRequestMs: e.SLOW_REQUEST_MS,
     embeddedRelay: e.EMBEDDED_RELAY === 'true',
     keysReloadIntervalMs: e.KEYS_RELOAD_INTERVAL_MS,
     signingKeys: e.SIGNING_KEYS,

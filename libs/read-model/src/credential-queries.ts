@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { InvalidCursorError, InvalidPaginationError } from './errors';
 import type { ReadModel } from './read-model';
-import type { ClientGrantRecord, ClientGrantRow, ClientRecord, ClientRow, CredentialRecord, CredentialRow } from './records';
+import type { ClientGrantRecord, ClientGrantRow, ClientRecord, ClientRow, CredentialRecord, CredentialRow, TokenCredential } from './records';
 import { toClientGrantRecord, toClientRecord, toCredentialRecord } from './records';
 
 /** Largest page a listing query returns (the API caps `per_page` lower, at its documented limit). */
@@ -56,6 +56,9 @@ const VALID = `cr.revoked_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c
  */
 const GRANT_COUNTS = `g.deleted_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c.client_id = g.client_id AND c.deleted_at IS NULL)`;
 
+/** The columns of a TokenCredential, named as its fields so SQLite's row is the record. */
+const TOKEN_CREDENTIAL_COLUMNS = 'credential_id AS credentialId, client_id AS clientId, user_id AS userId, scope, revoked_at AS revokedAt';
+
 /**
  * Queries over the read model. Reads only: each method is one statement, so it
  * sees one committed state of the model (WAL snapshot) and never the event store.
@@ -64,8 +67,13 @@ export class CredentialQueries {
   private readonly db: Database.Database;
   private readonly sql: Statements;
   private readonly deviceLists = new Map<string, DeviceListStatements>();
+  private readonly readModel: ReadModel;
+  /** Client rows by id (deleted ones too), valid while the model's clientsGeneration stays `clientsSeen`. */
+  private readonly clients = new Map<string, ClientRecord>();
+  private clientsSeen = -1;
 
   constructor(readModel: ReadModel) {
+    this.readModel = readModel;
     this.db = readModel.db;
     this.sql = prepareStatements(this.db);
   }
@@ -79,11 +87,15 @@ export class CredentialQueries {
   /**
    * The credential with this token hash in any status, or null: the OAuth
    * endpoints tell "revoked" from "unknown" (Auth0's /delegation messages)
-   * and check the owning client themselves.
+   * and check the owning client themselves. Only the columns they need.
    */
-  findByTokenHash(tokenHash: string): CredentialRecord | null {
-    const row = this.sql.byTokenHash.get(tokenHash);
-    return row ? toCredentialRecord(row) : null;
+  findTokenCredentialByHash(tokenHash: string): TokenCredential | null {
+    return this.sql.tokenCredentialByHash.get(tokenHash) ?? null;
+  }
+
+  /** `findById` for the OAuth endpoints (an id_token's `sid`): only the columns they need. */
+  findTokenCredentialById(credentialId: string): TokenCredential | null {
+    return this.sql.tokenCredentialById.get(credentialId) ?? null;
   }
 
   /** The credential with this id in any status (revoked included), or null. */
@@ -185,9 +197,31 @@ export class CredentialQueries {
 
   /** The client, or null when unknown or deleted; `includeDeleted` for audits. */
   getClient(clientId: string, options: { includeDeleted?: boolean } = {}): ClientRecord | null {
-    const row = this.sql.client.get(clientId);
-    if (!row || (row.deleted_at !== null && !options.includeDeleted)) return null;
-    return toClientRecord(row);
+    const client = this.cachedClient(clientId);
+    if (!client || (client.deletedAt !== null && !options.includeDeleted)) return null;
+    return client;
+  }
+
+  /**
+   * Every OAuth request reads its client: from memory, frozen, since clients
+   * change only by registration and deletion, which the projection reports
+   * in the batch that writes them (a delete is refused by the next request).
+   * Unknown ids are not remembered (a flood of them cannot fill the map).
+   */
+  private cachedClient(clientId: string): ClientRecord | null {
+    const generation = this.readModel.clientsGeneration;
+    if (generation !== this.clientsSeen || this.clients.size >= MAX_CACHED_CLIENTS) {
+      this.clients.clear();
+      this.clientsSeen = generation;
+    }
+    let client = this.clients.get(clientId);
+    if (!client) {
+      const row = this.sql.client.get(clientId);
+      if (!row) return null;
+      client = freezeClient(toClientRecord(row));
+      this.clients.set(clientId, client);
+    }
+    return client;
   }
 
   /** Clients not deleted, by creation time then id. */
@@ -221,6 +255,15 @@ export class CredentialQueries {
   }
 }
 
+/** Past this many distinct clients the cache starts over (a bound, not an expected size). */
+const MAX_CACHED_CLIENTS = 10_000;
+
+function freezeClient(client: ClientRecord): ClientRecord {
+  Object.freeze(client.jwtConfiguration);
+  Object.freeze(client.grantTypes);
+  return Object.freeze(client);
+}
+
 function requireInteger(name: string, value: number, min: number, max: number): void {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new InvalidPaginationError(`${name} must be an integer from ${min} to ${max}`);
@@ -238,7 +281,8 @@ function prepareStatements(db: Database.Database) {
   return {
     validByTokenHash: db.prepare<[string], CredentialRow>(`SELECT cr.* FROM credentials cr WHERE cr.token_hash = ? AND ${VALID}`),
     byId: db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE credential_id = ?'),
-    byTokenHash: db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE token_hash = ?'),
+    tokenCredentialByHash: db.prepare<[string], TokenCredential>(`SELECT ${TOKEN_CREDENTIAL_COLUMNS} FROM credentials WHERE token_hash = ?`),
+    tokenCredentialById: db.prepare<[string], TokenCredential>(`SELECT ${TOKEN_CREDENTIAL_COLUMNS} FROM credentials WHERE credential_id = ?`),
     cursorPosition: db.prepare<[{ credentialId: string; userId: string }], { issued_position: number }>(
       'SELECT issued_position FROM credentials WHERE credential_id = @credentialId AND user_id = @userId',
     ),

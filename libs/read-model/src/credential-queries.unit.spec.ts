@@ -3,16 +3,18 @@ import { CredentialQueries } from './credential-queries';
 import { silentLogger } from '@app/shared/logger';
 import { ReadModel } from './read-model';
 import { credentialValidity } from '@app/refresh-tokens';
-import { clientDeleted, clientRegistered, HandMadeLog, tokenIssued, tokenRevoked } from './testing/credential-events.fixtures';
+import { clientDeleted, clientRegistered, HandMadeLog, sha256, tokenIssued, tokenRevoked } from './testing/credential-events.fixtures';
 
 describe('CredentialQueries', () => {
   let readModel: ReadModel;
   let queries: CredentialQueries;
+  let projection: ReadModelProjection;
+  let log: HandMadeLog;
 
   beforeEach(() => {
     readModel = new ReadModel({ filename: ':memory:' });
-    const projection = new ReadModelProjection(readModel, { logger: silentLogger });
-    const log = new HandMadeLog();
+    projection = new ReadModelProjection(readModel, { logger: silentLogger });
+    log = new HandMadeLog();
     // user-1: dcr_01..dcr_05 on client-a (dcr_03 revoked), dcr_06 on client-b device-2; user-2: dcr_07 on client-a.
     const events = [
       clientRegistered('client-a'),
@@ -126,6 +128,38 @@ describe('CredentialQueries', () => {
     it('returns a revoked credential too; null for an unknown id', () => {
       expect(queries.findById('dcr_03')?.revokedAt).not.toBeNull();
       expect(queries.findById('nope')).toBeNull();
+    });
+  });
+
+  describe('getClient from memory', () => {
+    it('given a client already read, when its deletion is projected, then the next read answers null (deleted with includeDeleted)', () => {
+      expect(queries.getClient('client-a')?.deletedAt).toBeNull();
+      projection.applyBatch([log.record(clientDeleted('client-a'))]);
+      expect(queries.getClient('client-a')).toBeNull();
+      expect(queries.getClient('client-a', { includeDeleted: true })?.deletedAt).not.toBeNull();
+    });
+
+    it('given an unknown id read once, when that client is registered, then the next read finds it', () => {
+      expect(queries.getClient('client-new')).toBeNull();
+      projection.applyBatch([log.record(clientRegistered('client-new'))]);
+      expect(queries.getClient('client-new')?.clientId).toBe('client-new');
+    });
+
+    it('hands out frozen records, so no caller can change what the next request reads', () => {
+      const client = queries.getClient('client-a')!;
+      expect(Object.isFrozen(client) && Object.isFrozen(client.jwtConfiguration) && Object.isFrozen(client.grantTypes)).toBe(true);
+      expect(queries.getClient('client-a')).toBe(client);
+    });
+  });
+
+  describe('findTokenCredentialByHash and findTokenCredentialById', () => {
+    it('return the five columns the OAuth endpoints need, revoked too; null when unknown', () => {
+      const byHash = queries.findTokenCredentialByHash(sha256('token-of-dcr_03'));
+      expect(byHash).toEqual({ credentialId: 'dcr_03', clientId: 'client-a', userId: 'user-1', scope: expect.any(String), revokedAt: expect.any(String) });
+      expect(byHash?.scope).toBe(queries.findById('dcr_03')?.scope);
+      expect(queries.findTokenCredentialById('dcr_06')).toMatchObject({ credentialId: 'dcr_06', clientId: 'client-b', revokedAt: null });
+      expect(queries.findTokenCredentialByHash(sha256('no such token'))).toBeNull();
+      expect(queries.findTokenCredentialById('nope')).toBeNull();
     });
   });
 

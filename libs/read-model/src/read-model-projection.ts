@@ -63,7 +63,7 @@ export class ReadModelProjection {
     this.report = new FoldReporter(this.name, this.logger);
     this.current = readModel.checkpoint(this.name);
     const db = readModel.db;
-    this.handlers = { ...credentialFold(db, this.report), ...clientFold(db, this.report), ...clientGrantFold(db, this.report) };
+    this.handlers = { ...credentialFold(db, this.report), ...clientFold(db, this.report, () => readModel.clientsChanged()), ...clientGrantFold(db, this.report) };
   }
 
   /** Last log position applied (the checkpoint; 0 before the first event). */

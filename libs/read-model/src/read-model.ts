@@ -51,6 +51,7 @@ export class ReadModel {
   /** The connection, for the classes of this lib. Others go through CredentialQueries and the methods below. */
   readonly db: Database.Database;
   readonly filename: string;
+  private clientsVersion = 0;
   private readonly checkpointStatements: {
     load: Database.Statement<[string], { position: number }>;
     save: Database.Statement<[{ name: string; position: number }]>;
@@ -83,6 +84,20 @@ export class ReadModel {
    */
   static openReadOnly(filename: string): ReadModel {
     return new ReadModel({ filename, readOnly: true });
+  }
+
+  /**
+   * Bumped by the projection whenever a client row changes (registered,
+   * deleted), in the same synchronous batch: CredentialQueries keeps client
+   * records in memory while it stays the same. Only this process's writes
+   * are seen: a model written by another process must not be cached.
+   */
+  get clientsGeneration(): number {
+    return this.clientsVersion;
+  }
+
+  clientsChanged(): void {
+    this.clientsVersion++;
   }
 
   /** Last position the named projection applied (0: nothing yet). */

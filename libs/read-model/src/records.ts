@@ -27,6 +27,12 @@ export interface CredentialRecord {
   streamHeadHash: string;
 }
 
+/**
+ * What the OAuth endpoints need of a credential, in any status: read by
+ * five named columns straight into this shape (the hot path, no copy).
+ */
+export type TokenCredential = Pick<CredentialRecord, 'credentialId' | 'clientId' | 'userId' | 'scope' | 'revokedAt'>;
+
 /** A registered client (application). */
 export interface ClientRecord {
   clientId: string;

@@ -2,12 +2,13 @@ import type Database from 'better-sqlite3';
 import { clientStreamId } from '@app/clients/events';
 import { headOf, type FoldHandlers, type FoldOutcome, type FoldReporter, type StreamHead } from './fold';
 
-/** Client registry events → the `clients` table. */
-export function clientFold(db: Database.Database, report: FoldReporter): FoldHandlers<'ClientRegistered' | 'ClientDeleted'> {
+/** Client registry events → the `clients` table; `changed` is told of every row written (the queries' client cache). */
+export function clientFold(db: Database.Database, report: FoldReporter, changed: () => void = () => {}): FoldHandlers<'ClientRegistered' | 'ClientDeleted'> {
   const sql = prepare(db);
   return {
     ClientRegistered(data, event): FoldOutcome {
       if (!report.inOwnStream(event, clientStreamId(data.clientId))) return 'skipped';
+      changed();
       if (sql.status.get(data.clientId)) {
         report.logger.warn(report.details(event, { clientId: data.clientId }), 'read-model projection: repeated client registration, first kept');
         sql.head.run(headOf(event), data.clientId);
@@ -32,6 +33,7 @@ export function clientFold(db: Database.Database, report: FoldReporter): FoldHan
 
     ClientDeleted(data, event): FoldOutcome {
       if (!report.inOwnStream(event, clientStreamId(data.clientId))) return 'skipped';
+      changed();
       const row = sql.status.get(data.clientId);
       if (!row) {
         report.logger.warn(report.details(event, { clientId: data.clientId }), 'read-model projection: deletion of an unknown client, skipped');

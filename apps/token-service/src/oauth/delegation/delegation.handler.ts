@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ClientRecord, CredentialQueries, type CredentialRecord } from '@app/read-model';
+import { type ClientRecord, CredentialQueries, type TokenCredential } from '@app/read-model';
 import { parseScope } from '@app/refresh-tokens';
 import type { Clock } from '@app/shared';
 import { KeyStore, verifyIdToken } from '@app/signing';
@@ -60,12 +60,12 @@ export class DelegationHandler {
 
     let rateLimit: RateLimitDecision | undefined;
     try {
-      let credential: CredentialRecord;
+      let credential: TokenCredential;
       if (params.refresh_token !== undefined) {
         // Count before telling right from wrong, so guessing tokens is limited too.
         const found = findRefreshToken(this.queries, params.refresh_token);
         rateLimit = await this.hit(clientIp, found?.userId);
-        credential = credentialForClient(this.queries, found, client);
+        credential = credentialForClient(found, client);
       } else {
         credential = await this.credentialFromIdToken(params.id_token!, client);
         rateLimit = await this.hit(clientIp, credential.userId);
@@ -91,7 +91,7 @@ export class DelegationHandler {
    * whose credential (`sid`) is this client's, of the user `sub`, and still
    * valid. `target` plays no part: it only sets the new token's audience.
    */
-  private async credentialFromIdToken(idToken: string, client: ClientRecord): Promise<CredentialRecord> {
+  private async credentialFromIdToken(idToken: string, client: ClientRecord): Promise<TokenCredential> {
     const verified = await verifyIdToken(idToken, {
       keyStore: this.keys,
       issuer: this.config.issuer,
@@ -102,9 +102,9 @@ export class DelegationHandler {
       throw invalidGrant('Invalid id_token.', error instanceof Error ? error.message : String(error));
     });
     const { sid, sub } = verified.claims;
-    const credential = this.queries.findById(sid);
+    const credential = this.queries.findTokenCredentialById(sid);
     if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
     if (credential.userId !== sub) throw invalidGrant('Invalid id_token.', `credential ${sid} is not of the user in sub`);
-    return requireValid(this.queries, credential, { revoked: REVOKED_REFRESH_TOKEN });
+    return requireValid(credential, client, { revoked: REVOKED_REFRESH_TOKEN });
   }
 }

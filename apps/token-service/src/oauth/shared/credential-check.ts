@@ -1,4 +1,4 @@
-import type { ClientRecord, CredentialRecord, CredentialQueries } from '@app/read-model';
+import type { ClientRecord, CredentialQueries, TokenCredential } from '@app/read-model';
 import { credentialValidity } from '@app/refresh-tokens';
 import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
 import { invalidGrant } from '../../errors/oauth-error';
@@ -7,8 +7,8 @@ export const UNKNOWN_REFRESH_TOKEN = 'Unknown or invalid refresh token.';
 export const REVOKED_REFRESH_TOKEN = 'The refresh token has been revoked.';
 
 /** The credential a refresh token stands for, in any status: the read model holds only hashes (invariant 2). */
-export function findRefreshToken(queries: CredentialQueries, refreshToken: string): CredentialRecord | null {
-  return queries.findByTokenHash(hashRefreshToken(refreshToken));
+export function findRefreshToken(queries: CredentialQueries, refreshToken: string): TokenCredential | null {
+  return queries.findTokenCredentialByHash(hashRefreshToken(refreshToken));
 }
 
 /**
@@ -17,22 +17,24 @@ export function findRefreshToken(queries: CredentialQueries, refreshToken: strin
  * confirm its existence); the reason goes to the log.
  */
 export function credentialForClient(
-  queries: CredentialQueries,
-  credential: CredentialRecord | null,
+  credential: TokenCredential | null,
   client: ClientRecord,
   messages: { revoked: string } = { revoked: REVOKED_REFRESH_TOKEN },
-): CredentialRecord {
+): TokenCredential {
   if (!credential) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, 'no credential with this token hash');
   if (credential.clientId !== client.clientId) {
     throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `credential ${credential.credentialId} belongs to another client`);
   }
-  return requireValid(queries, credential, messages);
+  return requireValid(credential, client, messages);
 }
 
-/** Revoked, or its client deleted (the cascade may not have landed yet): refused, by the domain's rule. */
-export function requireValid(queries: CredentialQueries, credential: CredentialRecord, messages: { revoked: string }): CredentialRecord {
-  const client = queries.getClient(credential.clientId, { includeDeleted: true });
-  const validity = credentialValidity(credential.revokedAt !== null ? 'revoked' : 'active', client === null ? 'none' : client.deletedAt !== null ? 'deleted' : 'active');
+/**
+ * Revoked, or its client deleted (the cascade may not have landed yet):
+ * refused, by the domain's rule. `client` is the credential's client as this
+ * request read it (the caller checked they match): it is not read again.
+ */
+export function requireValid(credential: TokenCredential, client: ClientRecord, messages: { revoked: string }): TokenCredential {
+  const validity = credentialValidity(credential.revokedAt !== null ? 'revoked' : 'active', client.deletedAt !== null ? 'deleted' : 'active');
   if (validity === 'revoked') throw invalidGrant(messages.revoked, `credential ${credential.credentialId} revoked`);
   if (validity !== 'valid') throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `client ${credential.clientId} of credential ${credential.credentialId}: ${validity}`);
   return credential;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ClientRecord, CredentialRecord } from '@app/read-model';
+import type { ClientRecord, TokenCredential } from '@app/read-model';
 import type { Clock } from '@app/shared';
 import { KeyStore, mintAccessToken, mintIdToken, type MintedIdToken, SecretSealer } from '@app/signing';
 import type { AppConfig } from '@app/config';
@@ -20,7 +20,7 @@ export class TokenMinter {
   }
 
   /** An id_token for the credential's user, signed as the client is configured; `sid` is the credential id. */
-  idToken(credential: CredentialRecord, client: ClientRecord, audience: string = client.clientId): Promise<MintedIdToken> {
+  idToken(credential: Pick<TokenCredential, 'credentialId' | 'userId'>, client: ClientRecord, audience: string = client.clientId): Promise<MintedIdToken> {
     const { alg, lifetimeInSeconds } = client.jwtConfiguration;
     return mintIdToken({
       keyStore: this.keys,
@@ -41,7 +41,7 @@ export class TokenMinter {
    * user, audience `${ISSUER}userinfo`, so it can never pass as a management
    * token (whose audience is `${ISSUER}api/v2/`).
    */
-  userAccessToken(credential: CredentialRecord, client: ClientRecord, scope: string[]) {
+  userAccessToken(credential: Pick<TokenCredential, 'credentialId' | 'userId'>, client: ClientRecord, scope: string[]) {
     return mintAccessToken({
       keyStore: this.keys,
       issuer: this.issuer,

@@ -62,7 +62,7 @@ export class TokenHandler {
     // /delegation's budget per (IP, user), counted before the token is judged (guesses count too).
     const decision = await this.limits.perUser.hit(perUserKey(clientIp, found?.userId));
     if (decision && !decision.allowed) throw tooManyRequests(decision);
-    const credential = credentialForClient(this.queries, found, client, { revoked: UNKNOWN_REFRESH_TOKEN });
+    const credential = credentialForClient(found, client, { revoked: UNKNOWN_REFRESH_TOKEN });
     // §6: the requested scope MUST NOT include any scope not originally granted.
     const scope = narrowScope(credential.scope, params.scope);
     const [idToken, accessToken] = await Promise.all([
