@@ -56,6 +56,12 @@ export interface DoubleFaults {
   refuse?: 'permission_denied' | 'unauthenticated';
   omitAppendPosition?: boolean;
   sharedCommit?: boolean;
+  /**
+   * The live subscriptions of the client named `connectionName` (its
+   * `connectionName=` connection-string setting) get each append `ms` late: a
+   * replica whose projection lags. Reads are not delayed.
+   */
+  liveDelay?: { connectionName: string; ms: number };
 }
 
 /** How many calls of each kind the double answered (for tests that bound the load a feature puts on the store). */
@@ -97,7 +103,7 @@ export function createStreamsService(log: EventLog, track: TrackCall, faults: Do
       if (calls) countRead(call.request, calls);
       const refused = refusal(faults);
       if (refused) return void call.emit('error', refused);
-      handleRead(log, call, track);
+      handleRead(log, call, track, faults);
     },
     delete: (_call, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Streams.Delete is not emulated by the test double' }),
     tombstone: (_call, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'Streams.Tombstone is not emulated by the test double' }),
@@ -312,7 +318,7 @@ function countRead(request: ReadReq, calls: DoubleCallCounts): void {
   else calls.allReadsBackwards++;
 }
 
-function handleRead(log: EventLog, call: grpc.ServerWritableStream<ReadReq, ReadResp>, track: TrackCall): void {
+function handleRead(log: EventLog, call: grpc.ServerWritableStream<ReadReq, ReadResp>, track: TrackCall, faults: DoubleFaults): void {
   const options = call.request.getOptions();
   if (!options) {
     call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'Options missing' });
@@ -360,7 +366,7 @@ function handleRead(log: EventLog, call: grpc.ServerWritableStream<ReadReq, Read
   const filter = options.hasFilter() ? toLogFilter(options.getFilter()!) : undefined;
 
   if (options.hasSubscription()) {
-    subscribeToAll(log, call, allOptions, filter, options.getFilter(), structuredIds, track);
+    subscribeToAll(log, call, allOptions, filter, options.getFilter(), structuredIds, track, faults);
     return;
   }
 
@@ -395,6 +401,7 @@ function subscribeToAll(
   filterOptions: ReadReq.Options.FilterOptions | undefined,
   structuredIds: boolean,
   track: TrackCall,
+  faults: DoubleFaults,
 ): void {
   let closed = false;
   let unsubscribe = (): void => {};
@@ -451,7 +458,12 @@ function subscribeToAll(
       call.write(resp);
     }
   };
-  unsubscribe = log.onAppended(pump);
+  const connectionName = call.metadata.get('connection-name')[0];
+  unsubscribe = log.onAppended(() => {
+    const delay = faults.liveDelay?.connectionName === connectionName ? faults.liveDelay?.ms : undefined;
+    if (delay) setTimeout(pump, delay);
+    else pump();
+  });
   call.on('cancelled', close);
   call.on('close', close);
   call.on('error', close);

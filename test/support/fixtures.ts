@@ -6,6 +6,9 @@
 import type { HttpResponse } from './http-client';
 import { uniqueId, type TokenServiceUnderTest } from './token-service';
 
+/** What the helpers need of a service: one in this process or a replica of the topology (test/replicas). */
+export type ServiceHandle = Pick<TokenServiceUnderTest, 'http' | 'managementToken' | 'managementAudience'>;
+
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 export interface CreatedClient {
@@ -57,7 +60,7 @@ function expectStatus(r: HttpResponse, status: number, what: string): void {
 }
 
 /** POST /api/v2/clients (default: a public native app). */
-export async function createClient(svc: TokenServiceUnderTest, body: Record<string, unknown> = {}): Promise<CreatedClient> {
+export async function createClient(svc: ServiceHandle, body: Record<string, unknown> = {}): Promise<CreatedClient> {
   const r = await svc.http.post<CreatedClient>('/api/v2/clients', {
     token: await svc.managementToken(),
     json: { name: uniqueId('app'), app_type: 'native', ...body },
@@ -68,7 +71,7 @@ export async function createClient(svc: TokenServiceUnderTest, body: Record<stri
 
 /** POST /api/v2/refresh-tokens with offline_access. */
 export async function issueRefreshToken(
-  svc: TokenServiceUnderTest,
+  svc: ServiceHandle,
   input: { client_id: string; user_id?: string; device_name?: string; device_id?: string; scope?: string },
 ): Promise<IssuedRefreshToken> {
   const r = await svc.http.post<IssuedRefreshToken>('/api/v2/refresh-tokens', {
@@ -81,7 +84,7 @@ export async function issueRefreshToken(
 
 /** POST /delegation with a refresh token (JSON). Returns the raw response. */
 export function delegate(
-  svc: TokenServiceUnderTest,
+  svc: ServiceHandle,
   clientId: string,
   refreshToken: string,
   extra: Record<string, string> = {},
@@ -90,7 +93,7 @@ export function delegate(
 }
 
 /** GET /api/v2/refresh-tokens/{id}/history. */
-export async function history(svc: TokenServiceUnderTest, credentialId: string): Promise<HistoryBody> {
+export async function history(svc: ServiceHandle, credentialId: string): Promise<HistoryBody> {
   const r = await svc.http.get<HistoryBody>(`/api/v2/refresh-tokens/${encodeURIComponent(credentialId)}/history`, {
     token: await svc.managementToken(),
   });
@@ -103,7 +106,7 @@ export async function history(svc: TokenServiceUnderTest, credentialId: string):
  * `scopes`, and its client_credentials token.
  */
 export async function managementClientWithScopes(
-  svc: TokenServiceUnderTest,
+  svc: ServiceHandle,
   scopes: string[],
 ): Promise<{ client: CreatedClient; token: string; grantId: string }> {
   const client = await createClient(svc, { app_type: 'non_interactive' });
@@ -117,7 +120,7 @@ export async function managementClientWithScopes(
 }
 
 /** client_credentials for the management API; asserts 200. */
-export async function clientCredentialsToken(svc: TokenServiceUnderTest, clientId: string, secret: string, scope?: string): Promise<string> {
+export async function clientCredentialsToken(svc: ServiceHandle, clientId: string, secret: string, scope?: string): Promise<string> {
   const r = await svc.http.post<{ access_token: string }>('/oauth/token', {
     json: { grant_type: 'client_credentials', client_id: clientId, client_secret: secret, audience: svc.managementAudience, scope },
   });

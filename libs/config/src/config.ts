@@ -66,6 +66,12 @@ export interface AppConfig {
   dataKey?: string;
   /** Standalone relay: how often the SQLite log is polled for token-service's appends. */
   relayPollIntervalMs: number;
+  /** How often each replica revokes the valid tokens its read model shows for deleted clients (0: only at start). */
+  clientDeletionSweepMs: number;
+  /** Where rate-limit counters live: this process, or Redis shared by every replica. */
+  rateLimitStore: 'memory' | 'redis';
+  /** Redis of the shared rate limits (RATE_LIMIT_STORE=redis). */
+  redisUrl?: string;
   /** Standalone relay: how often its lag is logged; 0 = never. */
   relayStatusIntervalMs: number;
   /** Relay on EventStoreDB: length of its lease on the log (one publisher at a time). */
@@ -137,6 +143,9 @@ const schema = z.object({
       `KAFKA_TOPIC_RETENTION_MS must be >= ${MIN_TOPIC_RETENTION_MS} (30 days, the longest id_token lifetime): a downstream service started later must still learn of every revocation it has to honour`,
     )
     .default(MIN_TOPIC_RETENTION_MS + 5 * 86_400_000),
+  CLIENT_DELETION_SWEEP_MS: intFrom('CLIENT_DELETION_SWEEP_MS', 0, 3_600_000).default(1_000),
+  RATE_LIMIT_STORE: z.enum(['memory', 'redis']).default('memory'),
+  REDIS_URL: z.string().url().optional().transform((v) => v || undefined),
 });
 
 /** Thrown at start-up with every bad variable listed. */
@@ -156,6 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if ((e.MANAGEMENT_CLIENT_ID === undefined) !== (e.MANAGEMENT_CLIENT_SECRET === undefined)) {
     throw new ConfigError('invalid configuration:\n  MANAGEMENT_CLIENT_ID and MANAGEMENT_CLIENT_SECRET go together');
+  }
+  if (e.RATE_LIMIT_STORE === 'redis' && !e.REDIS_URL) {
+    throw new ConfigError('invalid configuration:\n  REDIS_URL is required when RATE_LIMIT_STORE=redis');
   }
   const trustProxy = parseTrustProxy(e.TRUST_PROXY);
   let issuer = e.ISSUER ?? `http://localhost:${e.PORT}/`;
@@ -199,6 +211,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     relayLeaseMs: e.RELAY_LEASE_MS,
     relayStatusFileIntervalMs: e.RELAY_STATUS_FILE_INTERVAL_MS,
     kafkaTopic: { partitions: e.KAFKA_TOPIC_PARTITIONS, replicationFactor: e.KAFKA_TOPIC_REPLICATION_FACTOR, retentionMs: e.KAFKA_TOPIC_RETENTION_MS },
+    clientDeletionSweepMs: e.CLIENT_DELETION_SWEEP_MS,
+    rateLimitStore: e.RATE_LIMIT_STORE,
+    redisUrl: e.REDIS_URL,
   };
 }
 

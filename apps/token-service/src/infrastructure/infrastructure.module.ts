@@ -10,6 +10,7 @@ import { claimDataDir, type Clock, cryptoIds, type IdGenerator, type ProcessLock
 import { KeyStore, SecretSealer } from '@app/signing';
 import { DeciderCommandHandler } from '../commands/decider-command-handler';
 import { ReadYourWrites } from '../commands/read-your-writes';
+import { HeadCatchUp } from '../consistency/head-catch-up';
 import { type AppConfig, eventStoreConfig } from '@app/config';
 import { startEmbeddedRelay } from './embedded-relay';
 import { assertDataKeyOpensSealedSecrets } from './data-key-check';
@@ -119,8 +120,8 @@ async function openLocked(config: AppConfig, logger: Logger, lock: ProcessLock):
     module: {
       module: InfrastructureModule,
       global: true,
-      providers: [...providers, ReadYourWrites],
-      exports: [...providers.map((p) => p.provide), ReadYourWrites],
+      providers: [...providers, ReadYourWrites, HeadCatchUp],
+      exports: [...providers.map((p) => p.provide), ReadYourWrites, HeadCatchUp],
     },
     logger,
     async close() {

@@ -27,7 +27,7 @@ export class ClientDeletionCascade {
     return this.revoker.revokeEach(ids, REVOCATION_REASONS.clientDeleted, { ...context, actor: SYSTEM_ACTOR });
   }
 
-  /** At start-up: finishes any cascade a crash interrupted. */
+  /** At start-up and on each sweep (DeletedClientSweeper): finishes any cascade a crash or a concurrent issuance left. */
   async resumePending(): Promise<void> {
     for (const clientId of this.queries.deletedClientsWithValidTokens()) {
       const revoked = await this.run(clientId, { correlationId: `resume-client-deletion-${clientId}` });

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { OAuthModule } from '../oauth/oauth.module';
 import { ClientDeletionCascade } from './client-deletion-cascade';
 import { CredentialRevoker } from './credential-revoker';
+import { DeletedClientSweeper } from './deleted-client-sweeper';
 import { RevokeManyHandler } from './revoke-many.handler';
 import { RevokeRefreshTokenHandler } from './revoke-refresh-token.handler';
 import { RevokeController } from './rfc7009-revoke.controller';
@@ -16,7 +17,7 @@ import { RevokeTokenHandler } from './rfc7009-revoke.handler';
 @Module({
   imports: [OAuthModule],
   controllers: [RevokeController],
-  providers: [CredentialRevoker, RevokeRefreshTokenHandler, RevokeManyHandler, RevokeTokenHandler, ClientDeletionCascade],
+  providers: [CredentialRevoker, RevokeRefreshTokenHandler, RevokeManyHandler, RevokeTokenHandler, ClientDeletionCascade, DeletedClientSweeper],
   exports: [ClientDeletionCascade],
 })
 export class RevocationModule {}

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CredentialQueries } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
+import { HeadCatchUp } from '../consistency/head-catch-up';
 import { ClientAuthenticator } from '../oauth/shared/client-authenticator';
 import { findRefreshToken } from '../oauth/shared/credential-check';
 import { CredentialRevoker } from './credential-revoker';
@@ -15,6 +16,7 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
     private readonly clients: ClientAuthenticator,
     private readonly queries: CredentialQueries,
     private readonly revoker: CredentialRevoker,
+    private readonly headCatchUp: HeadCatchUp,
   ) {}
 
   async execute({ token, client: presented, correlationId, clientIp }: RevokeTokenCommand): Promise<void> {
@@ -22,7 +24,8 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
     // Only refresh tokens are revocable here: our access and id tokens are
     // self-contained JWTs. Whatever the hint says we look the token up as a
     // refresh token (§2.1: the hint only speeds up the search).
-    const credential = findRefreshToken(this.queries, token);
+    // Unknown here may be issued on another replica a moment ago: catch up with the store first (invariant 9).
+    const credential = await this.headCatchUp.find(() => findRefreshToken(this.queries, token));
     // §2.2: an unknown token, or one of another client (§2.1: "the authorization
     // server ... verifies whether the token was issued to the client making
     // the revocation request"), is answered 200 and not revoked. An already

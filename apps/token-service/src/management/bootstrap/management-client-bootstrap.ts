@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ClientAlreadyExistsError } from '@app/clients';
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
@@ -66,7 +67,12 @@ export class ManagementClientBootstrap {
       );
     }
     if (!existing) {
-      await commands.execute(new RegisterClientCommand({ name: NAME, appType: 'non_interactive', clientId, clientSecret: secret }, CONTEXT));
+      // Replicas starting together race to register it: the loser finds it registered, which is what it wanted.
+      await commands
+        .execute(new RegisterClientCommand({ name: NAME, appType: 'non_interactive', clientId, clientSecret: secret }, CONTEXT))
+        .catch((error: unknown) => {
+          if (!(error instanceof ClientAlreadyExistsError)) throw error;
+        });
     } else if (!existing.clientSecretHash || !(await verifyClientSecret(secret, existing.clientSecretHash))) {
       logger.error({ clientId }, 'MANAGEMENT_CLIENT_SECRET does not match the registered secret of MANAGEMENT_CLIENT_ID');
     }

@@ -9,7 +9,9 @@ import { generateCredentialId } from '@app/signing';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
 import { ReadYourWrites } from '../../commands/read-your-writes';
 import { metadataFor } from '../../commands/request-context';
+import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { CLOCK, ID_GENERATOR, REFRESH_TOKEN_COMMANDS } from '../../infrastructure/tokens';
+import { ClientDeletionCascade } from '../../revocation/client-deletion-cascade';
 import { IssueRefreshTokenCommand, type IssuedRefreshToken } from './issue-refresh-token.command';
 
 @CommandHandler(IssueRefreshTokenCommand)
@@ -20,10 +22,13 @@ export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTok
     private readonly readYourWrites: ReadYourWrites,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    private readonly cascade: ClientDeletionCascade,
+    private readonly headCatchUp: HeadCatchUp,
   ) {}
 
   async execute({ input, context }: IssueRefreshTokenCommand): Promise<IssuedRefreshToken> {
-    const client = this.queries.getClient(input.clientId);
+    // Registered on another replica a moment ago? Catch up before answering 404 (invariant 9).
+    const client = await this.headCatchUp.find(() => this.queries.getClient(input.clientId));
     if (!client) throw new ClientNotFoundError(input.clientId);
     if (!client.grantTypes.includes('refresh_token')) throw new GrantTypeNotAllowedError('refresh_token', 'is not among the client\'s grant types');
 
@@ -38,6 +43,14 @@ export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTok
     };
     const result = await this.refreshTokens.handle(credentialId, command, metadataFor(context, now));
     await this.readYourWrites.waitFor(result.position);
+    // The client may have been deleted on another replica meanwhile, its cascade
+    // listing its tokens before ours landed: once our projection shows both, we
+    // revoke what it missed and answer as for a deleted client. (A crash right
+    // here is covered by DeletedClientSweeper.)
+    if (this.queries.getClient(input.clientId, { includeDeleted: true })?.deletedAt) {
+      await this.cascade.run(input.clientId, { correlationId: context.correlationId, causationId: context.causationId });
+      throw new ClientNotFoundError(input.clientId);
+    }
     const [issued] = result.events;
     if (issued?.type !== 'RefreshTokenIssued') throw new Error(`issuing ${credentialId} appended no RefreshTokenIssued`);
     const { clientId, userId, deviceName, scope, issuedAt } = issued.data;

@@ -6,6 +6,7 @@ import { CredentialQueries } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
+import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { notFound } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import { EVENT_STORE } from '../../infrastructure/tokens';
@@ -34,6 +35,7 @@ export class RefreshTokensController {
     private readonly commands: CommandBus,
     private readonly queries: CredentialQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly headCatchUp: HeadCatchUp,
   ) {}
 
   @Post()
@@ -60,8 +62,9 @@ export class RefreshTokensController {
 
   @Get(':id')
   @RequireScopes('read:refresh_tokens')
-  get(@Param('id') id: string) {
-    const credential = this.queries.findById(parsePathParam('id', id));
+  async get(@Param('id') id: string) {
+    const credentialId = parsePathParam('id', id);
+    const credential = await this.headCatchUp.find(() => this.queries.findById(credentialId));
     if (!credential) throw notFound('The refresh token does not exist');
     return presentRefreshToken(credential);
   }

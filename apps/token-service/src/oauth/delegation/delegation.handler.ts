@@ -6,6 +6,7 @@ import { KeyStore, verifyIdToken } from '@app/signing';
 import type { AppConfig } from '@app/config';
 import { invalidGrant, invalidRequest, invalidScope, OAuthError } from '../../errors/oauth-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
+import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { ClientAuthenticator } from '../shared/client-authenticator';
 import { credentialForClient, findRefreshToken, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { TokenMinter } from '../shared/token-minter';
@@ -44,6 +45,7 @@ export class DelegationHandler {
     private readonly keys: KeyStore,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly headCatchUp: HeadCatchUp,
   ) {}
 
   async handle(params: DelegationParams, clientIp: string): Promise<DelegationResult> {
@@ -54,7 +56,7 @@ export class DelegationHandler {
     if (params.api_type !== undefined && params.api_type !== 'app') throw invalidRequest('Unsupported api_type; only "app" is supported.');
     if (params.scope !== undefined && !parseScope(params.scope).includes('openid')) throw invalidScope('scope must include openid.');
 
-    const client = this.clients.identify(params.client_id);
+    const client = await this.clients.identify(params.client_id);
     const audience = params.target ?? client.clientId;
     if (params.target !== undefined && !this.queries.getClient(params.target)) throw invalidRequest('Unknown target.');
 
@@ -63,7 +65,8 @@ export class DelegationHandler {
       let credential: TokenCredential;
       if (params.refresh_token !== undefined) {
         // Count before telling right from wrong, so guessing tokens is limited too.
-        const found = findRefreshToken(this.queries, params.refresh_token);
+        const refreshToken = params.refresh_token;
+        const found = await this.headCatchUp.find(() => findRefreshToken(this.queries, refreshToken));
         rateLimit = await this.hit(clientIp, found?.userId);
         credential = credentialForClient(found, client);
       } else {

@@ -5,6 +5,7 @@ import { type ClientRecord, CredentialQueries } from '@app/read-model';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '@app/signing';
 import { invalidClient } from '../../errors/oauth-error';
 import type { AppConfig } from '@app/config';
+import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { CONFIG } from '../../infrastructure/tokens';
 import type { PresentedClient } from './client-credentials';
 import { tooManyRequests } from './rate-limiter';
@@ -38,6 +39,7 @@ export class ClientAuthenticator {
     private readonly queries: CredentialQueries,
     private readonly limits: RateLimits,
     @Inject(CONFIG) config: AppConfig,
+    private readonly headCatchUp: HeadCatchUp,
   ) {
     this.scryptSlots = new Semaphore(config.scryptConcurrency);
     this.dummyVerifier = hashClientSecret(generateClientSecret());
@@ -51,7 +53,8 @@ export class ClientAuthenticator {
    */
   async authenticate(presented: PresentedClient, clientIp: string): Promise<ClientRecord> {
     const basic = presented.method === 'client_secret_basic';
-    const client = this.queries.getClient(presented.clientId);
+    // A client registered on another replica a moment ago: catch up before calling it unknown (invariant 9).
+    const client = await this.headCatchUp.find(() => this.queries.getClient(presented.clientId));
     const secret = presented.clientSecret;
     if (client?.clientSecretHash === null) {
       if (secret !== undefined) throw invalidClient('A public client must not send a client_secret.', basic);
@@ -85,8 +88,8 @@ export class ClientAuthenticator {
   }
 
   /** The client by id without a secret check (Auth0's /delegation identifies, it does not authenticate). */
-  identify(clientId: string): ClientRecord {
-    const client = this.queries.getClient(clientId);
+  async identify(clientId: string): Promise<ClientRecord> {
+    const client = await this.headCatchUp.find(() => this.queries.getClient(clientId));
     if (!client) throw invalidClient('Unknown client.');
     return client;
   }

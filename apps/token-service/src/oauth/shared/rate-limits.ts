@@ -1,25 +1,40 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
 import type { AppConfig } from '@app/config';
-import { CONFIG } from '../../infrastructure/tokens';
+import { CONFIG, LOGGER } from '../../infrastructure/tokens';
 import { KeyedRateLimit, memoryRateLimiter } from './rate-limiter';
+import { RedisRateLimitStore } from './rate-limit-store';
 
 const MINUTE = 60;
 
 /**
- * The service's rate limits, one instance per process. Built on the memory
- * store; a shared store (Redis) for several replicas is chosen here only.
+ * The service's rate limits: in this process's memory (RATE_LIMIT_STORE=memory,
+ * the embedded default) or in Redis shared by every replica (redis), the store
+ * being chosen here only.
  */
 @Injectable()
-export class RateLimits {
+export class RateLimits implements OnApplicationShutdown {
   /** Auth0's /delegation budget per (IP, user), shared with the refresh grant of /oauth/token. */
   readonly perUser: KeyedRateLimit;
   /** Failed client authentications per (client id, IP) at /oauth/token and /oauth/revoke. */
   readonly clientAuthFailures: KeyedRateLimit;
 
-  constructor(@Inject(CONFIG) config: AppConfig) {
+  private readonly redis: RedisRateLimitStore | undefined;
+
+  constructor(@Inject(CONFIG) config: AppConfig, @Inject(LOGGER) logger: Logger) {
     const { delegationRateLimit, clientAuthFailureLimit, rateLimitMaxKeys } = config;
-    this.perUser = new KeyedRateLimit(memoryRateLimiter(delegationRateLimit, MINUTE, rateLimitMaxKeys));
-    this.clientAuthFailures = new KeyedRateLimit(memoryRateLimiter(clientAuthFailureLimit, MINUTE, rateLimitMaxKeys));
+    if (config.rateLimitStore === 'redis') {
+      const redis = (this.redis = new RedisRateLimitStore(config.redisUrl!, logger.child({ component: 'rate-limits' })));
+      this.perUser = new KeyedRateLimit(redis.limiter('per-user', delegationRateLimit, MINUTE, rateLimitMaxKeys));
+      this.clientAuthFailures = new KeyedRateLimit(redis.limiter('client-auth-failures', clientAuthFailureLimit, MINUTE, rateLimitMaxKeys));
+    } else {
+      this.perUser = new KeyedRateLimit(memoryRateLimiter(delegationRateLimit, MINUTE, rateLimitMaxKeys));
+      this.clientAuthFailures = new KeyedRateLimit(memoryRateLimiter(clientAuthFailureLimit, MINUTE, rateLimitMaxKeys));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.close();
   }
 }
 

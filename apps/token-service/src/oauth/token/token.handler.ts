@@ -7,6 +7,7 @@ import type { AppConfig } from '@app/config';
 import { accessDenied, invalidRequest, invalidScope, unauthorizedClient, unsupportedGrantType } from '../../errors/oauth-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 import type { PresentedClient } from '../shared/client-credentials';
+import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { ClientAuthenticator } from '../shared/client-authenticator';
 import { credentialForClient, findRefreshToken, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { tooManyRequests } from '../shared/rate-limiter';
@@ -40,6 +41,7 @@ export class TokenHandler {
     private readonly keys: KeyStore,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly headCatchUp: HeadCatchUp,
   ) {}
 
   /** `clientIp` (X-Forwarded-For only through TRUST_PROXY) is a rate-limit key. */
@@ -58,7 +60,7 @@ export class TokenHandler {
   /** RFC 6749 §6, as guard clauses. A revoked or unknown token is invalid_grant with one generic description. */
   private async refresh(params: TokenParams, client: ClientRecord, clientIp: string): Promise<TokenResponse> {
     if (!params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
-    const found = findRefreshToken(this.queries, params.refresh_token);
+    const found = await this.headCatchUp.find(() => findRefreshToken(this.queries, params.refresh_token!));
     // /delegation's budget per (IP, user), counted before the token is judged (guesses count too).
     const decision = await this.limits.perUser.hit(perUserKey(clientIp, found?.userId));
     if (decision && !decision.allowed) throw tooManyRequests(decision);

@@ -1,0 +1,202 @@
+/**
+ * Three token-service replicas (real entry points, separate processes) on one
+ * EventStoreDB (the in-repo TEST DOUBLE, or a real server when
+ * EVENTSTORE_CONNECTION_STRING is set) and the real Kafka broker, started by
+ * tools/topology, the module `npm run topology` runs. Invariant 9: a write
+ * answered by one replica is honoured by the others; a negative lookup
+ * catches up with the store's head first.
+ */
+import { openEventStore, type EventStore } from '@app/event-store';
+import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens';
+import { startTopology, type Topology } from '../../tools/topology/topology';
+import { testBrokers, uniqueTopic, waitFor } from '../kafka/broker';
+import { RevocationTopic } from '../kafka-e2e/revocation-topic';
+import { createClient, delegate, history, issueRefreshToken, type IssuedRefreshToken, type ServiceHandle } from '../support/fixtures';
+import { describeResponse } from '../support/http-client';
+import { replicaHandles } from './replica-handles';
+
+jest.setTimeout(180_000);
+
+describe('three token-service replicas on one event store', () => {
+  let topology: Topology;
+  let topic: RevocationTopic;
+  let store: EventStore;
+  let a: ServiceHandle;
+  let b: ServiceHandle;
+  let c: ServiceHandle;
+
+  beforeAll(async () => {
+    topic = new RevocationTopic(testBrokers(), uniqueTopic('replicas'));
+    await topic.start();
+    topology = await startTopology({ kafkaBrokers: testBrokers().join(','), topic: topic.topic });
+    [a, b, c] = replicaHandles(topology);
+    store = await openEventStore({ kind: 'eventstoredb', connectionString: topology.eventStoreConnectionString });
+  }, 180_000);
+
+  /**
+   * On the double, replica B's projection lags `ms` behind the log during
+   * `run` (a real server's window is round trips wide, too narrow to hit
+   * reliably on one machine): without the head catch-up B's lookups miss.
+   */
+  async function withLaggingB<T>(ms: number, run: () => Promise<T>): Promise<T> {
+    if (!topology.double) return run();
+    topology.double.faults.liveDelay = { connectionName: topology.replicas[1].name, ms };
+    try {
+      return await run();
+    } finally {
+      topology.double.faults.liveDelay = undefined;
+    }
+  }
+
+  afterAll(async () => {
+    await store?.close();
+    await topology?.stop();
+    await topic?.stop();
+  });
+
+  /** Polls `delegate` on `svc` until refused (the bound of invariant 9 for a positive lookup), failing after 3 s. */
+  async function refusedOn(svc: ServiceHandle, clientId: string, token: IssuedRefreshToken): Promise<void> {
+    const deadline = Date.now() + 3_000;
+    for (;;) {
+      const r = await delegate(svc, clientId, token.refresh_token);
+      if (r.status === 400 || r.status === 401) {
+        expect(r.body.error).toBe('invalid_grant');
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`still accepted after 3 s: ${describeResponse(r)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  const revocationsOf = async (svc: ServiceHandle, id: string) => (await history(svc, id)).events.filter((e) => e.type === 'RefreshTokenRevoked');
+
+  it('issues on A and delegates on B at once: B catches up instead of calling the token unknown', async () => {
+    await withLaggingB(300, async () => {
+      const client = await createClient(a);
+      for (let i = 0; i < 5; i++) {
+        const token = await issueRefreshToken(a, { client_id: client.client_id });
+        const r = await delegate(b, client.client_id, token.refresh_token);
+        expect(describeResponse(r)).toMatch(/^200 /);
+      }
+    });
+  });
+
+  it('revokes on B through the management API, right after A issued: revoked for real, refused on A and C', async () => {
+    const client = await createClient(a);
+    const token = await issueRefreshToken(a, { client_id: client.client_id });
+    const r = await b.http.delete(`/api/v2/device-credentials/${token.id}`, { token: await b.managementToken() });
+    expect(r.status).toBe(204);
+    expect(await revocationsOf(c, token.id)).toHaveLength(1);
+    await refusedOn(a, client.client_id, token);
+    await refusedOn(c, client.client_id, token);
+  });
+
+  it('revokes on B with RFC 7009 right after A issued: the 200 means revoked, refused on A and C', async () => {
+    const client = await createClient(a);
+    const tokens = await withLaggingB(300, async () => {
+      const issued: IssuedRefreshToken[] = [];
+      for (let i = 0; i < 5; i++) {
+        const token = await issueRefreshToken(a, { client_id: client.client_id });
+        const r = await b.http.post('/oauth/revoke', { form: { token: token.refresh_token, client_id: client.client_id } });
+        expect(r.status).toBe(200);
+        // Without the catch-up B answered 200 from its stale read model and appended nothing.
+        expect(await revocationsOf(a, token.id)).toHaveLength(1);
+        issued.push(token);
+      }
+      return issued;
+    });
+    for (const token of tokens) {
+      await refusedOn(a, client.client_id, token);
+      await refusedOn(c, client.client_id, token);
+    }
+  });
+
+  /** Every credential of `clientId` in the log, whatever its issuance answered (201, or 404 once the deletion was seen). */
+  async function credentialsOfClient(clientId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const event of store.readAll({ streamPrefixes: [REFRESH_TOKEN_STREAM_PREFIX] })) {
+      const data = event.data as { clientId?: string; credentialId?: string };
+      if (event.type === 'RefreshTokenIssued' && data.clientId === clientId) ids.push(data.credentialId!);
+    }
+    return ids;
+  }
+
+  it('deletes a client on A while C issues for it: every credential of it ends revoked once, with its event and one Kafka message', async () => {
+    const client = await createClient(a);
+    const token = await c.managementToken();
+    await issueRefreshToken(c, { client_id: client.client_id });
+    const issue = (i: number) =>
+      c.http.post<IssuedRefreshToken>('/api/v2/refresh-tokens', {
+        token,
+        json: { client_id: client.client_id, user_id: `race-user-${i}`, device_name: 'race', scope: 'openid offline_access' },
+      });
+    // Issuances on C before, during and after the deletion on A.
+    const issuances = Promise.all(Array.from({ length: 60 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i * 2)).then(() => issue(i))));
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const deleted = await a.http.delete(`/api/v2/clients/${client.client_id}`, { token });
+    expect(deleted.status).toBe(204);
+    const answers = await issuances;
+    for (const r of answers) expect([201, 404]).toContain(r.status); // never a 5xx
+    expect(answers.some((r) => r.status === 201)).toBe(true);
+
+    const ids = await credentialsOfClient(client.client_id);
+    expect(ids.length).toBeGreaterThan(answers.filter((r) => r.status === 201).length); // the warm-up token too
+    // Each ends with exactly one RefreshTokenRevoked (replicas racing on one token: the decider judges).
+    await waitFor(
+      async () => (await Promise.all(ids.map((id) => revocationsOf(b, id)))).every((revocations) => revocations.length >= 1),
+      15_000,
+      () => `not every credential of ${client.client_id} was revoked`,
+    );
+    for (const id of ids) expect(await revocationsOf(b, id)).toHaveLength(1);
+    await topic.waitForSubjects(ids, 20_000);
+    for (const id of ids) expect(new Set(topic.recordsOf(id).map((r) => r.headers.ce_id)).size).toBe(1);
+  });
+
+  it('survives kill -9 of one replica under load: the others keep answering and no acknowledged issuance is lost', async () => {
+    const client = await createClient(a);
+    const token = await a.managementToken();
+    const handles = [a, b, c];
+    const acknowledged: string[] = [];
+    const failures: string[] = [];
+    let killed = false;
+    let stop = false;
+    const load = async (index: number): Promise<void> => {
+      const svc = handles[index];
+      for (let i = 0; !stop; i++) {
+        const r = await svc.http
+          .post<IssuedRefreshToken>('/api/v2/refresh-tokens', { token, json: { client_id: client.client_id, user_id: `load-${index}-${i}`, device_name: 'load', scope: 'openid offline_access' } })
+          .catch((error: Error) => ({ status: 0, body: undefined, text: error.message }));
+        if (r.status === 201 && r.body) {
+          acknowledged.push(r.body.id);
+          const used = await delegate(svc, client.client_id, r.body.refresh_token).catch(() => undefined);
+          if (used && used.status !== 200 && index !== 1) failures.push(`replica ${index} delegation ${used.status}`);
+        } else if (!(index === 1 && killed)) {
+          failures.push(`replica ${index}: ${r.status} ${r.text.slice(0, 200)}`);
+        }
+      }
+    };
+    const loads = [0, 1, 2].map(load);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    killed = true;
+    const victim = topology.replicas[1].process;
+    process.kill(victim.pid, 'SIGKILL');
+    await victim.exited;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    stop = true;
+    await Promise.all(loads);
+
+    expect(failures).toEqual([]);
+    expect(acknowledged.length).toBeGreaterThan(10);
+    // Every acknowledged issuance, including B's before it died, is there on the survivors.
+    for (const id of acknowledged) {
+      for (const svc of [a, c]) {
+        const r = await svc.http.get(`/api/v2/refresh-tokens/${id}`, { token });
+        expect(`${id} ${r.status}`).toBe(`${id} 200`);
+      }
+    }
+    // And B comes back on its DATA_DIR, catching up with what it missed.
+    await topology.replicas[1].restart();
+    const last = acknowledged[acknowledged.length - 1];
+    expect((await b.http.get(`/api/v2/refresh-tokens/${last}`, { token })).status).toBe(200);
+  });
+});
