@@ -42,6 +42,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MANAGEMENT_CLIENT_ID: 'x' })).toThrow(/go together/);
   });
 
+  it('keeps rate limits in memory by default and requires REDIS_URL for the redis store', () => {
+    expect(loadConfig({}).rateLimitStore).toBe('memory');
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow(/REDIS_URL is required/);
+    expect(loadConfig({ RATE_LIMIT_STORE: 'redis', REDIS_URL: 'redis://redis:6379' })).toMatchObject({ rateLimitStore: 'redis', redisUrl: 'redis://redis:6379' });
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'shared' })).toThrow(/RATE_LIMIT_STORE/);
+  });
+
   it('takes an esdb:// or esdb+discover:// connection string and refuses any other scheme', () => {
     const esdb = { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://es:2113?tls=false' };
     expect(eventStoreConfig(loadConfig(esdb))).toEqual({ kind: 'eventstoredb', connectionString: 'esdb://es:2113?tls=false', operationTimeoutMs: 5_000 });
