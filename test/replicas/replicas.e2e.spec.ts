@@ -1,8 +1,9 @@
 /**
  * Three token-service replicas (real entry points, separate processes) on one
  * EventStoreDB (the in-repo TEST DOUBLE, or a real server when
- * EVENTSTORE_CONNECTION_STRING is set) and the real Kafka broker, started by
- * tools/topology, the module `npm run topology` runs. Invariant 9: a write
+ * EVENTSTORE_CONNECTION_STRING is set), the real Kafka broker, one standalone
+ * relay and HAProxy in front, started by tools/topology, the module
+ * `npm run topology` runs. Invariant 9: a write
  * answered by one replica is honoured by the others; a negative lookup
  * catches up with the store's head first.
  */
@@ -11,8 +12,8 @@ import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens';
 import { startTopology, type Topology } from '../../tools/topology/topology';
 import { testBrokers, uniqueTopic, waitFor } from '../kafka/broker';
 import { RevocationTopic } from '../kafka-e2e/revocation-topic';
-import { createClient, delegate, history, issueRefreshToken, type IssuedRefreshToken, type ServiceHandle } from '../support/fixtures';
-import { describeResponse } from '../support/http-client';
+import { createClient, delegate, history, issueRefreshToken, JWT_BEARER, type IssuedRefreshToken, type ServiceHandle } from '../support/fixtures';
+import { describeResponse, HttpClient } from '../support/http-client';
 import { replicaHandles } from './replica-handles';
 
 jest.setTimeout(180_000);
@@ -69,6 +70,18 @@ describe('three token-service replicas on one event store', () => {
   }
 
   const revocationsOf = async (svc: ServiceHandle, id: string) => (await history(svc, id)).events.filter((e) => e.type === 'RefreshTokenRevoked');
+
+  it('answers through the proxy (HAProxy, compose\'s config) with the one issuer of every replica', async () => {
+    const proxy = new HttpClient(topology.issuer);
+    for (let i = 0; i < 6; i++) {
+      const r = await proxy.get<{ issuer: string }>('/.well-known/openid-configuration');
+      expect(r.status).toBe(200);
+      expect(r.body.issuer).toBe(topology.issuer);
+    }
+    const client = await createClient(a);
+    const token = await issueRefreshToken(a, { client_id: client.client_id });
+    expect((await proxy.post('/delegation', { json: { client_id: client.client_id, grant_type: JWT_BEARER, refresh_token: token.refresh_token } })).status).toBe(200);
+  });
 
   it('issues on A and delegates on B at once: B catches up instead of calling the token unknown', async () => {
     await withLaggingB(300, async () => {

@@ -1,33 +1,40 @@
 /**
- * The scale-out topology of docker-compose.yml, without Docker: N
+ * The scale-out topology of docker-compose.yml, without Docker: three
  * token-service replicas (the real entry point, each a child process with its
- * own DATA_DIR and read model) on one EventStoreDB, one Kafka broker and one
- * Redis, sharing signing keys, data key, issuer and management client.
+ * own DATA_DIR and read model) behind HAProxy (Debian's, with compose's
+ * tools/topology/haproxy.cfg), one standalone revocation relay, on one
+ * EventStoreDB, one Kafka broker and one Redis; the replicas share signing
+ * keys, data key, issuer (the proxy's URL) and management client.
  *
  * EventStoreDB is the in-repo TEST DOUBLE (test/eventstoredb-double) unless
  * EVENTSTORE_CONNECTION_STRING names a real server. The three-replica suite
  * (test/replicas) and `npm run topology` both start it through this module,
  * so what the tests run is what the script runs.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSigningKey } from '@app/signing';
 import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../test/eventstoredb-double/eventstoredb-double';
 import { EntryProcess } from '../../test/support/entry-process';
 import { freePort } from '../../test/support/token-service';
+import { sharedSigningKeys } from './signing-keys';
 
 /** The service names of docker-compose.yml this topology runs (checked by topology.int.spec.ts). */
 export const TOPOLOGY_SERVICES = {
   replicas: ['token-service-a', 'token-service-b', 'token-service-c'],
+  proxy: 'proxy',
+  relay: 'revocation-relay',
   eventStore: 'eventstoredb',
   kafka: 'kafka',
   redis: 'redis',
 } as const;
 
+const HAPROXY_CONFIG = join(__dirname, 'haproxy.cfg');
+
 export interface TopologyOptions {
-  /** Kafka bootstrap servers (comma-separated); unset: no relay publishes. */
+  /** Kafka bootstrap servers (comma-separated); unset: no relay runs. */
   kafkaBrokers?: string;
   /** Redis of the shared rate limits; unset: each replica counts in memory. */
   redisUrl?: string;
@@ -52,8 +59,10 @@ export interface Replica {
 
 export interface Topology {
   replicas: Replica[];
-  /** The shared ISSUER; the management audience is `${issuer}api/v2/`. */
+  /** The proxy's URL, also the shared ISSUER; the management audience is `${issuer}api/v2/`. */
   issuer: string;
+  /** The standalone relay (when Kafka brokers were given). */
+  relay?: EntryProcess;
   eventStoreConnectionString: string;
   /** The EventStoreDB double, unless a real server is used. */
   double?: EventStoreDbDouble;
@@ -63,10 +72,9 @@ export interface Topology {
 }
 
 /**
- * Starts the store (double) and the replicas, each until it listens. Until
- * one standalone relay publishes for all (issue 11, items 3-4), the first
- * replica runs the embedded relay and the others EMBEDDED_RELAY=false: one
- * publisher either way.
+ * Starts the store (double), the replicas (each until ready), the relay (until
+ * subscribed) and the proxy (until it reaches a replica). Every replica runs
+ * EMBEDDED_RELAY=false: the one standalone relay publishes.
  */
 export async function startTopology(options: TopologyOptions = {}): Promise<Topology> {
   const real = process.env.EVENTSTORE_CONNECTION_STRING || undefined;
@@ -74,15 +82,22 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
   const connectionString = real ?? double!.connectionString;
   const issuerPort = await freePort();
   const issuer = `http://127.0.0.1:${issuerPort}/`;
-  const signingKeys = JSON.stringify({ keys: [await generateSigningKey('RS256', { createdAt: new Date() })] });
+  const signingKeys = await sharedSigningKeys();
   const dataKey = randomBytes(32).toString('base64');
   const managementClientId = `topology-mgmt-${randomUUID().slice(0, 8)}`;
   const managementClientSecret = randomBytes(32).toString('base64url');
   const replicas: Replica[] = [];
-  // Started one after the other below (each EntryProcess starts on creation).
+  let relay: EntryProcess | undefined;
+  let proxy: ChildProcess | undefined;
+  const relayDataDir = mkdtempSync(join(tmpdir(), `${TOPOLOGY_SERVICES.relay}-`));
   const stop = async (): Promise<void> => {
-    await Promise.all(replicas.map((r) => r.process.stop('SIGTERM')));
-    for (const r of replicas) rmSync(r.dataDir, { recursive: true, force: true });
+    if (proxy && proxy.exitCode === null) {
+      const exited = new Promise((resolve) => proxy!.once('exit', resolve));
+      proxy.kill('SIGTERM');
+      await exited;
+    }
+    await Promise.all([...replicas.map((r) => r.process.stop('SIGTERM')), relay?.stop('SIGTERM')]);
+    for (const dir of [...replicas.map((r) => r.dataDir), relayDataDir]) rmSync(dir, { recursive: true, force: true });
     await double?.stop();
   };
   try {
@@ -103,7 +118,9 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
         MANAGEMENT_CLIENT_ID: managementClientId,
         MANAGEMENT_CLIENT_SECRET: managementClientSecret,
         KAFKA_BROKERS: options.kafkaBrokers ?? '',
-        EMBEDDED_RELAY: i === 0 && options.kafkaBrokers ? 'true' : 'false',
+        EMBEDDED_RELAY: 'false',
+        // Requests come through the proxy on this machine (compose: the proxy's address).
+        TRUST_PROXY: 'loopback',
         ...(options.topic ? { KAFKA_REVOCATIONS_TOPIC: options.topic } : {}),
         RATE_LIMIT_STORE: options.redisUrl ? 'redis' : 'memory',
         REDIS_URL: options.redisUrl,
@@ -127,11 +144,51 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
       if (i === 0) await listening(replica);
     }
     await Promise.all(replicas.slice(1).map(listening));
+    if (options.kafkaBrokers) {
+      relay = new EntryProcess('revocation-relay', {
+        DATA_DIR: relayDataDir,
+        ISSUER: issuer,
+        EVENT_STORE: 'eventstoredb',
+        EVENTSTORE_CONNECTION_STRING: `${connectionString}${connectionString.includes('?') ? '&' : '?'}connectionName=${TOPOLOGY_SERVICES.relay}`,
+        KAFKA_BROKERS: options.kafkaBrokers,
+        ...(options.topic ? { KAFKA_REVOCATIONS_TOPIC: options.topic } : {}),
+        LOG_LEVEL: 'info',
+        RELAY_STATUS_INTERVAL_MS: '0',
+      });
+      await relay.waitForOutput(/revocation relay subscribed/, 60_000);
+    }
+    proxy = spawn('haproxy', ['-f', HAPROXY_CONFIG, '-db'], {
+      env: {
+        ...process.env,
+        PROXY_BIND: `127.0.0.1:${issuerPort}`,
+        TOKEN_SERVICE_A: `127.0.0.1:${replicas[0].port}`,
+        TOKEN_SERVICE_B: `127.0.0.1:${replicas[1].port}`,
+        TOKEN_SERVICE_C: `127.0.0.1:${replicas[2].port}`,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    await proxyReady(proxy, issuer);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { replicas, issuer, eventStoreConnectionString: connectionString, double, managementClientId, managementClientSecret, stop };
+  return { replicas, issuer, relay, eventStoreConnectionString: connectionString, double, managementClientId, managementClientSecret, stop };
+}
+
+/** Resolves once HAProxy answers a replica's readiness through itself; a missing haproxy fails here (apt-get install haproxy). */
+async function proxyReady(proxy: ChildProcess, issuer: string): Promise<void> {
+  let output = '';
+  proxy.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  let failure: Error | undefined;
+  proxy.once('error', (error) => (failure = new Error(`haproxy did not start (apt-get install haproxy): ${error.message}`)));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (failure) throw failure;
+    if (proxy.exitCode !== null) throw new Error(`haproxy exited (${proxy.exitCode}):\n${output}`);
+    if (await fetch(`${issuer}health/ready`).then((r) => r.ok, () => false)) return;
+    if (Date.now() > deadline) throw new Error(`haproxy did not reach a replica within 30 s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Resolves once the replica answers /health/ready (its projection caught up). */
