@@ -124,6 +124,18 @@ describe('three token-service replicas on one event store', () => {
     }
   });
 
+  it('turns a flood of unknown tokens at /oauth/revoke into a few head reads, not one each', async () => {
+    const client = await createClient(a);
+    const double = topology.double;
+    const before = double?.calls.allReadsBackwards ?? 0;
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => b.http.post('/oauth/revoke', { form: { token: `unknown-${i}-${'x'.repeat(40)}`, client_id: client.client_id } })),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(200).fill(200));
+    // A head read is a backward read of $all; the proxy's probes and the relay read some too meanwhile.
+    if (double) expect(double.calls.allReadsBackwards - before).toBeLessThan(40);
+  });
+
   /** Every credential of `clientId` in the log, whatever its issuance answered (201, or 404 once the deletion was seen). */
   async function credentialsOfClient(clientId: string): Promise<string[]> {
     const ids: string[] = [];
