@@ -11,6 +11,7 @@ import { openEventStore, type EventStore } from '@app/event-store';
 import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens';
 import { startTopology, type Topology } from '../../tools/topology/topology';
 import { testBrokers, uniqueTopic, waitFor } from '../kafka/broker';
+import { issue, testCredential } from '../kafka/events';
 import { RevocationTopic } from '../kafka-e2e/revocation-topic';
 import { createClient, delegate, history, issueRefreshToken, JWT_BEARER, type IssuedRefreshToken, type ServiceHandle } from '../support/fixtures';
 import { describeResponse, HttpClient } from '../support/http-client';
@@ -175,6 +176,18 @@ describe('three token-service replicas on one event store', () => {
     for (const id of ids) expect(await revocationsOf(b, id)).toHaveLength(1);
     await topic.waitForSubjects(ids, 20_000);
     for (const id of ids) expect(new Set(topic.recordsOf(id).map((r) => r.headers.ce_id)).size).toBe(1);
+  });
+
+  it('revokes a token whose issuing replica died before seeing the deletion of its client (the sweep), with one Kafka message', async () => {
+    const client = await createClient(a);
+    const token = await a.managementToken();
+    expect((await a.http.delete(`/api/v2/clients/${client.client_id}`, { token })).status).toBe(204);
+    // As a replica would append it and then die: the issuance lands after the cascade, nobody answers for it.
+    const orphan = testCredential({ clientId: client.client_id });
+    await issue(store, orphan);
+    await waitFor(async () => (await revocationsOf(c, orphan.credentialId)).length === 1, 10_000, () => `${orphan.credentialId} not revoked by a sweep`);
+    await topic.waitForSubjects([orphan.credentialId], 20_000);
+    expect(topic.recordsOf(orphan.credentialId)).toHaveLength(1);
   });
 
   it('survives kill -9 of one replica under load: the others keep answering and no acknowledged issuance is lost', async () => {
