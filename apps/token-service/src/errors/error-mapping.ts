@@ -3,6 +3,7 @@ import type { ClientErrorCode } from '@app/clients';
 import type { ConsumerErrorCode, EventStoreErrorCode } from '@app/event-store';
 import type { ReadModelErrorCode } from '@app/read-model';
 import type { RefreshTokenErrorCode } from '@app/refresh-tokens';
+import type { RelayLeaseErrorCode, RevocationTopicErrorCode } from '@app/revocation-relay';
 import type { DataDirLockedError, DataDirMissingError } from '@app/shared';
 import type { RevocationEventsErrorCode } from '@refresh-token-service/revocation-events';
 import type { SigningErrorCode } from '@app/signing';
@@ -18,6 +19,8 @@ export type AllErrorCodes =
   | ConsumerErrorCode
   | RefreshTokenErrorCode
   | RevocationEventsErrorCode
+  | RelayLeaseErrorCode
+  | RevocationTopicErrorCode
   | SigningErrorCode
   | DataDirLockedError['code']
   | DataDirMissingError['code'];
@@ -107,6 +110,9 @@ export const ERROR_ANSWERS = {
   DATA_DIR_LOCKED: serverFault,
   // shared: an operator CLI was pointed at a DATA_DIR that does not exist (never a request's doing)
   DATA_DIR_MISSING: serverFault,
+  // The relay's own conditions (a lease taken over by another relay, a topic kept shorter than tokens live): operators', never a caller's.
+  RELAY_LEASE_LOST: serverFault,
+  TOPIC_RETENTION_TOO_SHORT: serverFault,
   // audit
   INVALID_TIME: badInput('invalid_query_string'),
   // event-store port
