@@ -13,11 +13,24 @@ import { startTopology, type Topology } from '../../tools/topology/topology';
 import { testBrokers, uniqueTopic, waitFor } from '../kafka/broker';
 import { issue, testCredential } from '../kafka/events';
 import { RevocationTopic } from '../kafka-e2e/revocation-topic';
-import { createClient, delegate, history, issueRefreshToken, JWT_BEARER, type IssuedRefreshToken, type ServiceHandle } from '../support/fixtures';
-import { describeResponse, HttpClient } from '../support/http-client';
+import {
+  clientCredentialsToken,
+  createClient,
+  delegate,
+  history,
+  issueRefreshToken,
+  JWT_BEARER,
+  type IssuedRefreshToken,
+  type ServiceHandle,
+} from '../support/fixtures';
+import { describeResponse, HttpClient, type HttpResponse } from '../support/http-client';
+import { REAL_EVENTSTOREDB_CONNECTION_STRING } from '../support/token-service';
 import { replicaHandles } from './replica-handles';
 
 jest.setTimeout(180_000);
+
+/** The replicas' bound on a catch-up (the default, stated so the 503 case can outlast it). */
+const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
 
 describe('three token-service replicas on one event store', () => {
   let topology: Topology;
@@ -30,7 +43,11 @@ describe('three token-service replicas on one event store', () => {
   beforeAll(async () => {
     topic = new RevocationTopic(testBrokers(), uniqueTopic('replicas'));
     await topic.start();
-    topology = await startTopology({ kafkaBrokers: testBrokers().join(','), topic: topic.topic });
+    topology = await startTopology({
+      kafkaBrokers: testBrokers().join(','),
+      topic: topic.topic,
+      env: { READ_YOUR_WRITES_TIMEOUT_MS: String(READ_YOUR_WRITES_TIMEOUT_MS) },
+    });
     [a, b, c] = replicaHandles(topology);
     store = await openEventStore({ kind: 'eventstoredb', connectionString: topology.eventStoreConnectionString });
   }, 180_000);
@@ -39,6 +56,8 @@ describe('three token-service replicas on one event store', () => {
    * On the double, replica B's projection lags `ms` behind the log during
    * `run` (a real server's window is round trips wide, too narrow to hit
    * reliably on one machine): without the head catch-up B's lookups miss.
+   * It returns once no delayed delivery is pending: a late one would hand B
+   * every event appended since, ending the lag of the next caller early.
    */
   async function withLaggingB<T>(ms: number, run: () => Promise<T>): Promise<T> {
     if (!topology.double) return run();
@@ -47,6 +66,7 @@ describe('three token-service replicas on one event store', () => {
       return await run();
     } finally {
       topology.double.faults.liveDelay = undefined;
+      await new Promise((resolve) => setTimeout(resolve, ms));
     }
   }
 
@@ -124,6 +144,124 @@ describe('three token-service replicas on one event store', () => {
       await refusedOn(c, client.client_id, token);
     }
   });
+
+  /** GET /api/v2/clients/{id} on `svc`, asserting 200 (also makes `svc` know the client before a lag starts). */
+  async function knownOn(svc: ServiceHandle, clientId: string): Promise<void> {
+    const r = await svc.http.get(`/api/v2/clients/${clientId}`, { token: await svc.managementToken() });
+    expect(describeResponse(r)).toMatch(/^200 /);
+  }
+
+  it('registers a client on A and reads it at once on B: GET /api/v2/clients/{id} catches up instead of answering 404', async () => {
+    await withLaggingB(300, async () => {
+      for (let i = 0; i < 3; i++) {
+        const client = await createClient(a);
+        const r = await b.http.get<{ client_id: string }>(`/api/v2/clients/${client.client_id}`, { token: await b.managementToken() });
+        expect(describeResponse(r)).toMatch(/^200 /);
+        expect(r.body.client_id).toBe(client.client_id);
+      }
+    });
+  });
+
+  it('delegates on B at once with an id_token whose credential (sid) A issued: B catches up instead of invalid_grant', async () => {
+    const client = await createClient(a);
+    await knownOn(b, client.client_id); // so only the sid lookup can miss on B
+    await withLaggingB(300, async () => {
+      for (let i = 0; i < 3; i++) {
+        const token = await issueRefreshToken(a, { client_id: client.client_id });
+        const minted = await delegate(a, client.client_id, token.refresh_token);
+        expect(describeResponse(minted)).toMatch(/^200 /);
+        const r = await b.http.post<{ id_token: string }>('/delegation', {
+          json: { client_id: client.client_id, grant_type: JWT_BEARER, id_token: minted.body.id_token },
+        });
+        expect(describeResponse(r)).toMatch(/^200 /);
+        expect(r.body.id_token).toEqual(expect.any(String));
+      }
+    });
+  });
+
+  it('knows at once on B a client or grant just made on A: as /delegation target, for a client grant, a bulk revoke, client_credentials and the management API', async () => {
+    const client = await createClient(a);
+    const token = await issueRefreshToken(a, { client_id: client.client_id });
+    expect(describeResponse(await delegate(b, client.client_id, token.refresh_token))).toMatch(/^200 /); // B knows both
+    const machine = await createClient(a, { app_type: 'non_interactive' });
+    await knownOn(b, machine.client_id); // only its grant will be new to B
+    const admin = await b.managementToken();
+    const answers = await withLaggingB(300, async () => {
+      const target = await createClient(a);
+      const asTarget = await delegate(b, client.client_id, token.refresh_token, { target: target.client_id });
+
+      const granted = await createClient(a, { app_type: 'non_interactive' });
+      const clientGrant = await b.http.post('/api/v2/client-grants', {
+        token: admin,
+        json: { client_id: granted.client_id, audience: b.managementAudience, scope: ['read:clients'] },
+      });
+
+      const bulk = await createClient(a);
+      const bulkRevoke = await b.http.delete(`/api/v2/clients/${bulk.client_id}/refresh-tokens`, { token: admin });
+
+      const machineGrant = await a.http.post('/api/v2/client-grants', {
+        token: admin,
+        json: { client_id: machine.client_id, audience: a.managementAudience, scope: ['read:clients'] },
+      });
+      expect(describeResponse(machineGrant)).toMatch(/^201 /);
+      // client_credentials on B (the grant is new to B), then a token minted on A on B's management API (the guard's grant lookup).
+      const clientCredentials = await b.http.post<{ access_token?: string }>('/oauth/token', {
+        json: { grant_type: 'client_credentials', client_id: machine.client_id, client_secret: machine.client_secret, audience: b.managementAudience },
+      });
+      const other = await createClient(a, { app_type: 'non_interactive' });
+      await knownOn(b, other.client_id);
+      await a.http.post('/api/v2/client-grants', { token: admin, json: { client_id: other.client_id, audience: a.managementAudience, scope: ['read:clients'] } });
+      const otherToken = await clientCredentialsToken(a, other.client_id, other.client_secret!);
+      const managementApi = await b.http.get(`/api/v2/clients/${other.client_id}`, { token: otherToken });
+      return { asTarget, clientGrant, bulkRevoke, clientCredentials, managementApi };
+    });
+    expect(Object.fromEntries(Object.entries(answers).map(([step, r]) => [step, r.status]))).toEqual({
+      asTarget: 200,
+      clientGrant: 201,
+      bulkRevoke: 204,
+      clientCredentials: 200,
+      managementApi: 200,
+    });
+  });
+
+  const expectUnavailable = (r: HttpResponse, shape: 'oauth' | 'management') => {
+    expect(`${r.status} retry-after=${r.headers.get('retry-after')}`).toMatch(/^503 retry-after=\d+$/);
+    if (shape === 'oauth') expect(r.body).toMatchObject({ error: 'temporarily_unavailable' });
+    else expect(r.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', errorCode: 'temporarily_unavailable' });
+  };
+
+  // Needs the double's live-feed delay: a real server cannot be made to lag from here.
+  if (!REAL_EVENTSTOREDB_CONNECTION_STRING) {
+    it('answers 503 with Retry-After, never "unknown" nor a revocation that did not happen, when B cannot reach the head within READ_YOUR_WRITES_TIMEOUT_MS', async () => {
+      const client = await createClient(a);
+      await knownOn(b, client.client_id);
+      const admin = await b.managementToken();
+      const { token, answers } = await withLaggingB(READ_YOUR_WRITES_TIMEOUT_MS + 3_000, async () => {
+        const issued = await issueRefreshToken(a, { client_id: client.client_id });
+        const other = await createClient(a);
+        const started = Date.now();
+        const [revoke, delegation, deviceCredential, newClient] = await Promise.all([
+          b.http.post('/oauth/revoke', { form: { token: issued.refresh_token, client_id: client.client_id } }),
+          delegate(b, client.client_id, issued.refresh_token),
+          b.http.delete(`/api/v2/device-credentials/${issued.id}`, { token: admin }),
+          b.http.get(`/api/v2/clients/${other.client_id}`, { token: admin }),
+        ]);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(READ_YOUR_WRITES_TIMEOUT_MS - 100); // it waited its bound first
+        return { token: issued, answers: { revoke, delegation, deviceCredential, newClient } };
+      });
+      expectUnavailable(answers.revoke, 'oauth');
+      expectUnavailable(answers.delegation, 'oauth');
+      expectUnavailable(answers.deviceCredential, 'management');
+      expectUnavailable(answers.newClient, 'management');
+      // Nothing was revoked, and the token still works: the 503 told no lie.
+      expect(await revocationsOf(a, token.id)).toHaveLength(0);
+      expect(describeResponse(await delegate(a, client.client_id, token.refresh_token))).toMatch(/^200 /);
+      // Once B caught up, the retry the 503 asked for does what was asked.
+      const retried = await b.http.post('/oauth/revoke', { form: { token: token.refresh_token, client_id: client.client_id } });
+      expect(retried.status).toBe(200);
+      expect(await revocationsOf(a, token.id)).toHaveLength(1);
+    });
+  }
 
   it('turns a flood of unknown tokens at /oauth/revoke into a few head reads, not one each', async () => {
     const client = await createClient(a);

@@ -7,6 +7,7 @@ import { bearerToken, InsufficientScopeError, KeyStore, verifyAccessToken } from
 import type { AppConfig } from '@app/config';
 import { unauthorized } from '../../errors/management-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
+import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { effectiveScopes, grantedScopes } from './management-policy';
 import { REQUIRED_SCOPES, type ManagementScope } from './scopes';
 
@@ -33,6 +34,7 @@ export class ManagementAuthGuard implements CanActivate {
     private readonly keys: KeyStore,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly headCatchUp: HeadCatchUp,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,9 +49,12 @@ export class ManagementAuthGuard implements CanActivate {
       clock,
       requiredScopes,
     });
-    if (!queries.getClient(verified.clientId)) throw unauthorized('The client of this token no longer exists');
     const audience = config.managementAudience;
-    const grants = queries.listClientGrants({ clientId: verified.clientId, audience });
+    const grantsOf = () => queries.listClientGrants({ clientId: verified.clientId, audience });
+    // A client (or grant) made on another replica a moment ago: catch up before refusing (invariant 9).
+    if (!queries.getClient(verified.clientId) || grantsOf().length === 0) await this.headCatchUp.catchUp();
+    if (!queries.getClient(verified.clientId)) throw unauthorized('The client of this token no longer exists');
+    const grants = grantsOf();
     if (grants.length === 0) throw unauthorized('The client grant of this token no longer exists');
     const scopes = effectiveScopes(verified.scopes, grantedScopes(grants, verified.clientId, audience));
     const missing = requiredScopes.filter((s) => !scopes.includes(s));

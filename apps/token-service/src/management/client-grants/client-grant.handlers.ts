@@ -5,6 +5,7 @@ import { type ClientGrantRecord, CredentialQueries } from '@app/read-model';
 import type { Clock, IdGenerator } from '@app/shared';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
 import { ReadYourWrites } from '../../commands/read-your-writes';
+import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { metadataFor } from '../../commands/request-context';
 import { CLIENT_GRANT_COMMANDS, CLOCK, ID_GENERATOR } from '../../infrastructure/tokens';
 import { CreateClientGrantCommand, DeleteClientGrantCommand } from './client-grant.commands';
@@ -19,10 +20,11 @@ export class CreateClientGrantHandler implements ICommandHandler<CreateClientGra
     private readonly readYourWrites: ReadYourWrites,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly headCatchUp: HeadCatchUp,
   ) {}
 
   async execute({ input, context }: CreateClientGrantCommand): Promise<ClientGrantRecord> {
-    if (!this.queries.getClient(input.clientId)) throw new ClientNotFoundError(input.clientId);
+    if (!(await this.headCatchUp.find(() => this.queries.getClient(input.clientId)))) throw new ClientNotFoundError(input.clientId);
     // Auth0: one grant per (client, audience). Checked on the read model: a
     // concurrent duplicate is possible across nodes and harmless (scopes are unioned on use).
     if (this.queries.listClientGrants({ clientId: input.clientId, audience: input.audience }).length > 0) {

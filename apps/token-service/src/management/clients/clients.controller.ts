@@ -9,6 +9,7 @@ import type { AppConfig } from '@app/config';
 import { conflict, notFound } from '../../errors/management-error';
 import { parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import { CONFIG } from '../../infrastructure/tokens';
+import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { RevokeManyCommand } from '../../revocation/revoke-many.command';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { leavesNoFullAdmin } from '../auth/management-policy';
@@ -44,6 +45,7 @@ export class ClientsController {
     private readonly commands: CommandBus,
     private readonly queries: CredentialQueries,
     @Inject(CONFIG) private readonly config: AppConfig,
+    private readonly headCatchUp: HeadCatchUp,
   ) {}
 
   @Post()
@@ -77,8 +79,9 @@ export class ClientsController {
 
   @Get(':id')
   @RequireScopes('read:clients')
-  get(@Param('id') id: string) {
-    const client = this.queries.getClient(parsePathParam('id', id));
+  async get(@Param('id') id: string) {
+    const clientId = parsePathParam('id', id);
+    const client = await this.headCatchUp.find(() => this.queries.getClient(clientId));
     if (!client) throw notFound('The client does not exist', 'inexistent_client');
     return presentClient(client);
   }
@@ -105,7 +108,8 @@ export class ClientsController {
   @HttpCode(204)
   @RequireScopes('delete:refresh_tokens')
   async revokeTokens(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
-    if (!this.queries.getClient(parsePathParam('id', id))) throw notFound('The client does not exist', 'inexistent_client');
+    const clientId = parsePathParam('id', id);
+    if (!(await this.headCatchUp.find(() => this.queries.getClient(clientId)))) throw notFound('The client does not exist', 'inexistent_client');
     await this.commands.execute(
       new RevokeManyCommand({ kind: 'client', clientId: id }, reasonOf(query, body, REVOCATION_REASONS.clientBulkRevoke), context),
     );

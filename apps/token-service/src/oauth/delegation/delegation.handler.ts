@@ -58,7 +58,8 @@ export class DelegationHandler {
 
     const client = await this.clients.identify(params.client_id);
     const audience = params.target ?? client.clientId;
-    if (params.target !== undefined && !this.queries.getClient(params.target)) throw invalidRequest('Unknown target.');
+    const target = params.target;
+    if (target !== undefined && !(await this.headCatchUp.find(() => this.queries.getClient(target)))) throw invalidRequest('Unknown target.');
 
     let rateLimit: RateLimitDecision | undefined;
     try {
@@ -105,7 +106,7 @@ export class DelegationHandler {
       throw invalidGrant('Invalid id_token.', error instanceof Error ? error.message : String(error));
     });
     const { sid, sub } = verified.claims;
-    const credential = this.queries.findTokenCredentialById(sid);
+    const credential = await this.headCatchUp.find(() => this.queries.findTokenCredentialById(sid));
     if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
     if (credential.userId !== sub) throw invalidGrant('Invalid id_token.', `credential ${sid} is not of the user in sub`);
     return requireValid(credential, client, { revoked: REVOKED_REFRESH_TOKEN });

@@ -86,7 +86,8 @@ export class TokenHandler {
     const { config, queries, keys, clock } = this;
     const audience = params.audience ?? config.managementAudience;
     if (audience !== config.managementAudience) throw accessDenied(`Service not found: ${audience.slice(0, 200)}`);
-    const grants = queries.listClientGrants({ clientId: client.clientId, audience });
+    // A grant created on another replica a moment ago: catch up before refusing (invariant 9).
+    const grants = (await this.headCatchUp.find(() => nonEmpty(queries.listClientGrants({ clientId: client.clientId, audience })))) ?? [];
     if (grants.length === 0) throw accessDenied(`Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API.`);
     const granted = [...new Set(grants.flatMap((g) => g.scope))].sort();
     let scope = granted;
@@ -100,3 +101,5 @@ export class TokenHandler {
     return { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn, scope: token.scope };
   }
 }
+
+const nonEmpty = <T>(list: T[]): T[] | null => (list.length > 0 ? list : null);
