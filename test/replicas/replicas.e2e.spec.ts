@@ -294,9 +294,21 @@ describe('three token-service replicas on one event store', () => {
         token,
         json: { client_id: client.client_id, user_id: `race-user-${i}`, device_name: 'race', scope: 'openid offline_access' },
       });
-    // Issuances on C before, during and after the deletion on A.
-    const issuances = Promise.all(Array.from({ length: 60 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i * 2)).then(() => issue(i))));
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    // Issuances on C before, during and after the deletion on A. The deletion starts once C has
+    // answered a first 201 (not after a fixed delay: on a loaded machine C may answer none in time).
+    let firstIssued!: () => void;
+    const oneIssued = new Promise<void>((resolve) => (firstIssued = resolve));
+    const issuances = Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        new Promise((resolve) => setTimeout(resolve, i * 2))
+          .then(() => issue(i))
+          .then((r) => {
+            if (r.status === 201) firstIssued();
+            return r;
+          }),
+      ),
+    );
+    await Promise.race([oneIssued, issuances]);
     const deleted = await a.http.delete(`/api/v2/clients/${client.client_id}`, { token });
     expect(deleted.status).toBe(204);
     const answers = await issuances;
