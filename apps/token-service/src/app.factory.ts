@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module';
 import type { AppConfig } from '@app/config';
 import { fastifyErrorOptions, refuseNonJsonManagementBodies } from './errors/fastify-errors';
-import { InfrastructureModule, type OpenedInfrastructure } from './infrastructure/infrastructure.module';
+import { InfrastructureModule, type OpenedInfrastructure, type ProcessRole } from './infrastructure/infrastructure.module';
 import { PinoNestLogger } from './infrastructure/nest-logger';
 import { requestLogger } from './infrastructure/request-log';
 import type { Token } from './infrastructure/tokens';
@@ -20,14 +20,16 @@ export interface TokenServiceApp {
   close(): Promise<void>;
 }
 
-/** Builds the whole service; `main.ts` listens on it, e2e tests too. */
-export async function createTokenService(config: AppConfig): Promise<TokenServiceApp> {
-  const infrastructure = await InfrastructureModule.open(config);
+/** Builds the whole service; `main.ts` listens on it, e2e tests too. A follower worker leaves start-up duties to the projector. */
+export async function createTokenService(config: AppConfig, role: ProcessRole = 'single'): Promise<TokenServiceApp> {
+  const infrastructure = await InfrastructureModule.open(config, role);
   let app: NestFastifyApplication | undefined;
   try {
     app = await createApp(config, infrastructure);
-    await app.get(ClientDeletionCascade).resumePending();
-    await app.get(ManagementClientBootstrap).run();
+    if (role !== 'follower') {
+      await app.get(ClientDeletionCascade).resumePending();
+      await app.get(ManagementClientBootstrap).run();
+    }
   } catch (error) {
     await app?.close();
     await infrastructure.close();

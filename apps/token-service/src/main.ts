@@ -3,11 +3,14 @@ import { createTokenService } from './app.factory';
 import { BootstrapRefusedError } from './management/bootstrap/management-client-bootstrap';
 import { loadConfig } from '@app/config';
 import { LOGGER } from './infrastructure/tokens';
+import { EXIT_CONFIG, runPrimary, workerRole } from './cluster/primary';
 
-/** `npm start`: token-service on the configured event store (embedded SQLite by default). */
+/** `npm start`: token-service on the configured event store (embedded SQLite by default); WORKERS > 1: a cluster of them. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const service = await createTokenService(config);
+  const role = workerRole();
+  if (config.workers > 1 && role === 'single') return runPrimary(config);
+  const service = await createTokenService(config, role);
   const logger = service.get(LOGGER);
   await service.app.listen({ port: config.port, host: config.host });
   const address = service.app.getHttpServer().address();
@@ -33,9 +36,6 @@ async function main(): Promise<void> {
     });
   }
 }
-
-/** EX_CONFIG (sysexits.h): the operator must change the configuration; a supervisor should not restart as is. */
-const EXIT_CONFIG = 78;
 
 main().catch((error: unknown) => {
   if (error instanceof BootstrapRefusedError) {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -72,6 +73,8 @@ export interface AppConfig {
   rateLimitStore: 'memory' | 'redis';
   /** Redis of the shared rate limits (RATE_LIMIT_STORE=redis). */
   redisUrl?: string;
+  /** HTTP worker processes (WORKERS; `auto`: one per core); 1 = a single process, no cluster. */
+  workers: number;
   /** Standalone relay: how often its lag is logged; 0 = never. */
   relayStatusIntervalMs: number;
   /** Relay on EventStoreDB: length of its lease on the log (one publisher at a time). */
@@ -146,6 +149,10 @@ const schema = z.object({
   CLIENT_DELETION_SWEEP_MS: intFrom('CLIENT_DELETION_SWEEP_MS', 0, 3_600_000).default(1_000),
   RATE_LIMIT_STORE: z.enum(['memory', 'redis']).default('memory'),
   REDIS_URL: z.string().url().optional().transform((v) => v || undefined),
+  WORKERS: z
+    .union([z.literal('auto'), intFrom('WORKERS', 1, 256)], { error: 'WORKERS must be auto or a whole number from 1 to 256' })
+    .default(1)
+    .transform((v) => (v === 'auto' ? availableParallelism() : v)),
 });
 
 /** Thrown at start-up with every bad variable listed. */
@@ -214,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     clientDeletionSweepMs: e.CLIENT_DELETION_SWEEP_MS,
     rateLimitStore: e.RATE_LIMIT_STORE,
     redisUrl: e.REDIS_URL,
+    workers: e.WORKERS,
   };
 }
 
@@ -221,7 +229,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 export function eventStoreConfig(config: AppConfig): EventStoreConfig {
   return config.eventStore === 'eventstoredb'
     ? { kind: 'eventstoredb', connectionString: config.eventStoreConnectionString!, operationTimeoutMs: config.eventStoreOperationTimeoutMs }
-    : { kind: 'sqlite', dataDir: config.dataDir };
+    : // Several workers append to one file: the projection's worker polls often for the others' appends (read-your-writes waits on it).
+      { kind: 'sqlite', dataDir: config.dataDir, ...(config.workers > 1 ? { pollIntervalMs: 2 } : {}) };
 }
 
 /** proxy-addr's names for address ranges, which Fastify's `trustProxy` list accepts too. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, eventStoreConfig, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -54,6 +55,18 @@ describe('loadConfig', () => {
     expect(eventStoreConfig(loadConfig(esdb))).toEqual({ kind: 'eventstoredb', connectionString: 'esdb://es:2113?tls=false', operationTimeoutMs: 5_000 });
     expect(loadConfig({ ...esdb, EVENTSTORE_CONNECTION_STRING: 'esdb+discover://es:2113' }).eventStoreConnectionString).toBe('esdb+discover://es:2113');
     expect(() => loadConfig({ ...esdb, EVENTSTORE_CONNECTION_STRING: 'http://es:2113' })).toThrow(/must start with esdb:\/\//);
+  });
+
+  it('runs one process by default; WORKERS takes a count or auto (one per core) and refuses anything else', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ WORKERS: '2' }).workers).toBe(2);
+    expect(loadConfig({ WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    for (const bad of ['0', 'many', '1.5']) expect(() => loadConfig({ WORKERS: bad })).toThrow(/WORKERS/);
+  });
+
+  it('polls the embedded log for the other workers\' appends every 2 ms with several workers, at the default otherwise', () => {
+    expect(eventStoreConfig(loadConfig({ WORKERS: '2' }))).toMatchObject({ kind: 'sqlite', pollIntervalMs: 2 });
+    expect(eventStoreConfig(loadConfig({}))).not.toHaveProperty('pollIntervalMs');
   });
 
   it('names the embedded log by DATA_DIR for the SQLite store', () => {

@@ -19,4 +19,5 @@ export {
   type ConsumerStatus,
   type ConsumerErrorCode,
 } from './consumer/checkpointed-consumer';
+export { PositionWaiters } from './consumer/position-waiters';
 export { openEventStore, SQLITE_EVENTS_FILE_NAME, type EventStoreConfig, type OpenEventStoreOptions } from './open-event-store';

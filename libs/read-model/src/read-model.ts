@@ -52,6 +52,8 @@ export class ReadModel {
   readonly db: Database.Database;
   readonly filename: string;
   private clientsVersion = 0;
+  private readonly readOnly: boolean;
+  private readonly dataVersion: Database.Statement<[], number> | undefined;
   private readonly checkpointStatements: {
     load: Database.Statement<[string], { position: number }>;
     save: Database.Statement<[{ name: string; position: number }]>;
@@ -59,8 +61,10 @@ export class ReadModel {
 
   constructor(options: ReadModelOptions) {
     this.filename = options.filename;
+    this.readOnly = options.readOnly === true;
     if (options.readOnly) {
       this.db = openExisting(options.filename);
+      this.dataVersion = this.db.prepare<[], number>('PRAGMA data_version').pluck();
     } else {
       preparePrivateSqliteFile(options.filename); // 0600, and so its -wal and -shm
       this.db = new Database(options.filename, { timeout: 5000 });
@@ -89,11 +93,13 @@ export class ReadModel {
   /**
    * Bumped by the projection whenever a client row changes (registered,
    * deleted), in the same synchronous batch: CredentialQueries keeps client
-   * records in memory while it stays the same. Only this process's writes
-   * are seen: a model written by another process must not be cached.
+   * records in memory while it stays the same. A read-only model is written
+   * by another process (WORKERS > 1): its generation is SQLite's
+   * `data_version`, which moves on every commit of another connection, so the
+   * cache only lives between two commits there.
    */
   get clientsGeneration(): number {
-    return this.clientsVersion;
+    return this.readOnly ? this.dataVersion!.get()! : this.clientsVersion;
   }
 
   clientsChanged(): void {

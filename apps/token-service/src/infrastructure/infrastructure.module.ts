@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { clientDecider, clientGrantDecider, clientGrantStreamId, clientStreamId } from '@app/clients';
-import { ReadModelProjection, CredentialQueries, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
+import { ReadModelProjection, CredentialQueries, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel, ReadModelFollower } from '@app/read-model';
 import { openEventStore } from '@app/event-store';
 import { refreshTokenDecider, refreshTokenStreamId } from '@app/refresh-tokens';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
@@ -28,6 +28,14 @@ import {
   REVOCATION_RELAY,
 } from './tokens';
 
+/**
+ * What this process is: the whole service (`single`, WORKERS=1), or a cluster
+ * worker (WORKERS > 1, the primary holds the DATA_DIR lock): the `projector`
+ * writes the read model and runs the embedded relay, each `follower` reads
+ * that file and appends to the shared log.
+ */
+export type ProcessRole = 'single' | 'projector' | 'follower';
+
 /** An opened InfrastructureModule and how to close what it opened, in reverse order. */
 export interface OpenedInfrastructure {
   module: DynamicModule;
@@ -45,20 +53,21 @@ export interface OpenedInfrastructure {
  */
 @Module({})
 export class InfrastructureModule {
-  static async open(config: AppConfig): Promise<OpenedInfrastructure> {
+  static async open(config: AppConfig, role: ProcessRole = 'single'): Promise<OpenedInfrastructure> {
     const logger = createRootLogger(config.logLevel);
     // DATA_DIR 0700, one token-service per DATA_DIR (its read model): a second one refuses to start and names the first.
-    const lock = claimDataDir(config.dataDir, 'token-service', logger);
+    // Cluster workers run under their primary's lock.
+    const lock = role === 'single' ? claimDataDir(config.dataDir, 'token-service', logger) : undefined;
     try {
-      return await openLocked(config, logger, lock);
+      return await openLocked(config, role === 'single' ? logger : logger.child({ worker: role, pid: process.pid }), role, lock);
     } catch (error) {
-      lock.release();
+      lock?.release();
       throw error;
     }
   }
 }
 
-async function openLocked(config: AppConfig, logger: Logger, lock: ProcessLock): Promise<OpenedInfrastructure> {
+async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, lock: ProcessLock | undefined): Promise<OpenedInfrastructure> {
   const clock: Clock = systemClock;
   const ids: IdGenerator = cryptoIds;
   const keysDir = join(config.dataDir, 'keys');
@@ -67,10 +76,15 @@ async function openLocked(config: AppConfig, logger: Logger, lock: ProcessLock):
 
   // EventStoreDB is waited for (logged per attempt); a refusal of our credentials stops the start.
   const store = await openEventStore(eventStoreConfig(config), { onWaiting: (message, attempt) => logger.warn({ attempt }, message) });
-  const readModel = new ReadModel({ filename: join(config.dataDir, READ_MODEL_FILE_NAME) });
+  const follower = role === 'follower';
+  const readModelFile = join(config.dataDir, READ_MODEL_FILE_NAME);
+  const readModel = follower ? ReadModel.openReadOnly(readModelFile) : new ReadModel({ filename: readModelFile });
   const projectionLogger = logger.child({ component: 'credential-projection' });
   const projection = new ReadModelProjection(readModel, { logger: projectionLogger });
-  const runner = new ProjectionRunner(store, projection, { logger: projectionLogger });
+  // A follower waits on the projector's checkpoint in the shared file, through the runner's interface.
+  const runner = follower
+    ? (new ReadModelFollower(readModel, { checkpointName: projection.name }) as unknown as ProjectionRunner)
+    : new ProjectionRunner(store, projection, { logger: projectionLogger });
   const queries = new CredentialQueries(readModel);
   const closeStores = async (): Promise<void> => {
     await runner.stop();
@@ -84,7 +98,7 @@ async function openLocked(config: AppConfig, logger: Logger, lock: ProcessLock):
     // token could be accepted right after a restart (invariant 6).
     await runner.caughtUp;
     assertDataKeyOpensSealedSecrets(queries, sealer);
-    relay = startEmbeddedRelay(config, store, logger);
+    if (!follower) relay = startEmbeddedRelay(config, store, logger);
   } catch (error) {
     await closeStores();
     throw error;
@@ -130,7 +144,7 @@ async function openLocked(config: AppConfig, logger: Logger, lock: ProcessLock):
         await relay?.close();
         await closeStores();
       } finally {
-        lock.release();
+        lock?.release();
       }
     },
   };

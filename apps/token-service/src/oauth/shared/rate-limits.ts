@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@app/config';
 import { CONFIG, LOGGER } from '../../infrastructure/tokens';
+import { RateLimiterCluster, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { KeyedRateLimit, memoryRateLimiter } from './rate-limiter';
 import { RedisRateLimitStore } from './rate-limit-store';
 
@@ -9,8 +10,9 @@ const MINUTE = 60;
 
 /**
  * The service's rate limits: in this process's memory (RATE_LIMIT_STORE=memory,
- * the embedded default) or in Redis shared by every replica (redis), the store
- * being chosen here only.
+ * the embedded default; with WORKERS > 1 in the cluster primary's memory,
+ * asked over IPC, so the workers share one count) or in Redis shared by every
+ * replica (redis), the store being chosen here only.
  */
 @Injectable()
 export class RateLimits implements OnApplicationShutdown {
@@ -28,14 +30,22 @@ export class RateLimits implements OnApplicationShutdown {
       this.perUser = new KeyedRateLimit(redis.limiter('per-user', delegationRateLimit, MINUTE, rateLimitMaxKeys));
       this.clientAuthFailures = new KeyedRateLimit(redis.limiter('client-auth-failures', clientAuthFailureLimit, MINUTE, rateLimitMaxKeys));
     } else {
-      this.perUser = new KeyedRateLimit(memoryRateLimiter(delegationRateLimit, MINUTE, rateLimitMaxKeys));
-      this.clientAuthFailures = new KeyedRateLimit(memoryRateLimiter(clientAuthFailureLimit, MINUTE, rateLimitMaxKeys));
+      const memory = (name: string, points: number): RateLimiterAbstract | undefined =>
+        config.workers > 1 ? clusterRateLimiter(name, points, MINUTE) : memoryRateLimiter(points, MINUTE, rateLimitMaxKeys);
+      this.perUser = new KeyedRateLimit(memory('per-user', delegationRateLimit));
+      this.clientAuthFailures = new KeyedRateLimit(memory('client-auth-failures', clientAuthFailureLimit));
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis?.close();
   }
+}
+
+/** A cluster worker's limiter, counting in the primary's `RateLimiterClusterMaster` (see `cluster/primary.ts`); undefined (off) for 0 points. */
+function clusterRateLimiter(name: string, points: number, durationSec: number): RateLimiterAbstract | undefined {
+  if (points <= 0) return undefined;
+  return new RateLimiterCluster({ keyPrefix: `rate-limit:${name}`, points, duration: durationSec, timeoutMs: 2_000 });
 }
 
 /** One key format for the per-user budget, whichever endpoint spends it. */
