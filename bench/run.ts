@@ -8,6 +8,7 @@
  *   npm run bench -- --quick                   # short runs, small data: about a minute or two
  *   npm run bench -- --only delegation,issuance --alg ES256
  *   npm run bench -- --duration 20 --connections 50 --runs 3 --cpu-prof
+ *   npm run bench -- --only delegation --workers 2   # the service as a cluster of 2 workers (WORKERS=2)
  *
  * Suites: delegation (with the refresh grant and the service's RSS), issuance,
  * replay, memory, coldstart. Speed is measured here, never asserted in tests.
@@ -43,6 +44,7 @@ function options(): { context: SuiteContext; suites: string[]; out: string } {
       events: { type: 'string' },
       credentials: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      workers: { type: 'string' },
       out: { type: 'string', default: join(__dirname, '..', '..', 'bench', 'results') },
     },
   });
@@ -70,6 +72,7 @@ function options(): { context: SuiteContext; suites: string[]; out: string } {
       logEvents: integer(values.events, quick ? 100_000 : 1_000_000, 'events'),
       credentials: integer(values.credentials, quick ? 10_000 : 100_000, 'credentials'),
       users: 2000,
+      serviceWorkers: integer(values.workers, 1, 'workers'),
       serviceNodeArgs: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
       progress: (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`),
     },

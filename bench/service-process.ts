@@ -87,7 +87,8 @@ export async function startServiceProcess(env: Record<string, string> = {}, opti
       MANAGEMENT_CLIENT_SECRET: clientSecret,
       ...env,
     },
-    'listening on',
+    // Several workers: ready once the primary says they all listen.
+    Number(env.WORKERS ?? 1) > 1 ? 'workers listening' : 'listening on',
     options.nodeArgs,
   );
   return { ...started, issuer: BENCH_ISSUER, dataDir, clientId, clientSecret };

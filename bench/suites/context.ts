@@ -18,6 +18,8 @@ export interface SuiteContext {
   users: number;
   /** Extra node flags for the service process (e.g. --cpu-prof). */
   serviceNodeArgs: string[];
+  /** WORKERS of the measured service (`--workers`; 1: a single process). */
+  serviceWorkers: number;
   progress(message: string): void;
 }
 

@@ -62,7 +62,7 @@ export const delegationSuite: Suite = async (context) => {
   const tokens = await seedRefreshTokens(dataDir, context.credentials, (i) => ({ clientId: clientIds[i % clientIds.length], userId: `user-${i % context.users}` }));
   context.progress(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s; starting the service (projects them)`);
   started = performance.now();
-  service = await startServiceProcess({}, { dataDir, nodeArgs: context.serviceNodeArgs });
+  service = await startServiceProcess({ WORKERS: String(context.serviceWorkers) }, { dataDir, nodeArgs: context.serviceNodeArgs });
   const ceiling = await startCeilingProcess(dataDir, clients);
   const rows: BenchRow[] = [];
   try {
@@ -89,7 +89,7 @@ export const delegationSuite: Suite = async (context) => {
         const failures = ours.failures + bare.failures;
         rows.push({
           suite: 'delegation',
-          name: `${endpoint.name} ${alg}`,
+          name: `${endpoint.name} ${alg}${context.serviceWorkers > 1 ? ` WORKERS=${context.serviceWorkers}` : ''}`,
           unit: 'req/s',
           higherIsBetter: true,
           ours,
