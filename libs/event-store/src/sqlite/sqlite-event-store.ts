@@ -457,19 +457,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    id: row.id,
-    streamId: row.streamId,
-    revision: row.revision,
-    position: row.position,
-    type: row.type,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    prevHash: row.prevHash,
-    hash: row.hash,
-    storedData: row.data,
-    storedMetadata: row.metadata,
-  };
+  return { ...toRecordedEvent(row), storedData: row.data, storedMetadata: row.metadata };
 }
 
 function satisfies(expected: ExpectedRevision, current: number): boolean {
