@@ -50,11 +50,14 @@ export class ManagementAuthGuard implements CanActivate {
       requiredScopes,
     });
     const audience = config.managementAudience;
-    const grantsOf = () => queries.listClientGrants({ clientId: verified.clientId, audience });
+    const lookup = () => ({ client: queries.getClient(verified.clientId), grants: queries.listClientGrants({ clientId: verified.clientId, audience }) });
+    let { client, grants } = lookup();
     // A client (or grant) made on another replica a moment ago: catch up before refusing (invariant 9).
-    if (!queries.getClient(verified.clientId) || grantsOf().length === 0) await this.headCatchUp.catchUp();
-    if (!queries.getClient(verified.clientId)) throw unauthorized('The client of this token no longer exists');
-    const grants = grantsOf();
+    if (!client || grants.length === 0) {
+      await this.headCatchUp.catchUp();
+      ({ client, grants } = lookup());
+    }
+    if (!client) throw unauthorized('The client of this token no longer exists');
     if (grants.length === 0) throw unauthorized('The client grant of this token no longer exists');
     const scopes = effectiveScopes(verified.scopes, grantedScopes(grants, verified.clientId, audience));
     const missing = requiredScopes.filter((s) => !scopes.includes(s));
