@@ -10,8 +10,8 @@ import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { ClientAuthenticator } from '../shared/client-authenticator';
 import { credentialForClient, findRefreshToken, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { TokenMinter } from '../shared/token-minter';
-import { rateLimitHeaders, tooManyRequests, type RateLimitDecision } from '../shared/rate-limiter';
-import { perUserKey, RateLimits } from '../shared/rate-limits';
+import { rateLimitHeaders, type RateLimitDecision } from '../shared/rate-limiter';
+import { RateLimits } from '../shared/rate-limits';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -68,11 +68,11 @@ export class DelegationHandler {
         // Count before telling right from wrong, so guessing tokens is limited too.
         const refreshToken = params.refresh_token;
         const found = await this.headCatchUp.find(() => findRefreshToken(this.queries, refreshToken));
-        rateLimit = await this.hit(clientIp, found?.userId);
+        rateLimit = await this.limits.spendPerUser(clientIp, found?.userId);
         credential = credentialForClient(found, client);
       } else {
         credential = await this.credentialFromIdToken(params.id_token!, client);
-        rateLimit = await this.hit(clientIp, credential.userId);
+        rateLimit = await this.limits.spendPerUser(clientIp, credential.userId);
       }
       const minted = await this.minter.idToken(credential, client, audience);
       return { body: { token_type: 'Bearer', expires_in: minted.expiresIn, id_token: minted.idToken }, rateLimit };
@@ -80,13 +80,6 @@ export class DelegationHandler {
       if (error instanceof OAuthError && rateLimit) Object.assign((error.options.headers ??= {}), rateLimitHeaders(rateLimit));
       throw error;
     }
-  }
-
-  /** The per-(IP, user) budget, shared with the refresh grant of /oauth/token. */
-  private async hit(ip: string, userId: string | undefined): Promise<RateLimitDecision | undefined> {
-    const decision = await this.limits.perUser.hit(perUserKey(ip, userId));
-    if (decision && !decision.allowed) throw tooManyRequests(decision);
-    return decision;
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '@app/config';
 import { CONFIG, LOGGER } from '../../infrastructure/tokens';
 import { RateLimiterCluster, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { KeyedRateLimit, memoryRateLimiter } from './rate-limiter';
+import { KeyedRateLimit, memoryRateLimiter, type RateLimitDecision, tooManyRequests } from './rate-limiter';
 import { RedisRateLimitStore } from './rate-limit-store';
 
 const MINUTE = 60;
@@ -16,8 +16,8 @@ const MINUTE = 60;
  */
 @Injectable()
 export class RateLimits implements OnApplicationShutdown {
-  /** Auth0's /delegation budget per (IP, user), shared with the refresh grant of /oauth/token. */
-  readonly perUser: KeyedRateLimit;
+  /** Auth0's /delegation budget per (IP, user), shared with the refresh grant of /oauth/token: spent through `spendPerUser`. */
+  private readonly perUser: KeyedRateLimit;
   /** Failed client authentications per (client id, IP) at /oauth/token and /oauth/revoke. */
   readonly clientAuthFailures: KeyedRateLimit;
 
@@ -37,6 +37,16 @@ export class RateLimits implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Counts one request against the per-(IP, user) budget, whichever endpoint
+   * spends it; 429 past the budget. The decision, undefined when the limit is off.
+   */
+  async spendPerUser(ip: string, userId: string | undefined): Promise<RateLimitDecision | undefined> {
+    const decision = await this.perUser.hit(perUserKey(ip, userId));
+    if (decision && !decision.allowed) throw tooManyRequests(decision);
+    return decision;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.redis?.close();
   }
@@ -48,5 +58,5 @@ function clusterRateLimiter(name: string, points: number, durationSec: number): 
   return new RateLimiterCluster({ keyPrefix: `rate-limit:${name}`, points, duration: durationSec, timeoutMs: 2_000 });
 }
 
-/** One key format for the per-user budget, whichever endpoint spends it. */
-export const perUserKey = (ip: string, userId: string | undefined): string => `${ip}|${userId ?? '?'}`;
+/** One key format for the per-user budget. */
+const perUserKey = (ip: string, userId: string | undefined): string => `${ip}|${userId ?? '?'}`;

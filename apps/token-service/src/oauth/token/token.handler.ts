@@ -10,8 +10,7 @@ import type { PresentedClient } from '../shared/client-credentials';
 import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { ClientAuthenticator } from '../shared/client-authenticator';
 import { credentialForClient, findRefreshToken, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
-import { tooManyRequests } from '../shared/rate-limiter';
-import { perUserKey, RateLimits } from '../shared/rate-limits';
+import { RateLimits } from '../shared/rate-limits';
 import { TokenMinter } from '../shared/token-minter';
 
 export interface TokenParams {
@@ -62,8 +61,7 @@ export class TokenHandler {
     if (!params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
     const found = await this.headCatchUp.find(() => findRefreshToken(this.queries, params.refresh_token!));
     // /delegation's budget per (IP, user), counted before the token is judged (guesses count too).
-    const decision = await this.limits.perUser.hit(perUserKey(clientIp, found?.userId));
-    if (decision && !decision.allowed) throw tooManyRequests(decision);
+    await this.limits.spendPerUser(clientIp, found?.userId);
     const credential = credentialForClient(found, client, { revoked: UNKNOWN_REFRESH_TOKEN });
     // §6: the requested scope MUST NOT include any scope not originally granted.
     const scope = narrowScope(credential.scope, params.scope);
