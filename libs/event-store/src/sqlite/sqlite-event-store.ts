@@ -14,7 +14,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
-import { canonicalJson, GENESIS_HASH, hashStoredContent } from '../integrity';
+import { canonicalJson, GENESIS_HASH, hashStoredContent, type StoredContent } from '../integrity';
 import { prepareDatabase } from './schema';
 import { closedError, toEventStoreError } from './sqlite-errors';
 import { SqliteSubscription, type LogReader } from './sqlite-subscription';
@@ -34,14 +34,9 @@ export interface SqliteEventStoreOptions {
   maxGroupSize?: number;
 }
 
-interface EventRow {
+/** A row as COLUMNS selects it: the stored content (JSON texts) plus its position and hashes. */
+interface EventRow extends StoredContent {
   position: number;
-  id: string;
-  streamId: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
   prevHash: string;
   hash: string;
 }
