@@ -1,4 +1,5 @@
 import type { AppType, JwtConfiguration, SigningAlg, TokenEndpointAuthMethod } from '@app/clients/events';
+import type { RefreshTokenIssuedData } from '@app/refresh-tokens/events';
 
 /**
  * What the queries return: plain camelCase objects. `streamRevision` and
@@ -6,17 +7,12 @@ import type { AppType, JwtConfiguration, SigningAlg, TokenEndpointAuthMethod } f
  * stream, for the audit verifier (a truncated stream shows as a head mismatch).
  */
 
-/** A device credential (refresh token) in any status. */
-export interface CredentialRecord {
-  credentialId: string;
-  /** Hex SHA-256 of the token; the plaintext is never stored (invariant 2). */
-  tokenHash: string;
-  clientId: string;
-  userId: string;
-  deviceId: string;
-  deviceName: string;
-  scope: string;
-  issuedAt: string;
+/**
+ * A device credential (refresh token) in any status: the fields of its
+ * issuance (`tokenHash` is the hex SHA-256 of the token; the plaintext is
+ * never stored, invariant 2), then its log positions and revocation.
+ */
+export interface CredentialRecord extends RefreshTokenIssuedData {
   /** Log position of the RefreshTokenIssued event. */
   issuedPosition: number;
   revokedAt: string | null;
