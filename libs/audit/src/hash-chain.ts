@@ -1,4 +1,4 @@
-import { eventHashMatches, GENESIS_HASH, type RecordedEvent } from '@app/event-store';
+import { eventHashMatches, GENESIS_HASH, type RecordedEvent, type StoredText } from '@app/event-store';
 
 /** Why an event breaks the log's integrity (integrity.ts). */
 export type ChainBreakKind =
@@ -82,7 +82,7 @@ export class HashChainVerifier {
    * precedence). `stored` is the JSON text the store holds (StoredEvent):
    * the hash is then checked over it without re-serializing.
    */
-  check(event: RecordedEvent, stored?: { data: string; metadata: string }): ChainBreak | undefined {
+  check(event: RecordedEvent, stored?: StoredText): ChainBreak | undefined {
     this.eventCount++;
     if (event.revision === 0) this.streamCount++;
     const found = this.findBreak(event, stored);
@@ -129,7 +129,7 @@ export class HashChainVerifier {
     this.young.set(streamId, head);
   }
 
-  private findBreak(event: RecordedEvent, stored: { data: string; metadata: string } | undefined): ChainBreak | undefined {
+  private findBreak(event: RecordedEvent, stored: StoredText | undefined): ChainBreak | undefined {
     const at = (kind: ChainBreakKind, expected: string, actual: string, message: string): ChainBreak => ({
       kind,
       position: event.position,

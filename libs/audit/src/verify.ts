@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readInBatches, type EventStore, type RecordedEvent, type StoredEvent } from '@app/event-store';
+import { readInBatches, type EventStore, type RecordedEvent, type StoredEvent, type StoredText } from '@app/event-store';
 import { ReadModelProjection, PROJECTED_STREAM_PREFIXES, ReadModel } from '@app/read-model';
 import { silentLogger } from '@app/shared/logger';
 import { HashChainVerifier, type ChainBreak, type StreamHead } from './hash-chain';
@@ -253,7 +253,7 @@ async function storedPredecessor(store: EventStore, event: RecordedEvent): Promi
   return previous && { revision: previous.revision, hash: previous.hash, position: previous.position };
 }
 
-function storedText(event: RecordedEvent): { data: string; metadata: string } | undefined {
+function storedText(event: RecordedEvent): StoredText | undefined {
   const stored = event as Partial<StoredEvent>;
   return stored.storedData === undefined || stored.storedMetadata === undefined ? undefined : { data: stored.storedData, metadata: stored.storedMetadata };
 }

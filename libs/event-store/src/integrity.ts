@@ -43,6 +43,9 @@ export interface StoredContent {
   metadata: string;
 }
 
+/** An event's data and metadata as the JSON text its adapter stored (StoredEvent's `storedData`, `storedMetadata`). */
+export type StoredText = Pick<StoredContent, 'data' | 'metadata'>;
+
 /**
  * The same hash as computeEventHash, from the JSON text of data and metadata
  * instead of the objects: the canonical content's keys in sorted order
@@ -62,7 +65,7 @@ export function hashStoredContent(prevHash: string, event: StoredContent): strin
  * written before the text was stored canonical, or an altered event) over
  * the canonical form of the parsed data, as computeEventHash.
  */
-export function eventHashMatches(event: RecordedEvent, stored?: { data: string; metadata: string }): { matches: boolean; recomputed: string } {
+export function eventHashMatches(event: RecordedEvent, stored?: StoredText): { matches: boolean; recomputed: string } {
   if (stored) {
     const fast = hashStoredContent(event.prevHash, { ...event, data: stored.data, metadata: stored.metadata });
     if (fast === event.hash) return { matches: true, recomputed: fast };
