@@ -15,7 +15,7 @@ import type { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptio
 import { GENESIS_HASH, computeEventHash } from '../integrity';
 import { isTransient, toEventStoreError } from './eventstoredb-errors';
 import { comparePositions, fromPortPosition, fromResolved, isSystemEvent, toEventData, toPositionNumber, toRevisionNumber } from './eventstoredb-events';
-import { DEFAULT_RECONNECT, EventStoreDbSubscription, type ReconnectPolicy } from './eventstoredb-subscription';
+import { DEFAULT_RECONNECT, EventStoreDbSubscription, reconnectDelayMs, type ReconnectPolicy } from './eventstoredb-subscription';
 
 export interface EventStoreDbEventStoreOptions {
   /** e.g. `esdb://localhost:2113?tls=false`; see the EventStoreDB client docs for the parameters. */
@@ -165,7 +165,7 @@ export class EventStoreDbEventStore implements EventStore {
       } catch (error) {
         if (!isTransient(error) || attempt >= maxAttempts) throw error;
         onWaiting(`waiting for EventStoreDB at ${this.address} (attempt ${attempt})`, attempt);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(this.reconnect.maxDelayMs, this.reconnect.initialDelayMs * 2 ** (attempt - 1))));
+        await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(this.reconnect, attempt)));
       }
     }
   }

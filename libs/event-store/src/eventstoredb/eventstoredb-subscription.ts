@@ -15,6 +15,11 @@ export interface ReconnectPolicy {
 
 export const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 100, maxDelayMs: 5000, maxAttempts: Number.POSITIVE_INFINITY };
 
+/** The wait before retry number `attempt` (1-based): `initialDelayMs`, doubling, capped at `maxDelayMs`. */
+export function reconnectDelayMs(policy: ReconnectPolicy, attempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempt - 1));
+}
+
 /**
  * A catch-up subscription to `$all` that survives connection loss.
  *
@@ -81,7 +86,7 @@ export class EventStoreDbSubscription implements Subscription {
         }
       }
       if (!this.running) return;
-      await this.sleep(Math.min(this.reconnect.maxDelayMs, this.reconnect.initialDelayMs * 2 ** Math.max(0, failures - 1)));
+      await this.sleep(reconnectDelayMs(this.reconnect, failures));
     }
   }
 
