@@ -16,6 +16,7 @@ import {
   type HistoryEntry,
   type ProgressReporter,
 } from '@app/audit';
+import { messageOf } from '@app/shared';
 import { AuditConfigError, loadAuditConfig, openAuditStore, type AuditConfig } from './audit-config';
 import { formatExport, formatHistory, formatStateAt, formatTokenValidity, formatVerify } from './format';
 import { terminalProgress } from './progress-bar';
@@ -184,12 +185,6 @@ function prepare(command: string, args: string[], io: CliIo, config: AuditConfig
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
-}
-
-/** Duck-typed: Node's own errors may come from another realm (Jest sandboxes), where instanceof Error fails. */
-function messageOf(error: unknown): string {
-  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
-  return typeof message === 'string' ? message : String(error);
 }
 
 function nonEmpty(value: string | undefined, name: string): string {

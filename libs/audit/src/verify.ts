@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readInBatches, type EventStore, type RecordedEvent, type StoredEvent, type StoredText } from '@app/event-store';
 import { ReadModelProjection, PROJECTED_STREAM_PREFIXES, ReadModel } from '@app/read-model';
+import { messageOf } from '@app/shared';
 import { silentLogger } from '@app/shared/logger';
 import { HashChainVerifier, type ChainBreak, type StreamHead } from './hash-chain';
 import type { ProgressReporter } from './progress';
@@ -170,8 +171,7 @@ function openLive(filename: string): LiveModel {
     liveCheckpoint(model);
     return { filename, model };
   } catch (error) {
-    const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
-    return { filename, problem: typeof message === 'string' ? message : String(error) };
+    return { filename, problem: messageOf(error) };
   }
 }
 

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { preparePrivateSqliteFile } from '@app/shared';
+import { messageOf, preparePrivateSqliteFile } from '@app/shared';
 import { canonicalJson } from '@app/event-store';
 import { ReadModelUnreadableError } from './errors';
 import { READ_MODEL_DDL, READ_MODEL_QUERY_INDEXES_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, type ReadModelTable } from './read-model.schema';
@@ -247,8 +247,6 @@ function openExisting(filename: string): Database.Database {
   } catch (error) {
     db?.close();
     if (error instanceof ReadModelUnreadableError) throw error;
-    // Duck-typed: errors of native modules may come from another realm (Jest sandboxes), where instanceof Error fails.
-    const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
-    throw new ReadModelUnreadableError(`cannot read ${filename}: ${typeof message === 'string' ? message : String(error)}`);
+    throw new ReadModelUnreadableError(`cannot read ${filename}: ${messageOf(error)}`);
   }
 }

@@ -7,3 +7,4 @@ export * from './text';
 export * from './logger';
 export * from './data-dir';
 export * from './decider';
+export * from './error-message';
