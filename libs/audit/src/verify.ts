@@ -166,11 +166,14 @@ interface LiveModel {
 
 /** Read-only: an auditor's tool never writes the live model. */
 function openLive(filename: string): LiveModel {
+  let model: ReadModel | undefined;
   try {
-    const model = ReadModel.openReadOnly(filename);
+    model = ReadModel.openReadOnly(filename);
     liveCheckpoint(model);
     return { filename, model };
   } catch (error) {
+    // Opened but unreadable (no checkpoint table): close it, the report says why.
+    model?.close();
     return { filename, problem: messageOf(error) };
   }
 }
