@@ -24,7 +24,7 @@ import type { CheckpointStore } from './checkpoint-store';
 import { relayKafkaLogCreator } from './kafka-log';
 import { RelayLeaseLostError, type RelayLease } from './lease/relay-lease';
 import { checkTopicSettings, DEFAULT_TOPIC_SETTINGS, ensureRevocationTopic, type RevocationTopicSettings } from './revocation-topic';
-import { toKafkaMessage } from './to-kafka-message';
+import { toKafkaMessage, toSignedKafkaMessage, type RevocationSigner } from './to-kafka-message';
 
 /** Name of the relay's checkpoint. */
 export const RELAY_CHECKPOINT_NAME = 'revocation-relay';
@@ -52,6 +52,12 @@ export interface RevocationRelayOptions {
   topic?: string;
   /** `ce_source` of every message: the service's `ISSUER`. */
   issuer: string;
+  /**
+   * Signs each message (`ce_signature`) with a key of the service's JWKS
+   * (`keyStoreSigner`). createRevocationRelay always passes one; without,
+   * messages go unsigned and SDK listeners given a `jwksUri` ignore them.
+   */
+  signer?: RevocationSigner;
   logger?: Logger;
   /** Default `revocation-relay`. */
   checkpointName?: string;
@@ -267,7 +273,11 @@ export class RevocationRelay {
   private async publish(events: readonly RecordedEvent[]): Promise<number> {
     const producer = this.producer;
     if (!producer) throw new Error('revocation relay: no producer (the run was closed)');
-    const messages = events.filter((event) => event.type === 'RefreshTokenRevoked').map((event) => toKafkaMessage(event, this.options.issuer));
+    const revocations = events.filter((event) => event.type === 'RefreshTokenRevoked');
+    const { issuer, signer } = this.options;
+    const messages = signer
+      ? await Promise.all(revocations.map((event) => toSignedKafkaMessage(event, issuer, signer)))
+      : revocations.map((event) => toKafkaMessage(event, issuer));
     const position = events[events.length - 1].position;
     const lease = this.options.lease;
     if (lease && !lease.isHeld()) throw new RelayLeaseLostError(`relay ${lease.holder} no longer holds the lease: not publishing`);
