@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base64url, compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
@@ -116,12 +116,23 @@ describe('toSignedKafkaMessage (product.md "Signed messages")', () => {
     return compactVerify(`${header}.${base64url.encode(revocationSigningInput(headers, value))}.${signature}`, createLocalJWKSet(keys.jwks()));
   };
 
-  it('adds ce_signature, a detached compact JWS by the current RS256 key of the JWKS, typ revocation+jws, over the headers and value', async () => {
+  it('adds ce_signature, a detached compact JWS by the current ES256 key of the JWKS, typ revocation+jws, over the headers and value', async () => {
     const plain = toKafkaMessage(revoked, 'https://auth.example.com/');
     const message = await toSignedKafkaMessage(revoked, 'https://auth.example.com/', keyStoreSigner(keys));
     expect(message.value).toBe(plain.value);
     expect(message.headers).toEqual({ ...plain.headers, ce_signature: expect.stringMatching(/^[\w-]+\.\.[\w-]+$/) });
-    expect(decodeProtectedHeader(message.headers.ce_signature!)).toEqual({ alg: 'RS256', kid: keys.signingKey('RS256').kid, typ: 'revocation+jws' });
+    expect(decodeProtectedHeader(message.headers.ce_signature!)).toEqual({ alg: 'ES256', kid: keys.signingKey('ES256').kid, typ: 'revocation+jws' });
+    await expect(verify(message.headers as Record<string, string>, message.value)).resolves.toMatchObject({ protectedHeader: { alg: 'ES256' } });
+  });
+
+  it('signs with the RS256 key when the key set has no ES256 one (a provided SIGNING_KEYS needs RS256 only)', async () => {
+    const rsaOnly = await KeyStore.open({
+      dir: join(dir, 'unused'),
+      keysJson: JSON.stringify({ keys: keys.list().filter((k) => k.alg === 'RS256').map((k) => JSON.parse(readFileSync(join(dir, `${k.kid}.jwk.json`), 'utf8')) as unknown) }),
+      clock: new FixedClock(new Date('2025-01-01T00:00:00Z')),
+    });
+    const message = await toSignedKafkaMessage(revoked, 'https://auth.example.com/', keyStoreSigner(rsaOnly));
+    expect(decodeProtectedHeader(message.headers.ce_signature!)).toMatchObject({ alg: 'RS256', kid: rsaOnly.signingKey('RS256').kid });
     await expect(verify(message.headers as Record<string, string>, message.value)).resolves.toMatchObject({ protectedHeader: { alg: 'RS256' } });
   });
 

@@ -15,11 +15,11 @@
  * tokens costs a few produce requests, while a single revocation is sent at once.
  */
 import { Kafka, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { CheckpointedConsumer, lagBehind, type CheckpointedHandler, type ConsumerState, type EventStore, type RecordedEvent } from '@app/event-store';
 import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens';
 import { silentLogger, type Logger } from '@app/shared/logger';
-import { DEFAULT_REVOCATIONS_TOPIC } from '@refresh-token-service/revocation-events';
+import { DEFAULT_REVOCATIONS_TOPIC, type RevocationKafkaMessage } from '@refresh-token-service/revocation-events';
 import type { CheckpointStore } from './checkpoint-store';
 import { relayKafkaLogCreator } from './kafka-log';
 import { RelayLeaseLostError, type RelayLease } from './lease/relay-lease';
@@ -275,9 +275,7 @@ export class RevocationRelay {
     if (!producer) throw new Error('revocation relay: no producer (the run was closed)');
     const revocations = events.filter((event) => event.type === 'RefreshTokenRevoked');
     const { issuer, signer } = this.options;
-    const messages = signer
-      ? await Promise.all(revocations.map((event) => toSignedKafkaMessage(event, issuer, signer)))
-      : revocations.map((event) => toKafkaMessage(event, issuer));
+    const messages = signer ? await this.signAll(revocations, issuer, signer) : revocations.map((event) => toKafkaMessage(event, issuer));
     const position = events[events.length - 1].position;
     const lease = this.options.lease;
     if (lease && !lease.isHeld()) throw new RelayLeaseLostError(`relay ${lease.holder} no longer holds the lease: not publishing`);
@@ -287,6 +285,20 @@ export class RevocationRelay {
     this.published += messages.length;
     this.failuresAtLastAck = this.consumer?.status().failures ?? 0;
     return position;
+  }
+
+  /**
+   * Signs one message at a time, yielding to the event loop between them:
+   * signing is synchronous CPU work, and the embedded relay shares its
+   * process with the HTTP service (a bulk revocation signs thousands).
+   */
+  private async signAll(events: readonly RecordedEvent[], issuer: string, signer: RevocationSigner): Promise<RevocationKafkaMessage[]> {
+    const messages: RevocationKafkaMessage[] = [];
+    for (const event of events) {
+      messages.push(await toSignedKafkaMessage(event, issuer, signer));
+      await setImmediate();
+    }
+    return messages;
   }
 
   /** Runs a Kafka call; logs the outage's start (once, at error) and its end (info), not every failed attempt. */

@@ -221,9 +221,10 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
       const listener = await listen({ issuer: ISSUER, jwksUri, jwksCooldownMs: 1_000 });
       const user = `auth0|${randomUUID()}`;
       await attack(listener, user, []); // the listener has fetched the JWKS
-      const before = keys.signingKey('RS256').kid;
-      await keys.rotate('RS256');
-      expect(keys.signingKey('RS256').kid).not.toBe(before);
+      // The relay signs with the ES256 key of a generated key set.
+      const before = keys.signingKey('ES256').kid;
+      await keys.rotate('ES256');
+      expect(keys.signingKey('ES256').kid).not.toBe(before);
       await produce([await signed(revokedEvent('dcr_after_rotation', user))]);
       await waitFor(() => listener.isRevoked('dcr_after_rotation'), 30_000, () => JSON.stringify(listener.stats()));
       expect(listener.stats()).toMatchObject({ badSignature: 0, received: 2 });
