@@ -19,6 +19,7 @@ import { keyStoreSigner, toKafkaMessage, toSignedKafkaMessage } from '@app/revoc
 import { systemClock } from '@app/shared';
 import { KeyStore } from '@app/signing';
 import { testBrokers, uniqueTopic, waitFor } from '../../../test/kafka/broker';
+import { recordedRevocation } from '../../../test/kafka/events';
 import type { RevocationKafkaMessage } from './message';
 import { RevocationListener, type RevocationListenerOptions } from './revocation-listener';
 import { revocationSigningInput } from './signing-input';
@@ -28,19 +29,6 @@ jest.setTimeout(90_000);
 const ISSUER = 'https://auth.example.test/';
 const HOUR = 3_600_000;
 
-function revokedEvent(credentialId: string, userId: string, revokedAt = new Date().toISOString()): RecordedEvent {
-  return {
-    id: randomUUID(),
-    streamId: `refreshToken-${credentialId}`,
-    revision: 1,
-    position: 7,
-    type: 'RefreshTokenRevoked',
-    data: { credentialId, clientId: 'app', userId, deviceId: 'd', deviceName: 'Phone', reason: 'rfc7009', revokedBy: 'app', revokedAt },
-    metadata: { actor: 'app', occurredAt: revokedAt },
-    prevHash: '0'.repeat(64),
-    hash: '1'.repeat(64),
-  };
-}
 
 /** A copy of a record with some headers and value fields changed (what an attacker can do to a copy). */
 function altered(m: RevocationKafkaMessage, headers: Record<string, string>, value: Record<string, unknown> = {}): Message {
@@ -101,10 +89,10 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
     it('keeps a credential revoked after a later record for it says revoked_at 1970-01-01', async () => {
       const listener = await listen({ retentionMs: HOUR });
       const user = `auth0|${randomUUID()}`;
-      await produce([toKafkaMessage(revokedEvent('dcr_real', user), ISSUER)]);
+      await produce([toKafkaMessage(recordedRevocation('dcr_real', user), ISSUER)]);
       await waitFor(() => listener.isRevoked('dcr_real'), 30_000, () => JSON.stringify(listener.stats()));
 
-      await produce([toKafkaMessage(revokedEvent('dcr_real', user, '1970-01-01T00:00:00.000Z'), ISSUER)]);
+      await produce([toKafkaMessage(recordedRevocation('dcr_real', user, '1970-01-01T00:00:00.000Z'), ISSUER)]);
       await processed(listener, 2);
       expect(listener.isRevoked('dcr_real')).toBe(true);
     });
@@ -114,8 +102,8 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
       const called: string[] = [];
       listener.onRevocation((e) => void called.push(e.subject));
       const user = `auth0|${randomUUID()}`;
-      const real = toKafkaMessage(revokedEvent('dcr_real', user), ISSUER);
-      const forged = toKafkaMessage({ ...revokedEvent('dcr_decoy', user, '1970-01-01T00:00:00.000Z'), id: real.headers.ce_id }, ISSUER);
+      const real = toKafkaMessage(recordedRevocation('dcr_real', user), ISSUER);
+      const forged = toKafkaMessage({ ...recordedRevocation('dcr_decoy', user, '1970-01-01T00:00:00.000Z'), id: real.headers.ce_id }, ISSUER);
       // One key, one partition: the forged record is read first.
       await produce([forged, real]);
       await processed(listener, 2);
@@ -127,7 +115,7 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
       const listener = await listen({ retentionMs: HOUR });
       const called: string[] = [];
       listener.onRevocation((e) => void called.push(e.id));
-      const message = toKafkaMessage(revokedEvent('dcr_twice', `auth0|${randomUUID()}`), ISSUER);
+      const message = toKafkaMessage(recordedRevocation('dcr_twice', `auth0|${randomUUID()}`), ISSUER);
       await produce([message, message]);
       await processed(listener, 2);
       expect(listener.stats()).toMatchObject({ received: 1, duplicates: 1, revoked: 1 });
@@ -140,7 +128,7 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
     it('ignores and counts a record from a foreign ce_source', async () => {
       const listener = await listen({ issuer: ISSUER });
       const user = `auth0|${randomUUID()}`;
-      await produce([toKafkaMessage(revokedEvent('dcr_foreign', user), 'https://evil.example/'), toKafkaMessage(revokedEvent('dcr_sentinel', user), ISSUER)]);
+      await produce([toKafkaMessage(recordedRevocation('dcr_foreign', user), 'https://evil.example/'), toKafkaMessage(recordedRevocation('dcr_sentinel', user), ISSUER)]);
       await waitFor(() => listener.isRevoked('dcr_sentinel'), 30_000, () => JSON.stringify(listener.stats()));
       expect(listener.isRevoked('dcr_foreign')).toBe(false);
       expect(listener.stats()).toMatchObject({ foreignSource: 1, received: 1 });
@@ -151,14 +139,14 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
     /** Sends the attack records, then a genuine sentinel on the same partition; resolves once the sentinel was applied. */
     const attack = async (listener: RevocationListener, user: string, records: Message[]) => {
       const sentinel = `dcr_sentinel_${randomUUID().slice(0, 8)}`;
-      await produce([...records, await signed(revokedEvent(sentinel, user))]);
+      await produce([...records, await signed(recordedRevocation(sentinel, user))]);
       await waitFor(() => listener.isRevoked(sentinel), 30_000, () => JSON.stringify(listener.stats()));
     };
 
     it('applies messages the relay signed', async () => {
       const listener = await listen({ issuer: ISSUER, jwksUri });
       const user = `auth0|${randomUUID()}`;
-      await attack(listener, user, [await signed(revokedEvent('dcr_genuine', user))]);
+      await attack(listener, user, [await signed(recordedRevocation('dcr_genuine', user))]);
       expect(listener.isRevoked('dcr_genuine')).toBe(true);
       expect(listener.stats()).toMatchObject({ received: 2, unsigned: 0, badSignature: 0 });
     });
@@ -166,7 +154,7 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
     it('ignores and counts an unsigned message', async () => {
       const listener = await listen({ issuer: ISSUER, jwksUri });
       const user = `auth0|${randomUUID()}`;
-      await attack(listener, user, [toKafkaMessage(revokedEvent('dcr_unsigned', user), ISSUER)]);
+      await attack(listener, user, [toKafkaMessage(recordedRevocation('dcr_unsigned', user), ISSUER)]);
       expect(listener.isRevoked('dcr_unsigned')).toBe(false);
       expect(listener.stats()).toMatchObject({ unsigned: 1, received: 1 });
     });
@@ -175,9 +163,9 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
       // A short cooldown: the foreign kid is looked up again after it, as a key rotated in would be.
       const listener = await listen({ issuer: ISSUER, jwksUri, jwksCooldownMs: 500 });
       const user = `auth0|${randomUUID()}`;
-      const ownKid = toKafkaMessage(revokedEvent('dcr_foreign_kid', user), ISSUER);
+      const ownKid = toKafkaMessage(recordedRevocation('dcr_foreign_kid', user), ISSUER);
       const foreignKid = { ...ownKid, headers: { ...ownKid.headers, ce_signature: await keyStoreSigner(foreignKeys)(revocationSigningInput(ownKid.headers, ownKid.value)) } };
-      const ourKid = toKafkaMessage(revokedEvent('dcr_our_kid', user), ISSUER);
+      const ourKid = toKafkaMessage(recordedRevocation('dcr_our_kid', user), ISSUER);
       const foreign = foreignKeys.signingKey('RS256');
       const jws = await new CompactSign(revocationSigningInput(ourKid.headers, ourKid.value))
         .setProtectedHeader({ alg: 'RS256', kid: keys.signingKey('RS256').kid, typ: 'revocation+jws' })
@@ -192,7 +180,7 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
     it('ignores and counts a signed message whose header or value was altered after signing', async () => {
       const listener = await listen({ issuer: ISSUER, jwksUri });
       const user = `auth0|${randomUUID()}`;
-      const original = await signed(revokedEvent('dcr_original', user));
+      const original = await signed(recordedRevocation('dcr_original', user));
       await attack(listener, user, [
         // Move the revocation to another credential, consistently in the header and the value.
         altered(original, { ce_subject: 'dcr_victim' }, { credential_id: 'dcr_victim' }),
@@ -209,7 +197,7 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
       const called: string[] = [];
       listener.onRevocation((e) => void called.push(e.id));
       const user = `auth0|${randomUUID()}`;
-      const original = await signed(revokedEvent('dcr_replayed', user));
+      const original = await signed(recordedRevocation('dcr_replayed', user));
       const replayedId = randomUUID();
       await attack(listener, user, [altered(original, { ce_id: replayedId })]);
       expect(listener.isRevoked('dcr_replayed')).toBe(false);
@@ -225,7 +213,7 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
       const before = keys.signingKey('ES256').kid;
       await keys.rotate('ES256');
       expect(keys.signingKey('ES256').kid).not.toBe(before);
-      await produce([await signed(revokedEvent('dcr_after_rotation', user))]);
+      await produce([await signed(recordedRevocation('dcr_after_rotation', user))]);
       await waitFor(() => listener.isRevoked('dcr_after_rotation'), 30_000, () => JSON.stringify(listener.stats()));
       expect(listener.stats()).toMatchObject({ badSignature: 0, received: 2 });
     });
