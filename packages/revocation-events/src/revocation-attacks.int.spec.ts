@@ -205,6 +205,27 @@ describe('RevocationListener under attack by a topic writer (real broker)', () =
       expect(called).not.toContain(replayedId);
     });
 
+    it('holds a genuine message while the JWKS cannot be fetched, and applies it once it can (never drops it unjudged)', async () => {
+      let up = false;
+      const flaky = createServer((_req, res) => {
+        if (up) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(keys.jwks()));
+        else res.writeHead(503).end();
+      });
+      await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+      try {
+        const listener = await listen({ issuer: ISSUER, jwksUri: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/jwks.json` });
+        await produce([await signed(recordedRevocation('dcr_while_down', `auth0|${randomUUID()}`))]);
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        expect(listener.isRevoked('dcr_while_down')).toBe(false);
+        expect(listener.stats()).toMatchObject({ received: 0, unsigned: 0, badSignature: 0 });
+        up = true;
+        await waitFor(() => listener.isRevoked('dcr_while_down'), 30_000, () => JSON.stringify(listener.stats()));
+        expect(listener.stats()).toMatchObject({ received: 1, badSignature: 0 });
+      } finally {
+        await new Promise((resolve) => flaky.close(resolve));
+      }
+    });
+
     it('applies a message signed by a key rotated in after the JWKS was fetched, once the cooldown allows a refetch', async () => {
       const listener = await listen({ issuer: ISSUER, jwksUri, jwksCooldownMs: 1_000 });
       const user = `auth0|${randomUUID()}`;
