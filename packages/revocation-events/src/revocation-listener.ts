@@ -90,6 +90,9 @@ export interface RevocationListenerStats {
 
 export type RevocationCallback = (event: RevocationEvent) => void | Promise<void>;
 
+/** Most records waiting for the JWKS cooldown to end; past it, a record with an unknown `kid` counts as `badSignature` at once. */
+const MAX_DEFERRED = 10_000;
+
 /** Insertion-ordered set that forgets its oldest entries past `capacity`. */
 class BoundedIdSet {
   private readonly ids = new Set<string>();
@@ -257,7 +260,8 @@ export class RevocationListener {
     }
     const check = this.verify ? await this.checkSignature(this.verify, message) : undefined;
     if (check && !check.ok) {
-      if (check.reason === 'unknown_kid' && attempt === 'first') return this.defer(partition, message);
+      // Bounded: a flood of made-up kids during one cooldown cannot fill memory.
+      if (check.reason === 'unknown_kid' && attempt === 'first' && this.deferred.length < MAX_DEFERRED) return this.defer(partition, message);
       const counter = check.reason === 'unsigned' ? 'unsigned' : 'badSignature';
       this.counters[counter] += 1;
       this.logger.warn({ ...where, reason: check.reason, detail: check.detail }, 'ignored a revocation without a valid ce_signature');
