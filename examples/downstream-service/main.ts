@@ -30,6 +30,9 @@ const listener = new RevocationListener({
   brokers,
   groupId: env.GROUP_ID ?? `downstream-example-${hostname()}-${process.pid}`,
   topic: revocationsTopicFromEnv(env),
+  // Only revocations the service signed, from its issuer: no other topic writer can revoke.
+  issuer,
+  jwksUri,
 });
 listener.onRevocation((event) => {
   process.stdout.write(`revoked ${event.subject} (user ${event.data.user_id}, reason ${event.data.reason}, by ${event.data.revoked_by})\n`);

@@ -72,6 +72,8 @@ async function expectRecord(svc: TokenServiceUnderTest, topic: RevocationTopic, 
     ce_time: revokedAt,
     ce_subject: t.id,
     'content-type': 'application/json',
+    // A detached compact JWS (product.md "Signed messages"); the listener below verifies it with the service's JWKS.
+    ce_signature: expect.stringMatching(/^[\w-]+\.\.[\w-]+$/),
   });
   expect(record.value).toEqual({
     credential_id: t.id,
@@ -253,7 +255,15 @@ describe.each(ADAPTERS)('revocations on Kafka through the HTTP service (%s)', (a
   describe('a downstream RevocationListener', () => {
     let listener: RevocationListener;
     beforeAll(async () => {
-      listener = new RevocationListener({ brokers: testBrokers(), groupId: uniqueId('e2e-listener'), topic: topic.topic, maxWaitTimeMs: 200 });
+      // As a downstream service should: only the service's signed records from its issuer count.
+      listener = new RevocationListener({
+        brokers: testBrokers(),
+        groupId: uniqueId('e2e-listener'),
+        topic: topic.topic,
+        maxWaitTimeMs: 200,
+        issuer: svc.issuer,
+        jwksUri: `${svc.issuer}.well-known/jwks.json`,
+      });
       await listener.start();
     });
     afterAll(async () => {
@@ -278,6 +288,8 @@ describe.each(ADAPTERS)('revocations on Kafka through the HTTP service (%s)', (a
       );
       expect(rejected).toBeInstanceOf(CredentialRevokedError);
       expect(rejected).toMatchObject({ code: 'CREDENTIAL_REVOKED', credentialId: token.id });
+      // Every record the service's relay published verified against its JWKS.
+      expect(listener.stats()).toMatchObject({ foreignSource: 0, unsigned: 0, badSignature: 0, invalid: 0 });
     });
   });
 });

@@ -1,6 +1,6 @@
 /** Builders of refresh-token events as the domain appends them, for feeding a real event store in tests. */
 import { randomUUID } from 'node:crypto';
-import type { EventStore, NewEvent } from '@app/event-store';
+import type { EventStore, NewEvent, RecordedEvent } from '@app/event-store';
 import { refreshTokenStreamId, type RefreshTokenIssuedData, type RefreshTokenRevokedData } from '@app/refresh-tokens';
 
 export interface TestCredential {
@@ -63,4 +63,19 @@ export async function revoke(
   };
   const { position } = await store.appendToStream(refreshTokenStreamId(c.credentialId), [event], { expectedRevision: 0 });
   return { eventId, position };
+}
+
+/** A RefreshTokenRevoked as the log records it, for building Kafka records with the relay's code without a store. */
+export function recordedRevocation(credentialId: string, userId = 'auth0|u1', revokedAt = new Date().toISOString()): RecordedEvent {
+  return {
+    id: randomUUID(),
+    streamId: refreshTokenStreamId(credentialId),
+    revision: 1,
+    position: 7,
+    type: 'RefreshTokenRevoked',
+    data: { credentialId, clientId: 'app', userId, deviceId: 'd', deviceName: 'Phone', reason: 'rfc7009', revokedBy: 'app', revokedAt },
+    metadata: { actor: 'app', occurredAt: revokedAt },
+    prevHash: '0'.repeat(64),
+    hash: '1'.repeat(64),
+  };
 }

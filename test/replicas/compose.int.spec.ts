@@ -15,6 +15,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
   volumes?: string[];
+  secrets?: string[];
 }
 
 const root = join(__dirname, '..', '..');
@@ -43,6 +44,14 @@ describe('docker-compose.yml and npm run topology', () => {
       // Each replica its own DATA_DIR volume (one process per DATA_DIR).
       expect(compose.services[name].volumes).toEqual([`${name}-data:/var/lib/refresh-tokens`]);
     }
+  });
+
+  it("give the relay the replicas' signing keys, so its messages' ce_signature verifies against their JWKS", () => {
+    const relay = compose.services[TOPOLOGY_SERVICES.relay];
+    const replica = compose.services[TOPOLOGY_SERVICES.replicas[0]];
+    expect(relay.environment!.SIGNING_KEYS_FILE).toBeDefined();
+    expect(relay.environment!.SIGNING_KEYS_FILE).toBe(replica.environment!.SIGNING_KEYS_FILE);
+    expect(relay.secrets).toEqual(replica.secrets);
   });
 
   it('share one HAProxy config, whose servers are the replicas and whose addresses compose sets', () => {

@@ -151,6 +151,9 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
         EVENT_STORE: 'eventstoredb',
         EVENTSTORE_CONNECTION_STRING: `${connectionString}${connectionString.includes('?') ? '&' : '?'}connectionName=${TOPOLOGY_SERVICES.relay}`,
         KAFKA_BROKERS: options.kafkaBrokers,
+        // Signs each message with the replicas' keys (their JWKS).
+        SIGNING_KEYS: signingKeys,
+        SIGNING_KEYS_FILE: undefined,
         ...(options.topic ? { KAFKA_REVOCATIONS_TOPIC: options.topic } : {}),
         LOG_LEVEL: 'info',
         RELAY_STATUS_INTERVAL_MS: '0',

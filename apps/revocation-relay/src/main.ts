@@ -6,7 +6,8 @@
  *
  * Environment (read by @app/config, README "Configuration"): DATA_DIR, EVENT_STORE,
  * EVENTSTORE_CONNECTION_STRING, EVENTSTORE_OPERATION_TIMEOUT_MS, KAFKA_BROKERS, KAFKA_REVOCATIONS_TOPIC,
- * ISSUER (DATA_DIR must exist: exit 2 otherwise); plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
+ * ISSUER (DATA_DIR must exist: exit 2 otherwise), SIGNING_KEYS / SIGNING_KEYS_FILE (else DATA_DIR/keys: messages are signed
+ * with the service's keys); plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
  * polled for another process's appends, default 50) and
  * RELAY_STATUS_INTERVAL_MS (how often lag is logged, default 30000, 0 = never); RELAY_LEASE_MS,
  * KAFKA_TOPIC_PARTITIONS, KAFKA_TOPIC_REPLICATION_FACTOR, KAFKA_TOPIC_RETENTION_MS,
@@ -23,6 +24,7 @@ import { type AppConfig, ConfigError, eventStoreConfig, loadConfig } from '@app/
 import { type EventStoreConfig, openEventStore } from '@app/event-store';
 import { createRevocationRelay } from '@app/revocation-relay';
 import { claimDataDir, DataDirMissingError, existingDataDir } from '@app/shared';
+import { openRelaySigner } from './relay-signer';
 
 /** Read by the container's healthcheck: rewritten every few seconds while the process runs, whether it publishes or stands by. */
 const RELAY_STATUS_FILE = 'relay-status.json';
@@ -41,10 +43,12 @@ async function main(): Promise<void> {
   const dataDir = existingDataDir(config.dataDir);
   // DATA_DIR 0700, one relay per DATA_DIR (its checkpoint): a second one refuses to start and names the first.
   const lock = claimDataDir(dataDir, 'revocation-relay', logger);
+  const signing = await openRelaySigner(config, dataDir, logger);
   const store = await openEventStore(relayEventStoreConfig(config), { onWaiting: (message, attempt) => logger.warn({ attempt }, message) });
   const handle = createRevocationRelay({
     store,
     issuer,
+    signer: signing.signer,
     dataDir,
     brokers: config.kafkaBrokers,
     topic: config.kafkaRevocationsTopic,
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping the revocation relay');
     clearInterval(statusTimer);
     clearInterval(statusFileTimer);
+    signing.close();
     // Finish the send in flight and save its checkpoint, then close; whatever is left is replayed on the next start.
     handle
       .close()

@@ -7,6 +7,7 @@ import type { Logger } from '@app/shared/logger';
 import { DEFAULT_REVOCATIONS_TOPIC, parseBrokers } from '@refresh-token-service/revocation-events';
 import { RevocationRelay, type RevocationRelayOptions } from './revocation-relay';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
+import type { RevocationSigner } from './to-kafka-message';
 
 /** What the token-service module and apps/revocation-relay pass to build a relay. */
 export interface RevocationRelayConfig {
@@ -14,6 +15,8 @@ export interface RevocationRelayConfig {
   store: EventStore;
   /** `ce_source`: the service's ISSUER. */
   issuer: string;
+  /** Signs each message with a key of the service's JWKS: `keyStoreSigner(keys)`. */
+  signer: RevocationSigner;
   /** `KAFKA_BROKERS`: comma-separated or a list; unset or empty: revocations wait in the log. */
   brokers?: string | readonly string[];
   /** `KAFKA_REVOCATIONS_TOPIC`; default `refresh-token.revocations`. */
@@ -69,6 +72,7 @@ export function createRevocationRelay(config: RevocationRelayConfig): Revocation
     brokers: parseBrokers(config.brokers) ?? [],
     topic,
     issuer: config.issuer,
+    signer: config.signer,
     logger: config.logger,
     kafka: config.kafka,
     backoff: config.backoff,

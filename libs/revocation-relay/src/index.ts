@@ -1,7 +1,8 @@
 // Public API of @app/revocation-relay: the server side of revocations on Kafka
 // (event store → Kafka, checkpointed, at least once). What downstream services
 // install is the package @refresh-token-service/revocation-events.
-export { toKafkaMessage } from './to-kafka-message';
+export { toKafkaMessage, toSignedKafkaMessage, type RevocationSigner } from './to-kafka-message';
+export { keyStoreSigner } from './message-signer';
 export { type CheckpointStore, InMemoryCheckpointStore } from './checkpoint-store';
 export { SqliteCheckpointStore, type SqliteCheckpointStoreOptions } from './sqlite-checkpoint-store';
 export { RevocationRelay, RELAY_CHECKPOINT_NAME, type RevocationRelayOptions, type RelayState, type RelayStatus } from './revocation-relay';

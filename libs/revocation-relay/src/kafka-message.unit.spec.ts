@@ -1,6 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { base64url, compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import type { RecordedEvent } from '@app/event-store';
-import { parseRevocationMessage } from '@refresh-token-service/revocation-events';
-import { toKafkaMessage } from './to-kafka-message';
+import { FixedClock } from '@app/shared';
+import { KeyStore } from '@app/signing';
+import { parseRevocationMessage, revocationSigningInput } from '@refresh-token-service/revocation-events';
+import { keyStoreSigner } from './message-signer';
+import { toKafkaMessage, toSignedKafkaMessage } from './to-kafka-message';
 
 const revoked: RecordedEvent = {
   id: '0b6c3c5e-1f1a-4a55-9a4e-1d2f3a4b5c6d',
@@ -91,5 +98,48 @@ describe('parseRevocationMessage', () => {
     const record = wire();
     spoil(record);
     expect(() => parseRevocationMessage(record)).toThrow(expect.objectContaining({ code: 'INVALID_REVOCATION_MESSAGE' }));
+  });
+});
+
+describe('toSignedKafkaMessage (product.md "Signed messages")', () => {
+  let dir: string;
+  let keys: KeyStore;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'signed-message-'));
+    keys = await KeyStore.open({ dir, clock: new FixedClock(new Date('2025-01-01T00:00:00Z')) });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** What a consumer in any language does: put the rebuilt signing input back in the middle of the compact JWS, verify with the JWKS. */
+  const verify = (headers: Record<string, string>, value: string) => {
+    const [header, , signature] = headers.ce_signature.split('.');
+    return compactVerify(`${header}.${base64url.encode(revocationSigningInput(headers, value))}.${signature}`, createLocalJWKSet(keys.jwks()));
+  };
+
+  it('adds ce_signature, a detached compact JWS by the current ES256 key of the JWKS, typ revocation+jws, over the headers and value', async () => {
+    const plain = toKafkaMessage(revoked, 'https://auth.example.com/');
+    const message = await toSignedKafkaMessage(revoked, 'https://auth.example.com/', keyStoreSigner(keys));
+    expect(message.value).toBe(plain.value);
+    expect(message.headers).toEqual({ ...plain.headers, ce_signature: expect.stringMatching(/^[\w-]+\.\.[\w-]+$/) });
+    expect(decodeProtectedHeader(message.headers.ce_signature!)).toEqual({ alg: 'ES256', kid: keys.signingKey('ES256').kid, typ: 'revocation+jws' });
+    await expect(verify(message.headers as Record<string, string>, message.value)).resolves.toMatchObject({ protectedHeader: { alg: 'ES256' } });
+  });
+
+  it('signs with the RS256 key when the key set has no ES256 one (a provided SIGNING_KEYS needs RS256 only)', async () => {
+    const rsaOnly = await KeyStore.open({
+      dir: join(dir, 'unused'),
+      keysJson: JSON.stringify({ keys: keys.list().filter((k) => k.alg === 'RS256').map((k) => JSON.parse(readFileSync(join(dir, `${k.kid}.jwk.json`), 'utf8')) as unknown) }),
+      clock: new FixedClock(new Date('2025-01-01T00:00:00Z')),
+    });
+    const message = await toSignedKafkaMessage(revoked, 'https://auth.example.com/', keyStoreSigner(rsaOnly));
+    expect(decodeProtectedHeader(message.headers.ce_signature!)).toMatchObject({ alg: 'RS256', kid: rsaOnly.signingKey('RS256').kid });
+    await expect(verify(message.headers as Record<string, string>, message.value)).resolves.toMatchObject({ protectedHeader: { alg: 'RS256' } });
+  });
+
+  it('does not verify once a header or the value is changed', async () => {
+    const message = await toSignedKafkaMessage(revoked, 'https://auth.example.com/', keyStoreSigner(keys));
+    const headers = message.headers as Record<string, string>;
+    await expect(verify({ ...headers, ce_id: 'another-id' }, message.value)).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
+    await expect(verify(headers, message.value.replace('rfc7009', 'evicted'))).rejects.toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
   });
 });

@@ -15,16 +15,16 @@
  * tokens costs a few produce requests, while a single revocation is sent at once.
  */
 import { Kafka, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { CheckpointedConsumer, lagBehind, type CheckpointedHandler, type ConsumerState, type EventStore, type RecordedEvent } from '@app/event-store';
 import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens';
 import { silentLogger, type Logger } from '@app/shared/logger';
-import { DEFAULT_REVOCATIONS_TOPIC } from '@refresh-token-service/revocation-events';
+import { DEFAULT_REVOCATIONS_TOPIC, type RevocationKafkaMessage } from '@refresh-token-service/revocation-events';
 import type { CheckpointStore } from './checkpoint-store';
 import { relayKafkaLogCreator } from './kafka-log';
 import { RelayLeaseLostError, type RelayLease } from './lease/relay-lease';
 import { checkTopicSettings, DEFAULT_TOPIC_SETTINGS, ensureRevocationTopic, type RevocationTopicSettings } from './revocation-topic';
-import { toKafkaMessage } from './to-kafka-message';
+import { toKafkaMessage, toSignedKafkaMessage, type RevocationSigner } from './to-kafka-message';
 
 /** Name of the relay's checkpoint. */
 export const RELAY_CHECKPOINT_NAME = 'revocation-relay';
@@ -52,6 +52,12 @@ export interface RevocationRelayOptions {
   topic?: string;
   /** `ce_source` of every message: the service's `ISSUER`. */
   issuer: string;
+  /**
+   * Signs each message (`ce_signature`) with a key of the service's JWKS
+   * (`keyStoreSigner`). createRevocationRelay always passes one; without,
+   * messages go unsigned and SDK listeners given a `jwksUri` ignore them.
+   */
+  signer?: RevocationSigner;
   logger?: Logger;
   /** Default `revocation-relay`. */
   checkpointName?: string;
@@ -267,7 +273,9 @@ export class RevocationRelay {
   private async publish(events: readonly RecordedEvent[]): Promise<number> {
     const producer = this.producer;
     if (!producer) throw new Error('revocation relay: no producer (the run was closed)');
-    const messages = events.filter((event) => event.type === 'RefreshTokenRevoked').map((event) => toKafkaMessage(event, this.options.issuer));
+    const revocations = events.filter((event) => event.type === 'RefreshTokenRevoked');
+    const { issuer, signer } = this.options;
+    const messages = signer ? await this.signAll(revocations, issuer, signer) : revocations.map((event) => toKafkaMessage(event, issuer));
     const position = events[events.length - 1].position;
     const lease = this.options.lease;
     if (lease && !lease.isHeld()) throw new RelayLeaseLostError(`relay ${lease.holder} no longer holds the lease: not publishing`);
@@ -277,6 +285,20 @@ export class RevocationRelay {
     this.published += messages.length;
     this.failuresAtLastAck = this.consumer?.status().failures ?? 0;
     return position;
+  }
+
+  /**
+   * Signs one message at a time, yielding to the event loop between them:
+   * signing is synchronous CPU work, and the embedded relay shares its
+   * process with the HTTP service (a bulk revocation signs thousands).
+   */
+  private async signAll(events: readonly RecordedEvent[], issuer: string, signer: RevocationSigner): Promise<RevocationKafkaMessage[]> {
+    const messages: RevocationKafkaMessage[] = [];
+    for (const event of events) {
+      messages.push(await toSignedKafkaMessage(event, issuer, signer));
+      await setImmediate();
+    }
+    return messages;
   }
 
   /** Runs a Kafka call; logs the outage's start (once, at error) and its end (info), not every failed attempt. */

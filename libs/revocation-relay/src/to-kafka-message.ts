@@ -5,6 +5,7 @@ import {
   NotARevocationEventError,
   REVOCATION_CE_TYPE,
   REVOCATION_CONTENT_TYPE,
+  revocationSigningInput,
   type RevocationEventData,
   type RevocationKafkaMessage,
 } from '@refresh-token-service/revocation-events';
@@ -44,4 +45,18 @@ export function toKafkaMessage(event: RecordedEvent, issuer: string): Revocation
       'content-type': REVOCATION_CONTENT_TYPE,
     },
   };
+}
+
+/** Signs a record's signing input (the SDK's `revocationSigningInput`): returns the `ce_signature` value. */
+export type RevocationSigner = (signingInput: Uint8Array) => Promise<string>;
+
+/**
+ * The record of `toKafkaMessage` with its `ce_signature` (product.md, "Signed
+ * messages"): signed over every `ce_*` header and the value, so no header or
+ * field can be changed, nor the signature replayed under another `ce_id`.
+ */
+export async function toSignedKafkaMessage(event: RecordedEvent, issuer: string, sign: RevocationSigner): Promise<RevocationKafkaMessage> {
+  const message = toKafkaMessage(event, issuer);
+  const signature = await sign(revocationSigningInput(message.headers, message.value));
+  return { ...message, headers: { ...message.headers, ce_signature: signature } };
 }

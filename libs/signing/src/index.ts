@@ -7,6 +7,7 @@ export * from './key-store';
 export * from './mint-id-token';
 export * from './verify-id-token';
 export * from './mint-access-token';
+export * from './sign-detached-jws';
 export * from './verify-access-token';
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from './verify-jwt';
 export * from './bearer-token';

@@ -25,6 +25,15 @@ export {
   type RevocationEventsErrorCode,
 } from './errors';
 export { kafkaLogCreator, silentLogger, type Logger } from './logger';
+export { REVOCATION_SIGNATURE_HEADER, REVOCATION_JWS_TYPE, revocationSigningInput, type RecordHeaderValue } from './signing-input';
+export {
+  DEFAULT_JWKS_COOLDOWN_MS,
+  MESSAGE_SIGNATURE_ALGORITHMS,
+  messageVerifier,
+  type MessageVerifier,
+  type MessageVerifierOptions,
+  type SignatureCheck,
+} from './message-signature';
 export {
   RevocationListener,
   type RevocationListenerOptions,

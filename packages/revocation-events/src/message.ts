@@ -46,11 +46,11 @@ export type RevocationHeaders = {
   'content-type': typeof REVOCATION_CONTENT_TYPE;
 };
 
-/** A record ready for kafkajs `producer.send({ messages: [...] })`. */
+/** A record ready for kafkajs `producer.send({ messages: [...] })`; the relay adds `ce_signature` (signing-input.ts). */
 export interface RevocationKafkaMessage {
   key: string;
   value: string;
-  headers: RevocationHeaders;
+  headers: RevocationHeaders & { ce_signature?: string };
 }
 
 /** A validated revocation as the consumer SDK hands it out. */

@@ -3,28 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 // Test only: the relay's record builder, so this proves the server → SDK round trip.
-import type { RecordedEvent } from '@app/event-store';
 import { toKafkaMessage } from '@app/revocation-relay';
 import { testBrokers, uniqueTopic, waitFor } from '../../../test/kafka/broker';
+import { recordedRevocation } from '../../../test/kafka/events';
 import { RevocationListener } from './revocation-listener';
 
 jest.setTimeout(60_000);
 
 const ISSUER = 'https://auth.example.test/';
 
-function revokedEvent(credentialId: string, userId = 'auth0|u1'): RecordedEvent {
-  return {
-    id: randomUUID(),
-    streamId: `refreshToken-${credentialId}`,
-    revision: 1,
-    position: 7,
-    type: 'RefreshTokenRevoked',
-    data: { credentialId, clientId: 'app', userId, deviceId: 'd', deviceName: 'Phone', reason: 'rfc7009', revokedBy: 'app', revokedAt: new Date().toISOString() },
-    metadata: { actor: 'app', occurredAt: new Date().toISOString() },
-    prevHash: '0'.repeat(64),
-    hash: '1'.repeat(64),
-  };
-}
 
 describe('RevocationListener (real broker)', () => {
   let topic: string;
@@ -55,7 +42,7 @@ describe('RevocationListener (real broker)', () => {
 
   describe('on start', () => {
     it('rebuilds the revocation set from the retained topic before it resolves', async () => {
-      await produce([toKafkaMessage(revokedEvent('dcr_old1'), ISSUER), toKafkaMessage(revokedEvent('dcr_old2', 'auth0|u2'), ISSUER)]);
+      await produce([toKafkaMessage(recordedRevocation('dcr_old1'), ISSUER), toKafkaMessage(recordedRevocation('dcr_old2', 'auth0|u2'), ISSUER)]);
       const listener = await listen();
       expect(listener.isReady()).toBe(true);
       expect(listener.isRevoked('dcr_old1')).toBe(true);
@@ -64,7 +51,7 @@ describe('RevocationListener (real broker)', () => {
     });
 
     it('rebuilds again after a restart with the same group (offsets are not committed by default)', async () => {
-      await produce([toKafkaMessage(revokedEvent('dcr_r1'), ISSUER)]);
+      await produce([toKafkaMessage(recordedRevocation('dcr_r1'), ISSUER)]);
       const groupId = `svc-${randomUUID()}`;
       const first = await listen({ groupId });
       expect(first.isRevoked('dcr_r1')).toBe(true);
@@ -79,7 +66,7 @@ describe('RevocationListener (real broker)', () => {
       const listener = await listen();
       const seen: string[] = [];
       listener.onRevocation((e) => void seen.push(e.id));
-      const message = toKafkaMessage(revokedEvent('dcr_dup'), ISSUER);
+      const message = toKafkaMessage(recordedRevocation('dcr_dup'), ISSUER);
       await produce([message, message]);
       await waitFor(() => listener.stats().duplicates === 1, 20_000, () => JSON.stringify(listener.stats()));
       expect(listener.stats()).toMatchObject({ received: 1, duplicates: 1, revoked: 1 });
@@ -90,7 +77,7 @@ describe('RevocationListener (real broker)', () => {
   describe('when a record breaks the contract', () => {
     it('skips and counts it, and keeps consuming', async () => {
       const listener = await listen();
-      const good = toKafkaMessage(revokedEvent('dcr_after_bad'), ISSUER);
+      const good = toKafkaMessage(recordedRevocation('dcr_after_bad'), ISSUER);
       await produce([{ key: 'x', value: 'not json', headers: { ce_type: 'refresh_token.revoked' } }, good]);
       // The two records may land on different partitions, consumed in either order: wait for both.
       await waitFor(
@@ -137,7 +124,7 @@ describe('RevocationListener (real broker)', () => {
       const options = { jwks: { keys: [jwk] }, issuer: ISSUER, audience: 'downstream-app' };
       await expect(listener.verifyIdTokenNotRevoked(token, options)).resolves.toMatchObject({ sid: 'dcr_soon_revoked' });
 
-      await produce([toKafkaMessage(revokedEvent('dcr_soon_revoked'), ISSUER)]);
+      await produce([toKafkaMessage(recordedRevocation('dcr_soon_revoked'), ISSUER)]);
       await waitFor(() => listener.isRevoked('dcr_soon_revoked'), 20_000, () => JSON.stringify(listener.stats()));
       await expect(listener.verifyIdTokenNotRevoked(token, options)).rejects.toMatchObject({
         code: 'CREDENTIAL_REVOKED',

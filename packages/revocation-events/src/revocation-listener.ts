@@ -4,9 +4,17 @@
  * id_tokens against it, so a service stops trusting tokens of a revoked
  * credential at once instead of when they expire.
  *
- * Delivery is at least once (the relay replays after a crash): events are
- * de-duplicated by `ce_id` in a bounded window, and adding a credential to the
- * set is idempotent anyway, so a duplicate outside the window is harmless.
+ * Delivery is at least once (the relay replays after a crash): callbacks are
+ * de-duplicated by `ce_id` in a bounded window. The set itself is never
+ * de-duplicated and never shrinks for a record: every accepted record adds
+ * its credential (or keeps it), so neither a reused `ce_id` nor a later
+ * record with an old `revoked_at` can take a revocation back.
+ *
+ * Who may revoke: with `issuer`, only records whose `ce_source` is it; with
+ * `jwksUri`, only records whose `ce_signature` verifies against the issuer's
+ * JWKS (see signing-input.ts). Anything else is ignored and counted in
+ * `stats()`: a topic writer who is not the service can neither revoke nor
+ * announce.
  *
  * Every instance needs every revocation, so by default offsets are not
  * committed and each start replays the retained topic (`fromBeginning`):
@@ -18,6 +26,8 @@ import { ListenerNotReadyError } from './errors';
 import { verifyIdTokenNotRevoked, type IdTokenVerificationOptions, type VerifiedIdToken } from './id-token-verification';
 import { parseRevocationMessage, type RevocationEvent } from './message';
 import { kafkaLogCreator, silentLogger, type Logger } from './logger';
+import { DEFAULT_JWKS_COOLDOWN_MS, messageVerifier, type MessageVerifier, type SignatureCheck } from './message-signature';
+import { RevokedCredentials } from './revocation-set';
 import { DEFAULT_REVOCATIONS_TOPIC, parseBrokers } from './topic';
 
 export interface RevocationListenerOptions {
@@ -31,15 +41,27 @@ export interface RevocationListenerOptions {
   fromBeginning?: boolean;
   /** Commit offsets (default false: each start rebuilds the set from the topic). */
   commitOffsets?: boolean;
-  /** How many recent `ce_id`s to remember for de-duplication. Default 100 000. */
+  /** How many recent `ce_id`s to remember for de-duplicating callbacks. Default 100 000. */
   dedupWindow?: number;
   /**
-   * Forget a revocation this long after it happened. Safe once it exceeds
-   * the longest id_token lifetime: no id_token is minted from a revoked
-   * credential, so every token with that `sid` has expired by then.
-   * Default: keep forever.
+   * Forget a revocation this long after this listener received it. Safe once
+   * it exceeds the longest id_token lifetime: no id_token is minted from a
+   * revoked credential, so every token with that `sid` has expired by then.
+   * Counted from reception, never from the record's `revoked_at`, which a
+   * record could set in the past. Default: keep forever.
    */
   retentionMs?: number;
+  /** The service's ISSUER: a record whose `ce_source` differs is ignored (counted as `foreignSource`). */
+  issuer?: string;
+  /**
+   * The service's JWKS (`${ISSUER}.well-known/jwks.json`): a record without a
+   * `ce_signature` that verifies against it is ignored (counted as `unsigned`
+   * or `badSignature`). Strongly recommended: without it, anyone who can
+   * write to the topic can revoke.
+   */
+  jwksUri?: string | URL;
+  /** Least time between two JWKS fetches (an unknown `kid` refetches). Default 60 s. */
+  jwksCooldownMs?: number;
   /** `start()` rejects if the listener has not caught up within this time. Default 60 s. */
   startTimeoutMs?: number;
   /** Longest a fetch waits on the broker when there is nothing to read. Default 1000 ms. */
@@ -50,17 +72,26 @@ export interface RevocationListenerOptions {
 }
 
 export interface RevocationListenerStats {
-  /** Distinct revocations applied. */
+  /** Distinct revocations applied (callbacks called). */
   received: number;
-  /** Redeliveries dropped by `ce_id`. */
+  /** Redeliveries by `ce_id`: applied to the set again, no callback. */
   duplicates: number;
   /** Records on the topic that broke the contract (skipped). */
   invalid: number;
+  /** Records ignored because their `ce_source` is not `issuer`. */
+  foreignSource: number;
+  /** Records ignored because they carry no `ce_signature` (with `jwksUri`). */
+  unsigned: number;
+  /** Records ignored because their `ce_signature` does not verify against the JWKS (with `jwksUri`). */
+  badSignature: number;
   /** Credential ids currently in the set. */
   revoked: number;
 }
 
 export type RevocationCallback = (event: RevocationEvent) => void | Promise<void>;
+
+/** Most records waiting for the JWKS cooldown to end; past it, a record with an unknown `kid` counts as `badSignature` at once. */
+const MAX_DEFERRED = 10_000;
 
 /** Insertion-ordered set that forgets its oldest entries past `capacity`. */
 class BoundedIdSet {
@@ -81,10 +112,13 @@ export class RevocationListener {
   private readonly kafka: Kafka;
   private consumer: Consumer | undefined;
   private readonly seen: BoundedIdSet;
-  /** credential id → revocation time (ms). */
-  private readonly revoked = new Map<string, number>();
+  private readonly revoked: RevokedCredentials;
+  private readonly verify: MessageVerifier | undefined;
+  /** Records whose `kid` was unknown during the JWKS cooldown: verified again once it is over. */
+  private deferred: { partition: number; message: KafkaMessage }[] = [];
+  private deferredTimer: NodeJS.Timeout | undefined;
   private readonly callbacks = new Set<RevocationCallback>();
-  private readonly counters = { received: 0, duplicates: 0, invalid: 0 };
+  private readonly counters = { received: 0, duplicates: 0, invalid: 0, foreignSource: 0, unsigned: 0, badSignature: 0 };
   private ready = false;
   /** Partition → offset to reach before the set is complete (high watermarks at start). */
   private catchUpTargets = new Map<number, string>();
@@ -97,6 +131,8 @@ export class RevocationListener {
     this.topic = options.topic ?? DEFAULT_REVOCATIONS_TOPIC;
     this.logger = options.logger ?? silentLogger;
     this.seen = new BoundedIdSet(options.dedupWindow ?? 100_000);
+    this.revoked = new RevokedCredentials(options.retentionMs);
+    this.verify = options.jwksUri === undefined ? undefined : messageVerifier({ jwksUri: options.jwksUri, cooldownMs: this.jwksCooldownMs() });
     this.kafka = new Kafka({ clientId: 'revocation-listener', logCreator: kafkaLogCreator(this.logger), ...options.kafka, brokers });
   }
 
@@ -160,6 +196,9 @@ export class RevocationListener {
     const consumer = this.consumer;
     this.consumer = undefined;
     this.ready = false;
+    clearTimeout(this.deferredTimer);
+    this.deferredTimer = undefined;
+    this.deferred = [];
     this.joined = false;
     await consumer?.disconnect();
   }
@@ -171,14 +210,7 @@ export class RevocationListener {
 
   /** Whether this credential id (an id_token's `sid`) has been revoked. */
   isRevoked(credentialId: string): boolean {
-    const at = this.revoked.get(credentialId);
-    if (at === undefined) return false;
-    const retention = this.options.retentionMs;
-    if (retention !== undefined && Date.now() - at > retention) {
-      this.revoked.delete(credentialId);
-      return false;
-    }
-    return true;
+    return this.revoked.has(credentialId, Date.now());
   }
 
   /** Calls `callback` once per distinct revocation (after it is in the set). Returns a function that unsubscribes. */
@@ -202,13 +234,7 @@ export class RevocationListener {
   }
 
   private async handle(partition: number, message: KafkaMessage): Promise<void> {
-    try {
-      this.apply(parseRevocationMessage(message));
-    } catch (error) {
-      // A bad record must not stop the stream: count it, log it, move on.
-      this.counters.invalid += 1;
-      this.logger.warn({ err: error, partition, offset: message.offset }, 'skipped a record that is not a valid revocation');
-    }
+    await this.accept(partition, message, 'first');
     const target = this.catchUpTargets.get(partition);
     if (target !== undefined && BigInt(message.offset) + 1n >= BigInt(target)) {
       this.catchUpTargets.delete(partition);
@@ -216,14 +242,69 @@ export class RevocationListener {
     }
   }
 
+  /** Parses, checks the source and the signature, applies; a record that fails is counted and skipped (never stops the stream). */
+  private async accept(partition: number, message: KafkaMessage, attempt: 'first' | 'after_refetch'): Promise<void> {
+    let event: RevocationEvent;
+    try {
+      event = parseRevocationMessage(message);
+    } catch (error) {
+      this.counters.invalid += 1;
+      this.logger.warn({ err: error, partition, offset: message.offset }, 'skipped a record that is not a valid revocation');
+      return;
+    }
+    const where = { partition, offset: message.offset, ce_id: event.id, ce_source: event.source };
+    if (this.options.issuer !== undefined && event.source !== this.options.issuer) {
+      this.counters.foreignSource += 1;
+      this.logger.warn(where, 'ignored a revocation from another source than the configured issuer');
+      return;
+    }
+    const check = this.verify ? await this.checkSignature(this.verify, message) : undefined;
+    if (check && !check.ok) {
+      // Bounded: a flood of made-up kids during one cooldown cannot fill memory.
+      if (check.reason === 'unknown_kid' && attempt === 'first' && this.deferred.length < MAX_DEFERRED) return this.defer(partition, message);
+      const counter = check.reason === 'unsigned' ? 'unsigned' : 'badSignature';
+      this.counters[counter] += 1;
+      this.logger.warn({ ...where, reason: check.reason, detail: check.detail }, 'ignored a revocation without a valid ce_signature');
+      return;
+    }
+    this.apply(event);
+  }
+
+  /** A JWKS that cannot be fetched judges nothing: wait and retry (the partition waits), never drop a revocation for it. */
+  private async checkSignature(verify: MessageVerifier, message: KafkaMessage): Promise<SignatureCheck> {
+    for (let attempt = 0; ; attempt++) {
+      const check = await verify(message);
+      if (check.ok || check.reason !== 'unavailable' || !this.consumer) return check;
+      if (attempt === 0) this.logger.error({ detail: check.detail }, 'cannot fetch the issuer JWKS: revocations wait until it can be');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)));
+    }
+  }
+
+  /** Verified again after the cooldown, when the JWKS may be refetched: a key rotated in meanwhile is then known. */
+  private defer(partition: number, message: KafkaMessage): void {
+    this.deferred.push({ partition, message });
+    this.deferredTimer ??= setTimeout(() => {
+      this.deferredTimer = undefined;
+      const batch = this.deferred.splice(0);
+      void (async () => {
+        for (const { partition, message } of batch) if (this.consumer) await this.accept(partition, message, 'after_refetch');
+      })().catch((error: unknown) => this.logger.error({ err: error }, 'verifying deferred revocations failed'));
+    }, this.jwksCooldownMs());
+  }
+
+  private jwksCooldownMs(): number {
+    return this.options.jwksCooldownMs ?? DEFAULT_JWKS_COOLDOWN_MS;
+  }
+
+  /** Adds to the set (always: the set only grows or keeps its time), then calls back once per `ce_id` and credential. */
   private apply(event: RevocationEvent): void {
-    if (!this.seen.add(event.id)) {
+    this.revoked.add(event.data.credential_id, Date.now());
+    // Keyed by credential too: a record reusing another's ce_id cannot silence that one's callback.
+    if (!this.seen.add(`${event.id}\u0000${event.subject}`)) {
       this.counters.duplicates += 1;
       return;
     }
     this.counters.received += 1;
-    const at = Date.parse(event.data.revoked_at);
-    this.revoked.set(event.data.credential_id, Number.isNaN(at) ? Date.now() : at);
     for (const callback of this.callbacks) {
       Promise.resolve()
         .then(() => callback(event))

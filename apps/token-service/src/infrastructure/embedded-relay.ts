@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '@app/event-store';
-import { createRevocationRelay, type RevocationRelayHandle } from '@app/revocation-relay';
+import { createRevocationRelay, keyStoreSigner, type RevocationRelayHandle } from '@app/revocation-relay';
+import type { KeyStore } from '@app/signing';
 import { acquireProcessLock } from '@app/shared';
 import type { AppConfig } from '@app/config';
 
@@ -10,13 +11,15 @@ import type { AppConfig } from '@app/config';
  * set EMBEDDED_RELAY=false. Without KAFKA_BROKERS the relay holds its
  * checkpoint and publishes what it missed once a broker is configured.
  */
-export function startEmbeddedRelay(config: AppConfig, store: EventStore, logger: Logger): RevocationRelayHandle | undefined {
+export function startEmbeddedRelay(config: AppConfig, store: EventStore, keys: KeyStore, logger: Logger): RevocationRelayHandle | undefined {
   if (!config.embeddedRelay) return undefined;
   // The same lock as a standalone relay: two relays on one checkpoint would both publish.
   const lock = acquireProcessLock(config.dataDir, 'revocation-relay');
   const handle = createRevocationRelay({
     store,
     issuer: config.issuer,
+    // Each message is signed with the keys this process publishes in its JWKS.
+    signer: keyStoreSigner(keys),
     brokers: config.kafkaBrokers,
     topic: config.kafkaRevocationsTopic,
     leaseMs: config.relayLeaseMs,

@@ -98,7 +98,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     // token could be accepted right after a restart (invariant 6).
     await runner.caughtUp;
     assertDataKeyOpensSealedSecrets(queries, sealer);
-    if (!follower) relay = startEmbeddedRelay(config, store, logger);
+    if (!follower) relay = startEmbeddedRelay(config, store, keys, logger);
   } catch (error) {
     await closeStores();
     throw error;
