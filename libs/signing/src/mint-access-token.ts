@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { Clock } from '@app/shared';
 import { toNumericDate } from './algorithms';
 import { InvalidInputError } from './errors';
 import type { KeyStore } from './key-store';
+import { preparedSignerFor } from './prepared-signer';
 
 /** Auth0's default lifetime for management API tokens: 24 hours. */
 export const DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS = 86_400;
@@ -46,6 +46,7 @@ export interface MintedAccessToken {
  * with the store's current RS256 key, typ 'at+jwt'; claims iss, sub, aud,
  * iat, exp, scope, gty 'client-credentials', azp, client_id, jti.
  */
+// async: callers await it, and a thrown InvalidInputError arrives as a rejection as it always did.
 export async function mintAccessToken(input: MintAccessTokenInput): Promise<MintedAccessToken> {
   const lifetime = input.lifetimeInSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS;
   if (!Number.isSafeInteger(lifetime) || lifetime <= 0) throw new InvalidInputError('lifetimeInSeconds must be a positive integer');
@@ -60,14 +61,7 @@ export async function mintAccessToken(input: MintAccessTokenInput): Promise<Mint
   const clash = Object.keys(extra).find((k) => reserved.includes(k));
   if (clash) throw new InvalidInputError(`extraClaims may not set ${clash}`);
   const gty = input.grantType ?? 'client-credentials';
-  const accessToken = await new SignJWT({ ...extra, scope, gty, azp: input.clientId, client_id: input.clientId })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
-    .setIssuer(input.issuer)
-    .setSubject(input.subject ?? `${input.clientId}@clients`)
-    .setAudience(input.audience)
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
-    .setJti(jti)
-    .sign(key.privateKey);
+  const claims = { ...extra, scope, gty, azp: input.clientId, client_id: input.clientId, iss: input.issuer, sub: input.subject ?? `${input.clientId}@clients`, aud: input.audience, iat, exp, jti };
+  const accessToken = preparedSignerFor(key, ACCESS_TOKEN_TYP).sign(claims);
   return { accessToken, expiresIn: lifetime, iat, exp, scope, jti };
 }
