@@ -24,6 +24,8 @@ export interface ProcessCpu {
   command: string;
   /** utime + stime + cutime + cstime, in ticks. */
   ticks: number;
+  /** utime + stime: the process's own. */
+  ownTicks: number;
 }
 
 /** Parses one /proc/<pid>/stat line (the command may hold spaces and parentheses). */
@@ -35,7 +37,18 @@ export function parseStat(line: string): ProcessCpu | undefined {
   // fields[0] is field 3 (state); utime..cstime are fields 14..17.
   const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
   if (![utime, stime, cutime, cstime].every(Number.isFinite)) return undefined;
-  return { pid: Number(line.slice(0, open)), ppid: Number(fields[1]), command: line.slice(open + 1, close), ticks: utime + stime + cutime + cstime };
+  return { pid: Number(line.slice(0, open)), ppid: Number(fields[1]), command: line.slice(open + 1, close), ticks: utime + stime + cutime + cstime, ownTicks: utime + stime };
+}
+
+/** CPU seconds one process has used so far (its own, not its children's); undefined where there is no /proc. */
+export function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return stat === undefined ? undefined : stat.ownTicks / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every process's CPU time now (empty where there is no /proc). */

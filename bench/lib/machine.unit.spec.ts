@@ -1,11 +1,11 @@
 import { idleVerdict, otherCpuSeconds, parseStat, type ProcessCpu } from './machine';
 
-const proc = (pid: number, ppid: number, ticks: number, command = `p${pid}`): [number, ProcessCpu] => [pid, { pid, ppid, command, ticks }];
+const proc = (pid: number, ppid: number, ticks: number, command = `p${pid}`): [number, ProcessCpu] => [pid, { pid, ppid, command, ticks, ownTicks: ticks }];
 
 describe('parseStat', () => {
   it('reads pid, parent, command and utime + stime + cutime + cstime, even with spaces and parentheses in the command', () => {
     const line = '4242 (node (jest) x) S 17 4242 17 0 -1 4194304 98 0 0 0 150 25 300 7 20 0 1 0 77131 2998272 382';
-    expect(parseStat(line)).toEqual({ pid: 4242, ppid: 17, command: 'node (jest) x', ticks: 150 + 25 + 300 + 7 });
+    expect(parseStat(line)).toEqual({ pid: 4242, ppid: 17, command: 'node (jest) x', ticks: 150 + 25 + 300 + 7, ownTicks: 150 + 25 });
   });
 
   it('gives undefined for a line that is not a stat line', () => {
