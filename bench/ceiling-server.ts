@@ -8,6 +8,9 @@
  *   the key files of DATA_DIR/keys imported once with jose's importJWK, each
  *   token signed with jose's SignJWT, nothing of ours in the signing path (so
  *   a cost or a saving in @app/signing shows in the ratio, not in both sides);
+ * - POST /delegation/prepared: the same route signing with @app/signing's
+ *   prepared signer instead of jose (the one part of ours in this file, so the
+ *   bench shows what the signer alone gives, beside the jose route);
  * - POST /oauth/token: the same id_token plus the RS256 access token of a refresh grant;
  * - POST /issue: a new refresh token, hashed, one row inserted into a SQLite
  *   file (WAL, synchronous=FULL) with the same group commit as the event
@@ -29,6 +32,7 @@ import { generateRefreshToken } from '@app/refresh-tokens';
 import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
 import { cryptoIds } from '@app/shared';
 import { generateCredentialId } from '@app/signing';
+import { prepareSigner, type PreparedSigner } from '@app/signing/prepared-signer';
 
 // The fastify the service runs: the one @nestjs/platform-fastify resolves.
 const platformRequire = createRequire(require.resolve('@nestjs/platform-fastify'));
@@ -130,11 +134,24 @@ async function main(): Promise<void> {
       .sign(key);
   };
 
+  const prepared = new Map<string, PreparedSigner>();
+  for (const { kid, alg, key } of keys.values()) {
+    prepared.set(alg, prepareSigner({ alg: alg as PreparedSigner['alg'], kid, privateKey: key, typ: 'JWT' }));
+  }
+
   const app = fastify({ logger: false });
   app.get('/health', async () => ({ status: 'ok' }));
   app.post<{ Body: TokenBody }>('/delegation', async (request) => {
     const minted = await idToken(request.body.client_id ?? '');
     return { id_token: minted.idToken, token_type: 'Bearer', expires_in: minted.expiresIn };
+  });
+  app.post<{ Body: TokenBody }>('/delegation/prepared', async (request) => {
+    const clientId = request.body.client_id ?? '';
+    const signer = prepared.get(algs[clientId] ?? 'RS256');
+    if (!signer) throw new Error(`no ${algs[clientId]} key in DATA_DIR/keys`);
+    const iat = now();
+    const idToken = signer.sign({ azp: clientId, sid, iss: issuer, sub: 'user-1234', aud: clientId, iat, exp: iat + lifetimeInSeconds });
+    return { id_token: idToken, token_type: 'Bearer', expires_in: lifetimeInSeconds };
   });
   app.post<{ Body: TokenBody }>('/oauth/token', async (request) => {
     const clientId = request.body.client_id ?? '';

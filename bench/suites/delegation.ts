@@ -112,6 +112,27 @@ export const delegationSuite: Suite = async (context) => {
         });
       }
     }
+    // The prepared signer alone: the same bare route, signing through it rather than jose
+    // (ES256 and EdDSA: with RS256 the RSA operation itself dominates either way).
+    for (const [clientId, alg] of Object.entries(clients).filter(([, a]) => a !== 'RS256')) {
+      const nextToken = rotator(tokens.filter((t) => t.clientId === clientId).map((t) => t.refreshToken));
+      const body = () => ENDPOINTS[0].body(clientId, nextToken());
+      context.progress(`bare route, prepared signer vs jose, ${alg}: ${context.runs} time(s) (${context.duration} s each)`);
+      const { ours, ceiling: bare } = await interleaved(
+        context.runs,
+        () => warmThenLoad(context, ceiling, '/delegation/prepared', body),
+        () => warmThenLoad(context, ceiling, '/delegation', body),
+      );
+      rows.push({
+        suite: 'delegation',
+        name: `bare route + prepared signer ${alg}`,
+        unit: 'req/s',
+        higherIsBetter: true,
+        ours,
+        ceiling: bare,
+        note: ours.cpuPerAnswerUs !== undefined && bare.cpuPerAnswerUs !== undefined ? `CPU per answer ${Math.round(ours.cpuPerAnswerUs)} µs (prepared), ${Math.round(bare.cpuPerAnswerUs)} µs (jose)` : undefined,
+      });
+    }
     rows.push({
       suite: 'delegation',
       name: 'service RSS under load (peak)',
