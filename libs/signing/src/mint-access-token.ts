@@ -46,7 +46,6 @@ export interface MintedAccessToken {
  * with the store's current RS256 key, typ 'at+jwt'; claims iss, sub, aud,
  * iat, exp, scope, gty 'client-credentials', azp, client_id, jti.
  */
-// async: callers await it, and a thrown InvalidInputError arrives as a rejection as it always did.
 export async function mintAccessToken(input: MintAccessTokenInput): Promise<MintedAccessToken> {
   const lifetime = input.lifetimeInSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS;
   if (!Number.isSafeInteger(lifetime) || lifetime <= 0) throw new InvalidInputError('lifetimeInSeconds must be a positive integer');
