@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { rssOf } from '../service-process';
+import { cpuSecondsOf } from './machine';
 import type { Figure } from './report';
 
 export interface LoadOptions {
@@ -26,6 +27,11 @@ export interface LoadResult extends Figure {
   failures: number;
   /** Peak RSS of `pid` during the run, bytes. */
   peakRss?: number;
+  /**
+   * CPU time `pid` spent per answer, µs: on a shared machine the rate falls
+   * with the neighbours' load, but the work each answer costs much less so.
+   */
+  cpuPerAnswerUs?: number;
 }
 
 /**
@@ -40,6 +46,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     const rss = rssOf(options.pid);
     if (rss !== undefined && (peakRss === undefined || rss > peakRss)) peakRss = rss;
   }, 250);
+  const cpuBefore = cpuSecondsOf(options.pid);
   try {
     let finish!: (result: autocannon.Result) => void;
     let fail!: (error: unknown) => void;
@@ -63,7 +70,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       if (statusCode !== expected) unexpected++;
     });
     const result = await done;
+    const cpuAfter = cpuSecondsOf(options.pid);
+    const answers = result.requests.total;
     return {
+      ...(cpuBefore !== undefined && cpuAfter !== undefined && answers > 0 && { cpuPerAnswerUs: ((cpuAfter - cpuBefore) * 1e6) / answers }),
       value: result.requests.average,
       p50: result.latency.p50,
       p99: result.latency.p99,

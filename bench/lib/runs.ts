@@ -11,6 +11,7 @@ export function median(values: readonly number[]): number {
 /** Several runs of one target as one figure: medians of rate and latencies, totals summed, the highest peak RSS. */
 export function combineRuns(runs: readonly LoadResult[]): LoadResult {
   const peaks = runs.map((r) => r.peakRss).filter((p): p is number => p !== undefined);
+  const cpu = runs.map((r) => r.cpuPerAnswerUs).filter((c): c is number => c !== undefined);
   return {
     value: median(runs.map((r) => r.value)),
     p50: median(runs.map((r) => r.p50)),
@@ -18,6 +19,7 @@ export function combineRuns(runs: readonly LoadResult[]): LoadResult {
     total: runs.reduce((sum, r) => sum + r.total, 0),
     failures: runs.reduce((sum, r) => sum + r.failures, 0),
     ...(peaks.length > 0 && { peakRss: Math.max(...peaks) }),
+    ...(cpu.length > 0 && { cpuPerAnswerUs: median(cpu) }),
   };
 }
 

@@ -16,8 +16,13 @@ describe('bench runs', () => {
     expect(combined).toEqual({ value: 200, p50: 2, p99: 20, total: 6000, failures: 3, peakRss: 9 });
   });
 
-  it('leaves the peak RSS out when no run sampled one', () => {
+  it('leaves the peak RSS and the CPU per answer out when no run sampled them', () => {
     expect(combineRuns([result(1)])).not.toHaveProperty('peakRss');
+    expect(combineRuns([result(1)])).not.toHaveProperty('cpuPerAnswerUs');
+  });
+
+  it('takes the median CPU per answer of the runs that measured it', () => {
+    expect(combineRuns([result(1, { cpuPerAnswerUs: 300 }), result(2, { cpuPerAnswerUs: 100 }), result(3)]).cpuPerAnswerUs).toBe(200);
   });
 
   it('alternates ours and the ceiling, run after run', async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { Clock } from '@app/shared';
 import { toNumericDate } from './algorithms';
 import { InvalidInputError } from './errors';
 import type { KeyStore } from './key-store';
+import { preparedSignerFor } from './prepared-signer';
 
 /** Auth0's default lifetime for management API tokens: 24 hours. */
 export const DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS = 86_400;
@@ -60,14 +60,7 @@ export async function mintAccessToken(input: MintAccessTokenInput): Promise<Mint
   const clash = Object.keys(extra).find((k) => reserved.includes(k));
   if (clash) throw new InvalidInputError(`extraClaims may not set ${clash}`);
   const gty = input.grantType ?? 'client-credentials';
-  const accessToken = await new SignJWT({ ...extra, scope, gty, azp: input.clientId, client_id: input.clientId })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
-    .setIssuer(input.issuer)
-    .setSubject(input.subject ?? `${input.clientId}@clients`)
-    .setAudience(input.audience)
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
-    .setJti(jti)
-    .sign(key.privateKey);
+  const claims = { ...extra, scope, gty, azp: input.clientId, client_id: input.clientId, iss: input.issuer, sub: input.subject ?? `${input.clientId}@clients`, aud: input.audience, iat, exp, jti };
+  const accessToken = preparedSignerFor(key, ACCESS_TOKEN_TYP).sign(claims);
   return { accessToken, expiresIn: lifetime, iat, exp, scope, jti };
 }
