@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { EventStoreConfig } from '@app/event-store';
 import { MAX_JWT_LIFETIME_IN_SECONDS } from '@app/clients';
+import { coversEveryAddress } from './trust-proxy-coverage';
 
 /** The revocations topic keeps records at least as long as the longest id_token lifetime (30 days). */
 const MIN_TOPIC_RETENTION_MS = MAX_JWT_LIFETIME_IN_SECONDS * 1000;
@@ -248,19 +249,19 @@ function isProxyAddress(entry: string): boolean {
 
 /**
  * TRUST_PROXY as Fastify's `trustProxy` takes it: `false`, a hop count, or a
- * comma-separated list of proxy addresses/CIDRs. `true` (trust every hop)
- * is refused: the client would then choose its own IP, and so its own
+ * comma-separated list of proxy addresses/CIDRs. `true` (trust every hop),
+ * and a list that covers every IPv4 or IPv6 address, are refused: the client would then choose its own IP, and so its own
  * rate-limit keys, by sending X-Forwarded-For.
  */
 export function parseTrustProxy(value: string): false | number | string[] {
   const text = value.trim();
   if (text === '' || text === 'false') return false;
-  if (text === 'true') {
-    throw new ConfigError(
-      'invalid configuration:\n  TRUST_PROXY: true trusts every X-Forwarded-For hop, so a client could choose its own IP and rate-limit key; ' +
+  const trustsAll = (what: string) =>
+    new ConfigError(
+      `invalid configuration:\n  TRUST_PROXY: ${what} trusts every X-Forwarded-For hop, so a client could choose its own IP and rate-limit key; ` +
         'give the number of proxies in front of the service (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
     );
-  }
+  if (text === 'true') throw trustsAll('true');
   if (/^\d+$/.test(text)) {
     const hops = Number(text);
     if (hops > 100) throw new ConfigError('invalid configuration:\n  TRUST_PROXY: a hop count must be <= 100');
@@ -273,5 +274,6 @@ export function parseTrustProxy(value: string): false | number | string[] {
       `invalid configuration:\n  TRUST_PROXY: not false, a hop count, or proxy addresses/CIDRs (loopback, linklocal, uniquelocal also accepted): ${bad.join(', ').slice(0, 200)}`,
     );
   }
+  if (coversEveryAddress(entries)) throw trustsAll(`a list covering every address (${text.slice(0, 100)})`);
   return entries;
 }

@@ -120,6 +120,15 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/choose its own IP and rate-limit key/);
     });
 
+    it('refuses, like true, lists that cover every address, naming TRUST_PROXY instead of failing later', () => {
+      for (const value of ['0.0.0.0/0', '0.0.0.0/1,128.0.0.0/1', '::/0', '::/1,8000::/1', '10.0.0.1, 0.0.0.0/0', '::ffff:0.0.0.0/96']) {
+        expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY: a list covering every address .*choose its own IP/);
+      }
+      // Nearly everything is still a list of proxies.
+      expect(loadConfig({ TRUST_PROXY: '0.0.0.0/1,128.0.0.0/2' }).trustProxy).toEqual(['0.0.0.0/1', '128.0.0.0/2']);
+      expect(loadConfig({ TRUST_PROXY: '::/1' }).trustProxy).toEqual(['::/1']);
+    });
+
     it('refuses what is neither a count nor addresses, naming the bad entries', () => {
       expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY.*yes/);
       expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/10\.0\.0\.0\/33/);
