@@ -113,6 +113,7 @@ export const ERROR_ANSWERS = {
   // The relay's own conditions (a lease taken over by another relay, a topic kept shorter than tokens live): operators', never a caller's.
   RELAY_LEASE_LOST: serverFault,
   TOPIC_RETENTION_TOO_SHORT: serverFault,
+  TOPIC_COMPACTED: serverFault,
   // audit
   INVALID_TIME: badInput('invalid_query_string'),
   // event-store port
