@@ -82,6 +82,8 @@ export interface AppConfig {
   relayLeaseMs: number;
   /** Standalone relay: how often it rewrites DATA_DIR/relay-status.json (the container healthcheck reads it). */
   relayStatusFileIntervalMs: number;
+  /** Bearer token `/metrics` requires (METRICS_TOKEN); unset: `/metrics` is open to whoever reaches the port. */
+  metricsToken?: string;
   /** How the relay creates the revocations topic when missing; `replicationFactor` unset: the broker's default. */
   kafkaTopic: { partitions: number; replicationFactor?: number; retentionMs: number };
 }
@@ -150,6 +152,18 @@ const schema = z.object({
   CLIENT_DELETION_SWEEP_MS: intFrom('CLIENT_DELETION_SWEEP_MS', 0, 3_600_000).default(1_000),
   RATE_LIMIT_STORE: z.enum(['memory', 'redis']).default('memory'),
   REDIS_URL: z.string().url().optional().transform((v) => v || undefined),
+  // Empty is unset. A scraper's bearer token: as long as a management secret, and within RFC 6750's token68 characters.
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .pipe(
+      z
+        .string()
+        .min(32, 'METRICS_TOKEN must be at least 32 characters (e.g. `openssl rand -base64 32`)')
+        .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'METRICS_TOKEN may hold letters, digits and -._~+/ (then = padding) only, as a Bearer token does')
+        .optional(),
+    ),
   WORKERS: z
     .union([z.literal('auto'), intFrom('WORKERS', 1, 256)], { error: 'WORKERS must be auto or a whole number from 1 to 256' })
     .default(1)
@@ -223,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitStore: e.RATE_LIMIT_STORE,
     redisUrl: e.REDIS_URL,
     workers: e.WORKERS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

@@ -94,6 +94,17 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('METRICS_TOKEN', () => {
+    it('is unset by default or when empty, taken when long enough, refused when short or not a bearer token', () => {
+      expect(loadConfig({}).metricsToken).toBeUndefined();
+      expect(loadConfig({ METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+      const token = 'a'.repeat(43) + '=';
+      expect(loadConfig({ METRICS_TOKEN: token }).metricsToken).toBe(token);
+      expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 32 characters/);
+      expect(() => loadConfig({ METRICS_TOKEN: `${'a'.repeat(40)} b` })).toThrow(/METRICS_TOKEN may hold/);
+    });
+  });
+
   describe('TRUST_PROXY', () => {
     it('defaults to false: X-Forwarded-For is not trusted', () => {
       expect(loadConfig({}).trustProxy).toBe(false);
