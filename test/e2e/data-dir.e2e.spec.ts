@@ -3,7 +3,7 @@
  * process (issue 8, item 9): owner-only modes of every file it writes, and one
  * token-service per DATA_DIR.
  */
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EntryProcess } from '../support/entry-process';
 import { freePort, tempDir } from '../support/token-service';
@@ -87,5 +87,18 @@ describe('DATA_DIR of a token-service process (sqlite)', () => {
     expect(third.output).toContain('DATA_DIR was open to group or others; tightened to 0700');
     expect(await third.stop('SIGTERM')).toBe(0);
     expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it('refuses a DATA_DIR that names an existing file before changing anything: the file keeps its mode', async () => {
+    const file = join(root, 'notes.txt');
+    writeFileSync(file, 'not a data directory\n');
+    chmodSync(file, 0o644);
+    const started = await startTokenServiceProcess(file);
+    processes.push(started);
+
+    expect(await started.exitCode()).not.toBe(0);
+    expect(started.output).toContain(`DATA_DIR ${file} is not a directory`);
+    expect(mode(file)).toBe('0644');
+    expect(readFileSync(file, 'utf8')).toBe('not a data directory\n');
   });
 });

@@ -38,6 +38,15 @@ describe('start-up refusals (node main.ts)', () => {
     expect(stderr).toMatch(/TRUST_PROXY: true trusts every X-Forwarded-For hop, so a client could choose its own IP and rate-limit key/);
   }, 60_000);
 
+  it('refuses TRUST_PROXY lists that cover every address (0.0.0.0/0, ::/0, 0.0.0.0/1,128.0.0.0/1) by name, without a stack trace', async () => {
+    for (const value of ['0.0.0.0/0', '::/0', '0.0.0.0/1,128.0.0.0/1']) {
+      const { code, stderr } = await start({ TRUST_PROXY: value });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/TRUST_PROXY: a list covering every address .* so a client could choose its own IP/);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 120_000);
+
   it('refuses a MANAGEMENT_CLIENT_SECRET shorter than 32 characters: exit 1, the message names the minimum', async () => {
     const { code, stderr } = await start({ MANAGEMENT_CLIENT_ID: 'admin', MANAGEMENT_CLIENT_SECRET: 'correct-horse-battery' });
     expect(code).toBe(1);

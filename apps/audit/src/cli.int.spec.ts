@@ -5,7 +5,7 @@
  * child process (`node main.ts` via the swc require hook) for the exit codes.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -139,6 +139,22 @@ describe.each(ADAPTER_CASES)('audit CLI over $name', (adapter) => {
     for (const secret of Object.values(PLAINTEXT)) expect(text).not.toContain(secret);
     const tail = await cli(h, 'export', '--from', String(p.clientBDeleted), '--out', '-');
     expect(tail.stdout.trim().split('\n').map((l) => JSON.parse(l).type)).toEqual(['RefreshTokenRevoked']);
+  });
+
+  it('export --out writes the file 0600 under umask 022, and tightens an existing file before writing', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const fresh = join(h.dataDir, 'fresh-export.jsonl');
+      expect((await cli(h, 'export', '--out', fresh)).code).toBe(EXIT.OK);
+      expect(statSync(fresh).mode & 0o777).toBe(0o600);
+      const existing = join(h.dataDir, 'old-export.jsonl');
+      writeFileSync(existing, 'old\n', { mode: 0o644 });
+      expect((await cli(h, 'export', '--out', existing)).code).toBe(EXIT.OK);
+      expect(statSync(existing).mode & 0o777).toBe(0o600);
+      expect(readFileSync(existing, 'utf8').trim().split('\n')).toHaveLength(10);
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('runs as a child process: exit 0 on a sound log, 1 after a deleted event, 2 on a usage error', async () => {

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -16,7 +16,7 @@ import {
   type HistoryEntry,
   type ProgressReporter,
 } from '@app/audit';
-import { messageOf } from '@app/shared';
+import { messageOf, PRIVATE_FILE_MODE } from '@app/shared';
 import { AuditConfigError, loadAuditConfig, openAuditStore, type AuditConfig } from './audit-config';
 import { formatExport, formatHistory, formatStateAt, formatTokenValidity, formatVerify } from './format';
 import { terminalProgress } from './progress-bar';
@@ -169,7 +169,7 @@ function prepare(command: string, args: string[], io: CliIo, config: AuditConfig
       const after = v.from === undefined ? 0 : position(v.from);
       return async (store) => {
         const toStdout = out === '-';
-        const file = toStdout ? io.stdout : createWriteStream(out, { flags: 'w' });
+        const file = toStdout ? io.stdout : await privateWriteStream(out);
         // An unwritable path fails on open: surface it instead of an unhandled 'error'.
         const failed = new Promise<never>((_, reject) => file.once('error', reject));
         failed.catch(() => undefined);
@@ -185,6 +185,13 @@ function prepare(command: string, args: string[], io: CliIo, config: AuditConfig
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/** The export file, owner-only (0600) like everything in DATA_DIR: created so, or an existing file tightened before the first byte. */
+async function privateWriteStream(path: string): Promise<Writable> {
+  const handle = await open(path, 'w', PRIVATE_FILE_MODE);
+  await handle.chmod(PRIVATE_FILE_MODE);
+  return handle.createWriteStream();
 }
 
 function nonEmpty(value: string | undefined, name: string): string {

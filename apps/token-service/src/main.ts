@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createTokenService } from './app.factory';
 import { BootstrapRefusedError } from './management/bootstrap/management-client-bootstrap';
-import { loadConfig } from '@app/config';
+import { ConfigError, loadConfig } from '@app/config';
 import { LOGGER } from './infrastructure/tokens';
 import { EXIT_CONFIG, runPrimary, workerRole } from './cluster/primary';
 
@@ -41,6 +41,11 @@ main().catch((error: unknown) => {
   if (error instanceof BootstrapRefusedError) {
     process.stderr.write(`token-service refused to start: ${error.message}\n`);
     process.exit(EXIT_CONFIG);
+  }
+  // A bad setting is the operator's to fix: the message names the variable; a stack trace would bury it.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`token-service failed to start: ${error.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`token-service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);

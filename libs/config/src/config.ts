@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { EventStoreConfig } from '@app/event-store';
 import { MAX_JWT_LIFETIME_IN_SECONDS } from '@app/clients';
+import { coversEveryAddress } from './trust-proxy-coverage';
 
 /** The revocations topic keeps records at least as long as the longest id_token lifetime (30 days). */
 const MIN_TOPIC_RETENTION_MS = MAX_JWT_LIFETIME_IN_SECONDS * 1000;
@@ -81,6 +82,8 @@ export interface AppConfig {
   relayLeaseMs: number;
   /** Standalone relay: how often it rewrites DATA_DIR/relay-status.json (the container healthcheck reads it). */
   relayStatusFileIntervalMs: number;
+  /** Bearer token `/metrics` requires (METRICS_TOKEN); unset: `/metrics` is open to whoever reaches the port. */
+  metricsToken?: string;
   /** How the relay creates the revocations topic when missing; `replicationFactor` unset: the broker's default. */
   kafkaTopic: { partitions: number; replicationFactor?: number; retentionMs: number };
 }
@@ -149,6 +152,18 @@ const schema = z.object({
   CLIENT_DELETION_SWEEP_MS: intFrom('CLIENT_DELETION_SWEEP_MS', 0, 3_600_000).default(1_000),
   RATE_LIMIT_STORE: z.enum(['memory', 'redis']).default('memory'),
   REDIS_URL: z.string().url().optional().transform((v) => v || undefined),
+  // Empty is unset. A scraper's bearer token: as long as a management secret, and within RFC 6750's token68 characters.
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .pipe(
+      z
+        .string()
+        .min(32, 'METRICS_TOKEN must be at least 32 characters (e.g. `openssl rand -base64 32`)')
+        .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'METRICS_TOKEN may hold letters, digits and -._~+/ (then = padding) only, as a Bearer token does')
+        .optional(),
+    ),
   WORKERS: z
     .union([z.literal('auto'), intFrom('WORKERS', 1, 256)], { error: 'WORKERS must be auto or a whole number from 1 to 256' })
     .default(1)
@@ -222,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitStore: e.RATE_LIMIT_STORE,
     redisUrl: e.REDIS_URL,
     workers: e.WORKERS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 
@@ -248,19 +264,19 @@ function isProxyAddress(entry: string): boolean {
 
 /**
  * TRUST_PROXY as Fastify's `trustProxy` takes it: `false`, a hop count, or a
- * comma-separated list of proxy addresses/CIDRs. `true` (trust every hop)
- * is refused: the client would then choose its own IP, and so its own
+ * comma-separated list of proxy addresses/CIDRs. `true` (trust every hop),
+ * and a list that covers every IPv4 or IPv6 address, are refused: the client would then choose its own IP, and so its own
  * rate-limit keys, by sending X-Forwarded-For.
  */
 export function parseTrustProxy(value: string): false | number | string[] {
   const text = value.trim();
   if (text === '' || text === 'false') return false;
-  if (text === 'true') {
-    throw new ConfigError(
-      'invalid configuration:\n  TRUST_PROXY: true trusts every X-Forwarded-For hop, so a client could choose its own IP and rate-limit key; ' +
+  const trustsAll = (what: string) =>
+    new ConfigError(
+      `invalid configuration:\n  TRUST_PROXY: ${what} trusts every X-Forwarded-For hop, so a client could choose its own IP and rate-limit key; ` +
         'give the number of proxies in front of the service (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
     );
-  }
+  if (text === 'true') throw trustsAll('true');
   if (/^\d+$/.test(text)) {
     const hops = Number(text);
     if (hops > 100) throw new ConfigError('invalid configuration:\n  TRUST_PROXY: a hop count must be <= 100');
@@ -273,5 +289,6 @@ export function parseTrustProxy(value: string): false | number | string[] {
       `invalid configuration:\n  TRUST_PROXY: not false, a hop count, or proxy addresses/CIDRs (loopback, linklocal, uniquelocal also accepted): ${bad.join(', ').slice(0, 200)}`,
     );
   }
+  if (coversEveryAddress(entries)) throw trustsAll(`a list covering every address (${text.slice(0, 100)})`);
   return entries;
 }

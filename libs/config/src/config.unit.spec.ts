@@ -94,6 +94,17 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('METRICS_TOKEN', () => {
+    it('is unset by default or when empty, taken when long enough, refused when short or not a bearer token', () => {
+      expect(loadConfig({}).metricsToken).toBeUndefined();
+      expect(loadConfig({ METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+      const token = 'a'.repeat(43) + '=';
+      expect(loadConfig({ METRICS_TOKEN: token }).metricsToken).toBe(token);
+      expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 32 characters/);
+      expect(() => loadConfig({ METRICS_TOKEN: `${'a'.repeat(40)} b` })).toThrow(/METRICS_TOKEN may hold/);
+    });
+  });
+
   describe('TRUST_PROXY', () => {
     it('defaults to false: X-Forwarded-For is not trusted', () => {
       expect(loadConfig({}).trustProxy).toBe(false);
@@ -118,6 +129,15 @@ describe('loadConfig', () => {
     it('refuses true with a message saying the client would choose its own IP', () => {
       expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(ConfigError);
       expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/choose its own IP and rate-limit key/);
+    });
+
+    it('refuses, like true, lists that cover every address, naming TRUST_PROXY instead of failing later', () => {
+      for (const value of ['0.0.0.0/0', '0.0.0.0/1,128.0.0.0/1', '::/0', '::/1,8000::/1', '10.0.0.1, 0.0.0.0/0', '::ffff:0.0.0.0/96']) {
+        expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY: a list covering every address .*choose its own IP/);
+      }
+      // Nearly everything is still a list of proxies.
+      expect(loadConfig({ TRUST_PROXY: '0.0.0.0/1,128.0.0.0/2' }).trustProxy).toEqual(['0.0.0.0/1', '128.0.0.0/2']);
+      expect(loadConfig({ TRUST_PROXY: '::/1' }).trustProxy).toEqual(['::/1']);
     });
 
     it('refuses what is neither a count nor addresses, naming the bad entries', () => {

@@ -13,6 +13,7 @@ export {
   DEFAULT_TOPIC_RETENTION_MS,
   DEFAULT_TOPIC_SETTINGS,
   MIN_TOPIC_RETENTION_MS,
+  TopicCompactedError,
   TopicRetentionTooShortError,
   checkTopicSettings,
   ensureRevocationTopic,

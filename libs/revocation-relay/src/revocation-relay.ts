@@ -23,7 +23,7 @@ import { DEFAULT_REVOCATIONS_TOPIC, type RevocationKafkaMessage } from '@refresh
 import type { CheckpointStore } from './checkpoint-store';
 import { relayKafkaLogCreator } from './kafka-log';
 import { RelayLeaseLostError, type RelayLease } from './lease/relay-lease';
-import { checkTopicSettings, DEFAULT_TOPIC_SETTINGS, ensureRevocationTopic, type RevocationTopicSettings } from './revocation-topic';
+import { checkTopicSettings, DEFAULT_TOPIC_SETTINGS, ensureRevocationTopic, type RevocationTopicSettings, TopicCompactedError } from './revocation-topic';
 import { toKafkaMessage, toSignedKafkaMessage, type RevocationSigner } from './to-kafka-message';
 
 /** Name of the relay's checkpoint. */
@@ -311,6 +311,11 @@ export class RevocationRelay {
       }
       return result;
     } catch (error) {
+      // A compacted topic is the operator's to fix, not an outage: its own message says how.
+      if (error instanceof TopicCompactedError) {
+        this.logger.error({ topic: this.topic, code: error.code }, error.message);
+        throw error;
+      }
       if (!this.kafkaDown) {
         this.kafkaDown = true;
         this.logger.error(

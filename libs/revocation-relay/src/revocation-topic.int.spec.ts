@@ -12,7 +12,7 @@ import { testBrokers, uniqueTopic, waitFor } from '../../../test/kafka/broker';
 import { issue, revoke, testCredential } from '../../../test/kafka/events';
 import { InMemoryCheckpointStore } from './checkpoint-store';
 import { RevocationRelay } from './revocation-relay';
-import { MIN_TOPIC_RETENTION_MS, topicRetentionMs } from './revocation-topic';
+import { ensureRevocationTopic, MIN_TOPIC_RETENTION_MS, topicRetentionMs } from './revocation-topic';
 
 jest.setTimeout(90_000);
 
@@ -106,6 +106,27 @@ describe('the revocations topic and the relay logs', () => {
 
     expect(logger.lines.filter((l) => l.level === 'warn' && l.message.includes('retention.ms='))).toHaveLength(1);
     expect(await topicRetentionMs(admin, topic)).toBe(86_400_000);
+  });
+
+  it('refuses an existing compacted topic (compaction by user id would drop revocations): an error saying so, nothing published', async () => {
+    const topic = uniqueTopic('compacted');
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] });
+    await expect(ensureRevocationTopic(admin, topic, { partitions: 1, retentionMs: MIN_TOPIC_RETENTION_MS }, new RecordingLogger())).rejects.toMatchObject({
+      code: 'TOPIC_COMPACTED',
+      message: expect.stringContaining('cleanup.policy=compact'),
+    });
+
+    const logger = new RecordingLogger();
+    const relay = await startRelay(topic, logger);
+    const c = testCredential();
+    await issue(store, c);
+    await revoke(store, c);
+    await waitFor(() => logger.has('compaction would drop'), 30_000, () => JSON.stringify(logger.lines));
+    expect(logger.lines.find((l) => l.message.includes('compaction would drop'))?.level).toBe('error');
+    expect(logger.has('Kafka is unreachable')).toBe(false);
+    expect(relay.status().published).toBe(0);
+    const offsets = await admin.fetchTopicOffsets(topic);
+    expect(offsets.map((o) => o.high)).toEqual(['0']);
   });
 
   it('logs an outage as one error, not a line per failed attempt, and no stack trace', async () => {

@@ -26,11 +26,20 @@ export interface RevocationTopicSettings {
 
 export const DEFAULT_TOPIC_SETTINGS: RevocationTopicSettings = { partitions: 6, retentionMs: DEFAULT_TOPIC_RETENTION_MS };
 
-export type RevocationTopicErrorCode = 'TOPIC_RETENTION_TOO_SHORT';
+export type RevocationTopicErrorCode = 'TOPIC_RETENTION_TOO_SHORT' | 'TOPIC_COMPACTED';
 
 /** A configured retention shorter than the longest id_token lifetime. */
 export class TopicRetentionTooShortError extends CodedError<RevocationTopicErrorCode> {
   readonly code = 'TOPIC_RETENTION_TOO_SHORT' as const;
+}
+
+/**
+ * An existing revocations topic with `cleanup.policy` compact: records are
+ * keyed by user id, so compaction would keep only a user's last revocation
+ * and drop the others before their id_tokens expire.
+ */
+export class TopicCompactedError extends CodedError<RevocationTopicErrorCode> {
+  readonly code = 'TOPIC_COMPACTED' as const;
 }
 
 /** Refuses settings a downstream service could not rely on. */
@@ -48,7 +57,8 @@ export function checkTopicSettings(settings: RevocationTopicSettings): Revocatio
  * Creates the topic when missing, so a downstream service may subscribe
  * before the first revocation. An existing topic is left as it is (its
  * owner may have reasons); a retention shorter than ours is logged as a
- * warning with the command that fixes it, never altered silently.
+ * warning with the command that fixes it, never altered silently; a
+ * compacted one is refused (TOPIC_COMPACTED): it would lose revocations.
  */
 export async function ensureRevocationTopic(admin: Admin, topic: string, settings: RevocationTopicSettings, logger: Logger): Promise<void> {
   const created = await admin.createTopics({
@@ -66,7 +76,16 @@ export async function ensureRevocationTopic(admin: Admin, topic: string, setting
     logger.info({ topic, partitions: settings.partitions, replicationFactor: settings.replicationFactor ?? 'broker default', retentionMs: settings.retentionMs }, 'created the revocations topic');
     return;
   }
-  const retentionMs = await topicRetentionMs(admin, topic);
+  const configs = await topicConfigs(admin, topic, ['retention.ms', 'cleanup.policy']);
+  const policy = configs.get('cleanup.policy') ?? '';
+  if (policy.split(',').includes('compact')) {
+    throw new TopicCompactedError(
+      `the revocations topic ${topic} has cleanup.policy=${policy}: records are keyed by user id, so compaction would drop all but each user's last revocation; ` +
+        `not publishing to it. Set it to delete (kafka-configs.sh --alter --entity-type topics --entity-name ${topic} --add-config cleanup.policy=delete) or name another KAFKA_REVOCATIONS_TOPIC`,
+    );
+  }
+  const retention = configs.get('retention.ms');
+  const retentionMs = retention === undefined ? undefined : Number(retention);
   // -1: kept for ever.
   if (retentionMs !== undefined && retentionMs !== -1 && retentionMs < settings.retentionMs) {
     logger.warn(
@@ -79,10 +98,15 @@ export async function ensureRevocationTopic(admin: Admin, topic: string, setting
 
 /** The topic's `retention.ms`, or undefined when the broker does not say. */
 export async function topicRetentionMs(admin: Admin, topic: string): Promise<number | undefined> {
+  const value = (await topicConfigs(admin, topic, ['retention.ms'])).get('retention.ms');
+  return value === undefined ? undefined : Number(value);
+}
+
+/** The named configuration values of a topic, as the broker states them. */
+async function topicConfigs(admin: Admin, topic: string, configNames: string[]): Promise<Map<string, string>> {
   const { resources } = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames }],
   });
-  const value = resources[0]?.configEntries.find((entry) => entry.configName === 'retention.ms')?.configValue;
-  return value === undefined ? undefined : Number(value);
+  return new Map((resources[0]?.configEntries ?? []).map((entry) => [entry.configName, entry.configValue]));
 }

@@ -1,5 +1,6 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DataDirMissingError } from './data-dir';
 
 /**
  * DATA_DIR holds the credential log, the read model and the keys: owner only.
@@ -17,15 +18,19 @@ export interface PrivateDirResult {
 /**
  * Creates `dir` (and parents) 0700, or tightens an existing one to 0700 when
  * group or others had any access (the caller logs a warning). Throws when it
- * cannot (not the owner): a looser DATA_DIR is not served.
+ * cannot (not the owner): a looser DATA_DIR is not served; and
+ * (DATA_DIR_MISSING) when `dir` exists but is not a directory, touching nothing.
  */
 export function ensurePrivateDir(dir: string): PrivateDirResult {
-  if (!existsSync(dir)) {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) {
     mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     chmodSync(dir, PRIVATE_DIR_MODE); // mkdir's mode is filtered by the umask; make it exact
     return { created: true };
   }
-  const mode = statSync(dir).mode & 0o777;
+  // Before any chmod: a DATA_DIR mistyped as a file's path must not change that file's mode.
+  if (!stat.isDirectory()) throw new DataDirMissingError(`DATA_DIR ${dir} is not a directory: set DATA_DIR to a directory (it is created when missing)`);
+  const mode = stat.mode & 0o777;
   if ((mode & 0o077) === 0) return { created: false };
   chmodSync(dir, PRIVATE_DIR_MODE);
   return { created: false, tightenedFrom: mode };

@@ -83,6 +83,36 @@ describe('verifyAccessToken', () => {
     expect(verified.claims.gty).toBe('client-credentials');
   });
 
+  it('carries the grants it was minted under ({ id, rev }) and reads them back', async () => {
+    const { accessToken } = await mint({ grants: [{ grantId: 'cgr_a', revision: 0 }, { grantId: 'cgr_b', revision: 3 }] });
+    expect(decodeJwt(accessToken).grants).toEqual([
+      { id: 'cgr_a', rev: 0 },
+      { id: 'cgr_b', rev: 3 },
+    ]);
+    const verified = await verifyAccessToken(accessToken, options());
+    expect(verified.grants).toEqual([
+      { grantId: 'cgr_a', revision: 0 },
+      { grantId: 'cgr_b', revision: 3 },
+    ]);
+    expect((await verifyAccessToken((await mint()).accessToken, options())).grants).toBeUndefined();
+  });
+
+  it('refuses a malformed grants claim (TOKEN_CLAIM_INVALID) and lets no extra claim set it', async () => {
+    const { accessToken } = await mint({ extraClaims: { sid: 'x' } });
+    expect(accessToken).toBeTruthy();
+    await expect(mint({ extraClaims: { grants: [] } })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    const key = keyStore.signingKey('RS256');
+    const forged = await new SignJWT({ scope: 'read:clients', client_id: CLIENT_ID, grants: [{ id: 'cgr_a', rev: '0' }] })
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt' })
+      .setIssuer(ISSUER)
+      .setSubject(`${CLIENT_ID}@clients`)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(T0_SECONDS)
+      .setExpirationTime(T0_SECONDS + 60)
+      .sign(key.privateKey);
+    expect(await codeOf(verifyAccessToken(forged, options()))).toBe('TOKEN_CLAIM_INVALID');
+  });
+
   it('answers TOKEN_MISSING for no token', async () => {
     expect(await codeOf(verifyAccessToken(undefined, options()))).toBe('TOKEN_MISSING');
     expect(await codeOf(verifyAccessToken('', options()))).toBe('TOKEN_MISSING');

@@ -20,6 +20,7 @@ export type SigningErrorCode =
   | 'KEY_IN_USE'
   | 'KEY_MAY_STILL_VERIFY'
   | 'NO_SIGNING_KEY'
+  | 'SIGNING_ALG_UNAVAILABLE'
   | 'INVALID_INPUT'
   | 'DATA_KEY_INVALID'
   | 'SEALED_VALUE_INVALID';
@@ -104,6 +105,11 @@ export class KeyMayStillVerifyError extends SigningError {
 /** No active (non-retired, past its not-before) key for the requested algorithm. */
 export class NoSigningKeyError extends SigningError {
   readonly code = 'NO_SIGNING_KEY' as const;
+}
+
+/** A client asked for id_tokens signed with an algorithm the service has no active key for. */
+export class SigningAlgUnavailableError extends SigningError {
+  readonly code = 'SIGNING_ALG_UNAVAILABLE' as const;
 }
 
 /** A caller passed something unusable (a non-positive lifetime, HS256 without a secret...). A bug, not a client error. */

@@ -201,13 +201,17 @@ export class KeyStore {
   /**
    * The public key for a token's `kid`, or undefined when no non-retired key
    * has it. A miss re-reads the directory once per cooldown window, so keys
-   * rotated in by another process are found.
+   * rotated in by another process are found; a re-read that fails throws
+   * (KEY_STORE_INVALID) once, and misses answer undefined until the window ends.
    */
   async verificationKey(kid: string): Promise<VerificationKey | undefined> {
     const found = this.findVerificationKey(kid);
     if (found || this.source === 'provided') return found;
     const cooldown = this.options.reloadCooldownMs ?? 30_000;
     if (Date.now() - this.lastReloadMs < cooldown) return undefined;
+    // Counted before the read: a re-read that fails (a broken key file) waits out the cooldown too,
+    // else every forged kid would cost a directory read and answer 500.
+    this.lastReloadMs = Date.now();
     await this.reload();
     return this.findVerificationKey(kid);
   }

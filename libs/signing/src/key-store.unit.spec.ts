@@ -251,6 +251,20 @@ describe('KeyStore', () => {
     });
   });
 
+  it('keeps the unknown-kid cooldown when the re-read fails: a broken key file costs one read per window, not one per forged kid', async () => {
+    const dir = await tempKeyDir();
+    const store = await KeyStore.open({ dir, clock: new FixedClock(T0), reloadCooldownMs: 300 });
+    await writeFile(join(dir, `broken${KEY_FILE_SUFFIX}`), '{"kty":"RSA"');
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    // The attack: five unauthenticated requests with forged kids.
+    const outcomes = await Promise.allSettled([0, 1, 2, 3, 4].map(async (i) => store.verificationKey(`forged-${i}`)));
+    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 'fulfilled' && o.value === undefined)).toHaveLength(4);
+    // Known keys keep verifying from what was loaded before.
+    const known = store.list()[0]!.kid;
+    expect(await store.verificationKey(known)).toMatchObject({ kid: known });
+  });
+
   it('refuses a corrupt key file instead of silently regenerating (KEY_STORE_INVALID)', async () => {
     const dir = await tempKeyDir();
     await KeyStore.open({ dir, clock: new FixedClock(T0) });

@@ -11,6 +11,19 @@ export const DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS = 86_400;
 /** RFC 9068 §2.1: access tokens are typed, so an id_token can never pass for one. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 
+/**
+ * A client grant a management token was minted under: its id and stream
+ * revision, carried in the private claim `grants` so the token stops when
+ * that grant is deleted or changed, and never revives with a look-alike.
+ */
+export interface GrantBinding {
+  grantId: string;
+  revision: number;
+}
+
+/** The private claim naming a management token's grants: `[{ id, rev }]`. */
+export const GRANTS_CLAIM = 'grants';
+
 export interface MintAccessTokenInput {
   keyStore: KeyStore;
   issuer: string;
@@ -27,6 +40,8 @@ export interface MintAccessTokenInput {
   jti?: string;
   /** `gty`: how the token was obtained (default 'client-credentials'; 'refresh_token' for a user's token). */
   grantType?: string;
+  /** The client grants whose scopes the token carries (management tokens); written as the `grants` claim. */
+  grants?: readonly GrantBinding[];
   /** More claims (e.g. `sid`); may not override a registered or reserved claim. */
   extraClaims?: Record<string, unknown>;
 }
@@ -44,7 +59,8 @@ export interface MintedAccessToken {
 /**
  * Mints a management access token for `client_credentials` (F6/F8): RS256
  * with the store's current RS256 key, typ 'at+jwt'; claims iss, sub, aud,
- * iat, exp, scope, gty 'client-credentials', azp, client_id, jti.
+ * iat, exp, scope, gty 'client-credentials', azp, client_id, jti, and
+ * `grants` when given.
  */
 export async function mintAccessToken(input: MintAccessTokenInput): Promise<MintedAccessToken> {
   const lifetime = input.lifetimeInSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS;
@@ -56,11 +72,12 @@ export async function mintAccessToken(input: MintAccessTokenInput): Promise<Mint
   const scope = input.scope.join(' ');
   const jti = input.jti ?? randomUUID();
   const extra = input.extraClaims ?? {};
-  const reserved = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti', 'scope', 'gty', 'azp', 'client_id'];
+  const reserved = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti', 'scope', 'gty', 'azp', 'client_id', GRANTS_CLAIM];
   const clash = Object.keys(extra).find((k) => reserved.includes(k));
   if (clash) throw new InvalidInputError(`extraClaims may not set ${clash}`);
   const gty = input.grantType ?? 'client-credentials';
-  const claims = { ...extra, scope, gty, azp: input.clientId, client_id: input.clientId, iss: input.issuer, sub: input.subject ?? `${input.clientId}@clients`, aud: input.audience, iat, exp, jti };
+  const grants = input.grants && { [GRANTS_CLAIM]: input.grants.map((g) => ({ id: g.grantId, rev: g.revision })) };
+  const claims = { ...extra, ...grants, scope, gty, azp: input.clientId, client_id: input.clientId, iss: input.issuer, sub: input.subject ?? `${input.clientId}@clients`, aud: input.audience, iat, exp, jti };
   const accessToken = preparedSignerFor(key, ACCESS_TOKEN_TYP).sign(claims);
   return { accessToken, expiresIn: lifetime, iat, exp, scope, jti };
 }

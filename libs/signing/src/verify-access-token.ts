@@ -3,7 +3,7 @@ import type { Clock } from '@app/shared';
 import { ASYMMETRIC_ALGS } from './algorithms';
 import { InsufficientScopeError, TokenClaimInvalidError } from './errors';
 import type { KeyStore } from './key-store';
-import { ACCESS_TOKEN_TYP } from './mint-access-token';
+import { ACCESS_TOKEN_TYP, type GrantBinding, GRANTS_CLAIM } from './mint-access-token';
 import { keyStoreResolver, requireToken, verifyJwt } from './verify-jwt';
 
 export interface VerifyAccessTokenOptions {
@@ -32,6 +32,8 @@ export interface AccessTokenClaims extends JWTPayload {
 export interface VerifiedAccessToken {
   clientId: string;
   scopes: string[];
+  /** The client grants named by the `grants` claim; undefined when the token names none. */
+  grants?: GrantBinding[];
   claims: AccessTokenClaims;
 }
 
@@ -67,7 +69,17 @@ export async function verifyAccessToken(
   const required = options.requiredScopes ?? [];
   const missing = required.filter((s) => !scopes.includes(s));
   if (missing.length > 0) throw new InsufficientScopeError(required, missing);
-  return { clientId, scopes, claims };
+  return { clientId, scopes, grants: grantsOf(claims[GRANTS_CLAIM]), claims };
+}
+
+function grantsOf(value: unknown): GrantBinding[] | undefined {
+  if (value === undefined) return undefined;
+  const valid = (g: unknown): g is { id: string; rev: number } =>
+    typeof g === 'object' && g !== null && typeof (g as { id?: unknown }).id === 'string' && Number.isSafeInteger((g as { rev?: unknown }).rev);
+  if (!Array.isArray(value) || !value.every(valid)) {
+    throw new TokenClaimInvalidError(`"${GRANTS_CLAIM}" must be a list of { id, rev }`, GRANTS_CLAIM);
+  }
+  return value.map((g) => ({ grantId: g.id, revision: g.rev }));
 }
 
 function clientIdOf(claims: AccessTokenClaims): string {

@@ -1,9 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
-import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import type { AppConfig } from '@app/config';
 import { claimDataDir } from '@app/shared';
 import { createRootLogger } from '../infrastructure/logger';
+import { startClusterRateLimits } from './cluster-rate-limits';
 import type { ProcessRole } from '../infrastructure/infrastructure.module';
 
 /** The environment variable through which the primary tells a worker its role. */
@@ -23,7 +23,7 @@ export function workerRole(): ProcessRole {
 
 /**
  * WORKERS > 1: this process holds the DATA_DIR lock, counts the rate limits
- * for every worker (`RateLimiterClusterMaster`), forks the projector, then,
+ * for every worker (bounded by RATE_LIMIT_MAX_KEYS), forks the projector, then,
  * once it listens (the read model exists and has caught up), the followers;
  * it starts again any worker that dies, and stops them all on SIGTERM/SIGINT.
  * Connections are spread round-robin by Node's cluster module.
@@ -31,7 +31,7 @@ export function workerRole(): ProcessRole {
 export async function runPrimary(config: AppConfig): Promise<void> {
   const logger = createRootLogger(config.logLevel).child({ component: 'cluster', pid: process.pid });
   const lock = claimDataDir(config.dataDir, 'token-service', logger);
-  new RateLimiterClusterMaster();
+  startClusterRateLimits(config.rateLimitMaxKeys);
   let stopping = false;
   const exit = (code: number): never => {
     lock.release();

@@ -140,8 +140,11 @@ const paths: ZodOpenApiPathsObject = {
   '/metrics': {
     get: {
       tags: ['operations'],
-      summary: 'Prometheus metrics',
-      responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+      summary: 'Prometheus metrics (with METRICS_TOKEN set: only with that bearer token)',
+      responses: {
+        '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+        '401': { description: 'METRICS_TOKEN is set and the bearer token is missing or wrong', ...json(managementErrorSchema) },
+      },
     },
   },
   '/api/v2/clients': {

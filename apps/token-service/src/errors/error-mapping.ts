@@ -113,6 +113,7 @@ export const ERROR_ANSWERS = {
   // The relay's own conditions (a lease taken over by another relay, a topic kept shorter than tokens live): operators', never a caller's.
   RELAY_LEASE_LOST: serverFault,
   TOPIC_RETENTION_TOO_SHORT: serverFault,
+  TOPIC_COMPACTED: serverFault,
   // audit
   INVALID_TIME: badInput('invalid_query_string'),
   // event-store port
@@ -175,6 +176,8 @@ export const ERROR_ANSWERS = {
   KEY_IN_USE: serverFault,
   KEY_MAY_STILL_VERIFY: serverFault,
   NO_SIGNING_KEY: serverFault,
+  // A client registered with a jwt_configuration.alg no key of ours signs: refused at creation, not 500 at every delegation.
+  SIGNING_ALG_UNAVAILABLE: badInput('invalid_body'),
   INVALID_INPUT: serverFault,
   DATA_KEY_INVALID: serverFault,
   SEALED_VALUE_INVALID: serverFault,

@@ -8,7 +8,7 @@ import type { AppConfig } from '@app/config';
 import { unauthorized } from '../../errors/management-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 import { HeadCatchUp } from '../../consistency/head-catch-up';
-import { effectiveScopes, grantedScopes } from './management-policy';
+import { boundGrants, effectiveScopes, grantedScopes } from './management-policy';
 import { REQUIRED_SCOPES, type ManagementScope } from './scopes';
 
 /** The management client a request was authenticated as. */
@@ -23,8 +23,9 @@ export type ManagementRequest = FastifyRequest & { principal?: ManagementPrincip
  * Bearer JWT from client_credentials (RFC 6750): signature by our keys with an
  * asymmetric alg, issuer, audience `${ISSUER}api/v2/`, expiry, then the
  * route's scopes. Checked at use against the read model too: a token of a
- * client deleted since it was minted, or whose grant was deleted, is refused;
- * one whose grant was narrowed keeps only the scopes the grant still gives.
+ * client deleted since it was minted is refused, and so is one none of whose
+ * grants (named with their revision in the token) is still current; a grant
+ * created later gives it nothing, even with the same scopes.
  */
 @Injectable()
 export class ManagementAuthGuard implements CanActivate {
@@ -50,7 +51,10 @@ export class ManagementAuthGuard implements CanActivate {
       requiredScopes,
     });
     const audience = config.managementAudience;
-    const lookup = () => ({ client: queries.getClient(verified.clientId), grants: queries.listClientGrants({ clientId: verified.clientId, audience }) });
+    const lookup = () => ({
+      client: queries.getClient(verified.clientId),
+      grants: boundGrants(queries.listClientGrants({ clientId: verified.clientId, audience }), verified.grants),
+    });
     let { client, grants } = lookup();
     // A client (or grant) made on another replica a moment ago: catch up before refusing (invariant 9).
     if (!client || grants.length === 0) {
@@ -58,7 +62,7 @@ export class ManagementAuthGuard implements CanActivate {
       ({ client, grants } = lookup());
     }
     if (!client) throw unauthorized('The client of this token no longer exists');
-    if (grants.length === 0) throw unauthorized('The client grant of this token no longer exists');
+    if (grants.length === 0) throw unauthorized('The client grant this token was issued under no longer exists');
     const scopes = effectiveScopes(verified.scopes, grantedScopes(grants, verified.clientId, audience));
     const missing = requiredScopes.filter((s) => !scopes.includes(s));
     if (missing.length > 0) throw new InsufficientScopeError(requiredScopes, missing);

@@ -1,4 +1,5 @@
 import type { ClientGrantRecord } from '@app/read-model';
+import type { GrantBinding } from '@app/signing';
 import { MANAGEMENT_SCOPES } from './scopes';
 
 /**
@@ -12,6 +13,15 @@ import { MANAGEMENT_SCOPES } from './scopes';
 /** The scopes a client's grants give it for `audience` (grants of one client are unioned on use). */
 export function grantedScopes(grants: readonly ClientGrantRecord[], clientId: string, audience: string): Set<string> {
   return new Set(grants.filter((g) => g.clientId === clientId && g.audience === audience).flatMap((g) => g.scope));
+}
+
+/**
+ * The grants a token was minted under that are still current: same id and
+ * stream revision. A grant deleted, or created since (even with the same
+ * scopes), gives the token nothing; a token naming no grant has none.
+ */
+export function boundGrants(grants: readonly ClientGrantRecord[], bound: readonly GrantBinding[] | undefined): ClientGrantRecord[] {
+  return grants.filter((g) => bound?.some((b) => b.grantId === g.grantId && b.revision === g.streamRevision) ?? false);
 }
 
 /** A token's scopes that its client's grants still give: a deleted or narrowed grant takes effect at once. */

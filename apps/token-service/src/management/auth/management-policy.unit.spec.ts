@@ -1,12 +1,12 @@
 import type { ClientGrantRecord } from '@app/read-model';
-import { effectiveScopes, fullAdmins, grantedScopes, leavesNoFullAdmin, scopesBeyond } from './management-policy';
+import { boundGrants, effectiveScopes, fullAdmins, grantedScopes, leavesNoFullAdmin, scopesBeyond } from './management-policy';
 import { MANAGEMENT_SCOPES } from './scopes';
 
 const AUDIENCE = 'https://issuer.example/api/v2/';
 const ALL = [...MANAGEMENT_SCOPES];
 
-function grant(grantId: string, clientId: string, scope: string[], audience = AUDIENCE): ClientGrantRecord {
-  return { grantId, clientId, audience, scope, createdAt: '2025-01-01T00:00:00.000Z', deletedAt: null, streamRevision: 0, streamHeadHash: 'h' };
+function grant(grantId: string, clientId: string, scope: string[], audience = AUDIENCE, streamRevision = 0): ClientGrantRecord {
+  return { grantId, clientId, audience, scope, createdAt: '2025-01-01T00:00:00.000Z', deletedAt: null, streamRevision, streamHeadHash: 'h' };
 }
 
 describe('management policy', () => {
@@ -24,6 +24,17 @@ describe('management policy', () => {
       const granted = grantedScopes(grants, 'c1', AUDIENCE);
       expect([...granted]).toEqual(['read:clients']);
       expect(effectiveScopes(['read:clients', 'delete:clients', 'create:clients'], granted)).toEqual(['read:clients']);
+    });
+  });
+
+  describe('the grants a token was minted under', () => {
+    it('keeps only the named grants at the named revision: a later grant, even with the same scopes, gives nothing', () => {
+      const grants = [grant('g1', 'c1', ['read:clients']), grant('g2', 'c1', ['read:clients']), grant('g3', 'c1', ['delete:clients'], AUDIENCE, 2)];
+      expect(boundGrants(grants, [{ grantId: 'g1', revision: 0 }]).map((g) => g.grantId)).toEqual(['g1']);
+      expect(boundGrants(grants, [{ grantId: 'gone', revision: 0 }])).toEqual([]);
+      expect(boundGrants(grants, [{ grantId: 'g3', revision: 1 }])).toEqual([]);
+      expect(boundGrants(grants, [{ grantId: 'g3', revision: 2 }]).map((g) => g.grantId)).toEqual(['g3']);
+      expect(boundGrants(grants, undefined)).toEqual([]);
     });
   });
 

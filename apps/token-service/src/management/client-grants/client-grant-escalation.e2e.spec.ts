@@ -62,16 +62,19 @@ describe.each(ADAPTERS)('management API: client grants cannot escalate (%s)', (a
     expect(r.body).toMatchObject({ statusCode: 401, errorCode: 'invalid_token' });
   });
 
-  it('keeps only the scopes a narrowed grant still gives to a token minted before (403 insufficient_scope)', async () => {
-    const holder = await managementClientWithScopes(svc, ['read:clients', 'read:client_grants']);
+  it('does not revive a token whose grant was deleted when a new grant with the same scopes is created (401)', async () => {
+    const holder = await managementClientWithScopes(svc, ['read:clients']);
     const admin = await svc.managementToken();
     expect((await svc.http.delete(`/api/v2/client-grants/${holder.grantId}`, { token: admin })).status).toBe(204);
-    expect((await grant(admin, holder.client.client_id, ['read:client_grants'])).status).toBe(201);
+    // The attack: the same scopes granted again under a new grant.
+    expect((await grant(admin, holder.client.client_id, ['read:clients'])).status).toBe(201);
 
     const r = await svc.http.get<ManagementErrorBody>('/api/v2/clients', { token: holder.token });
-    expect(r.status).toBe(403);
-    expect(r.body.errorCode).toBe('insufficient_scope');
-    expect((await svc.http.get('/api/v2/client-grants', { token: holder.token })).status).toBe(200);
+    expect(r.status).toBe(401);
+    expect(r.body).toMatchObject({ statusCode: 401, errorCode: 'invalid_token' });
+    // A token minted under the new grant works.
+    const fresh = await clientCredentialsToken(svc, holder.client.client_id, holder.client.client_secret!);
+    expect((await svc.http.get('/api/v2/clients', { token: fresh })).status).toBe(200);
   });
 
   it('stops a management token when its client is deleted (401)', async () => {

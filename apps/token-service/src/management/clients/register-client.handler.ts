@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { type ClientCommand, type ClientEvent, isPublicClient, type RegisterClient, resolveTokenEndpointAuthMethod } from '@app/clients';
 import { CredentialQueries } from '@app/read-model';
 import type { Clock } from '@app/shared';
-import { generateClientId, generateClientSecret, hashClientSecret, SecretSealer } from '@app/signing';
+import { generateClientId, generateClientSecret, hashClientSecret, KeyStore, SecretSealer, SigningAlgUnavailableError } from '@app/signing';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
 import { ReadYourWrites } from '../../commands/read-your-writes';
 import { metadataFor } from '../../commands/request-context';
@@ -18,9 +18,17 @@ export class RegisterClientHandler implements ICommandHandler<RegisterClientComm
     private readonly sealer: SecretSealer,
     private readonly readYourWrites: ReadYourWrites,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly keys: KeyStore,
   ) {}
 
   async execute({ input, context }: RegisterClientCommand): Promise<RegisteredClient> {
+    const alg = input.jwtConfiguration?.alg;
+    // HS256 signs with the client's own secret; any other alg needs a key of ours, else every delegation would fail.
+    if (alg !== undefined && alg !== 'HS256' && !this.keys.algorithms().includes(alg)) {
+      throw new SigningAlgUnavailableError(
+        `jwt_configuration.alg ${alg} is not available: the service has no active ${alg} signing key (it signs with ${[...this.keys.algorithms(), 'HS256'].join(', ')})`,
+      );
+    }
     const clientId = input.clientId ?? generateClientId();
     const method = resolveTokenEndpointAuthMethod(input.appType, input.tokenEndpointAuthMethod);
     const clientSecret = isPublicClient(method) ? null : (input.clientSecret ?? generateClientSecret());

@@ -60,7 +60,8 @@ export class ClientAuthenticator {
       if (secret !== undefined) throw invalidClient('A public client must not send a client_secret.', basic);
       return client;
     }
-    if (secret === undefined) throw invalidClient(client ? 'Client authentication is required.' : BAD_CREDENTIALS, basic);
+    // One answer whether the id exists or not: "authentication required" would tell an attacker which ids are real.
+    if (secret === undefined) throw invalidClient(BAD_CREDENTIALS, basic);
     if (client && this.confirmed.has(cacheKey(client.clientSecretHash, secret))) return client;
 
     const failures = this.limits.clientAuthFailures;

@@ -95,7 +95,8 @@ export class TokenHandler {
       if (extra.length > 0) throw invalidScope(`Scope not granted to this client: ${extra.join(' ').slice(0, 200)}`);
       scope = requested;
     }
-    const token = await mintAccessToken({ keyStore: keys, issuer: config.issuer, audience, clientId: client.clientId, scope, clock });
+    const bound = grants.map((g) => ({ grantId: g.grantId, revision: g.streamRevision }));
+    const token = await mintAccessToken({ keyStore: keys, issuer: config.issuer, audience, clientId: client.clientId, scope, clock, grants: bound });
     return { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn, scope: token.scope };
   }
 }
