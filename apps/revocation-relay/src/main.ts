@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { type AppConfig, ConfigError, eventStoreConfig, loadConfig } from '@app/config';
 import { type EventStoreConfig, openEventStore } from '@app/event-store';
-import { createRevocationRelay } from '@app/revocation-relay';
+import { wireRevocationRelay } from '@app/revocation-relay';
 import { claimDataDir, DataDirMissingError, existingDataDir } from '@app/shared';
 
 /** Read by the container's healthcheck: rewritten every few seconds while the process runs, whether it publishes or stands by. */
@@ -35,23 +35,13 @@ function relayEventStoreConfig(config: AppConfig): EventStoreConfig {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const { issuer } = config;
   const logger = pino({ name: 'revocation-relay', level: config.logLevel });
   // The relay's checkpoint (and the embedded log) live in the service's DATA_DIR: a typo must not start from position 0.
   const dataDir = existingDataDir(config.dataDir);
   // DATA_DIR 0700, one relay per DATA_DIR (its checkpoint): a second one refuses to start and names the first.
   const lock = claimDataDir(dataDir, 'revocation-relay', logger);
   const store = await openEventStore(relayEventStoreConfig(config), { onWaiting: (message, attempt) => logger.warn({ attempt }, message) });
-  const handle = createRevocationRelay({
-    store,
-    issuer,
-    dataDir,
-    brokers: config.kafkaBrokers,
-    topic: config.kafkaRevocationsTopic,
-    leaseMs: config.relayLeaseMs,
-    topicSettings: config.kafkaTopic,
-    logger,
-  });
+  const handle = wireRevocationRelay({ ...config, dataDir, store, logger });
   await handle.relay.start();
   logger.info({ dataDir, topic: handle.relay.topic, status: handle.relay.status() }, 'revocation relay started');
 

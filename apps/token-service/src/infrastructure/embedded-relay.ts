@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '@app/event-store';
-import { createRevocationRelay, type RevocationRelayHandle } from '@app/revocation-relay';
+import { wireRevocationRelay, type RevocationRelayHandle } from '@app/revocation-relay';
 import { acquireProcessLock } from '@app/shared';
 import type { AppConfig } from '@app/config';
 
@@ -14,16 +14,7 @@ export function startEmbeddedRelay(config: AppConfig, store: EventStore, logger:
   if (!config.embeddedRelay) return undefined;
   // The same lock as a standalone relay: two relays on one checkpoint would both publish.
   const lock = acquireProcessLock(config.dataDir, 'revocation-relay');
-  const handle = createRevocationRelay({
-    store,
-    issuer: config.issuer,
-    brokers: config.kafkaBrokers,
-    topic: config.kafkaRevocationsTopic,
-    leaseMs: config.relayLeaseMs,
-    topicSettings: config.kafkaTopic,
-    dataDir: config.dataDir,
-    logger: logger.child({ component: 'revocation-relay' }),
-  });
+  const handle = wireRevocationRelay({ ...config, store, logger: logger.child({ component: 'revocation-relay' }) });
   void handle.relay.start();
   return {
     relay: handle.relay,
