@@ -14,7 +14,7 @@ export type {
   RevokedRefreshToken,
   IssuedRefreshToken,
 } from './state';
-export { initialState, isValid } from './state';
+export { initialState } from './state';
 export { generateRefreshToken, REFRESH_TOKEN_PREFIX, REFRESH_TOKEN_BYTES, type RandomSource } from './refresh-token-secret';
 export { credentialValidity, type CredentialValidity, type OwningClientStatus } from './validity';
 export { evolve } from './evolve';

@@ -118,7 +118,6 @@ export const ERROR_ANSWERS = {
   // event-store port
   EVENT_STORE_UNAVAILABLE: unavailable,
   CONCURRENCY: busy,
-  INTEGRITY: serverFault,
   // the checkpointed consumer (projection, relay): stopped at shutdown, or a wiring bug
   CONSUMER_STOPPED: unavailable,
   CONSUMER_ALREADY_STARTED: serverFault,

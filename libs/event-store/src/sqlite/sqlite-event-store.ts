@@ -14,7 +14,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
-import { canonicalJson, GENESIS_HASH, hashStoredContent, type StoredContent } from '../integrity';
+import { canonicalJson, GENESIS_HASH, hashStoredContent, type StoredContent, type StreamHead } from '../integrity';
 import { prepareDatabase } from './schema';
 import { closedError, toEventStoreError } from './sqlite-errors';
 import { SqliteSubscription, type LogReader } from './sqlite-subscription';
@@ -39,12 +39,6 @@ interface EventRow extends StoredContent {
   position: number;
   prevHash: string;
   hash: string;
-}
-
-interface StreamHead {
-  revision: number;
-  hash: string;
-  position: number;
 }
 
 interface StoredId {
