@@ -44,7 +44,7 @@ describe('CheckpointedConsumer over the SQLite event store', () => {
   const append = async (streamId: string): Promise<number> =>
     (
       await store.appendToStream(streamId, [{ id: randomUUID(), type: 'Happened', data: {}, metadata: { actor: 'test', occurredAt: new Date().toISOString() } }], {
-        expectedRevision: 'any',
+        expectedRevision: (await store.readLastEvent(streamId))?.revision ?? 'no_stream',
       })
     ).position;
 
