@@ -16,13 +16,13 @@
  * (several relays: one publishes, the others stand by); on SQLite in
  * DATA_DIR/relay.sqlite, alone by the DATA_DIR lock.
  */
-import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { type AppConfig, ConfigError, eventStoreConfig, loadConfig } from '@app/config';
 import { type EventStoreConfig, openEventStore } from '@app/event-store';
 import { wireRevocationRelay } from '@app/revocation-relay';
-import { claimDataDir, DataDirMissingError, existingDataDir } from '@app/shared';
+import { cryptoIds } from '@app/shared';
+import { claimDataDir, DataDirMissingError, existingDataDir, writePrivateFileAtomic } from '@app/process';
 
 /** Read by the container's healthcheck: rewritten every few seconds while the process runs, whether it publishes or stands by. */
 const RELAY_STATUS_FILE = 'relay-status.json';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   // DATA_DIR 0700, one relay per DATA_DIR (its checkpoint): a second one refuses to start and names the first.
   const lock = claimDataDir(dataDir, 'revocation-relay', logger);
   const store = await openEventStore(relayEventStoreConfig(config), { onWaiting: (message, attempt) => logger.warn({ attempt }, message) });
-  const handle = wireRevocationRelay({ ...config, dataDir, store, logger });
+  const handle = wireRevocationRelay({ ...config, dataDir, store, logger, ids: cryptoIds });
   await handle.relay.start();
   logger.info({ dataDir, topic: handle.relay.topic, status: handle.relay.status() }, 'revocation relay started');
 
@@ -58,12 +58,9 @@ async function main(): Promise<void> {
 
   const statusFile = join(dataDir, RELAY_STATUS_FILE);
   const writeStatus = (): void => {
-    try {
-      writeFileSync(`${statusFile}.tmp`, JSON.stringify({ pid: process.pid, at: new Date().toISOString(), ...handle.relay.status() }), { mode: 0o600 });
-      renameSync(`${statusFile}.tmp`, statusFile);
-    } catch (err) {
-      logger.warn({ err }, 'cannot write the relay status file');
-    }
+    writePrivateFileAtomic(statusFile, JSON.stringify({ pid: process.pid, at: new Date().toISOString(), ...handle.relay.status() })).catch((err: unknown) =>
+      logger.warn({ err }, 'cannot write the relay status file'),
+    );
   };
   writeStatus();
   const statusFileTimer = setInterval(writeStatus, config.relayStatusFileIntervalMs);

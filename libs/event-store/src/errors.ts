@@ -1,4 +1,4 @@
-import { CodedError } from '@app/shared/coded-error';
+import { CodedError } from '@app/shared';
 
 /** Stable error codes of the event-store port (tests assert the code, not the message). */
 export type EventStoreErrorCode = 'CONCURRENCY' | 'EVENT_STORE_UNAVAILABLE';

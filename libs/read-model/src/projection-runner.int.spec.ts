@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SqliteEventStore, type AppendResult, type EventStore } from '@app/event-store';
 import { ReadModelProjection } from './read-model-projection';
 import { CredentialQueries } from './credential-queries';
-import type { Logger } from '@app/shared/logger';
+import type { Logger } from '@app/shared';
 import { ProjectionRunner } from './projection-runner';
 import { ReadModel } from './read-model';
 import { rebuild } from './rebuild';

@@ -30,11 +30,9 @@ export {
   hasOfflineAccess,
   narrowScope,
 } from './scope';
-export { MAX_TEXT_LENGTH } from './text';
 export type { RefreshTokenErrorCode, RefreshTokenArgument } from './errors';
 export {
   RefreshTokenDomainError,
-  InvalidRefreshTokenArgumentError,
   OfflineAccessRequiredError,
   CredentialAlreadyExistsError,
   CredentialNotFoundError,

@@ -18,7 +18,7 @@ import { Kafka, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CheckpointedConsumer, lagBehind, type CheckpointedHandler, type ConsumerState, type EventStore, type RecordedEvent } from '@app/event-store';
 import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens';
-import { silentLogger, type Logger } from '@app/shared/logger';
+import { silentLogger, type Logger } from '@app/shared';
 import { DEFAULT_REVOCATIONS_TOPIC } from '@refresh-token-service/revocation-events';
 import type { CheckpointStore } from './checkpoint-store';
 import { relayKafkaLogCreator } from './kafka-log';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { EventStore } from '@app/event-store';
-import type { Logger } from '@app/shared/logger';
+import type { IdGenerator, Logger } from '@app/shared';
 import { DEFAULT_REVOCATIONS_TOPIC } from '@refresh-token-service/revocation-events';
 import type { CheckpointStore } from './checkpoint-store';
 import { LogRelayLease, relayLeaseStream } from './lease/log-relay-lease';
@@ -35,6 +35,8 @@ export interface RevocationRelayWiring {
   /** `KAFKA_TOPIC_*`: how the topic is created when missing. */
   kafkaTopic?: RevocationTopicSettings;
   logger?: Logger;
+  /** The app's IdGenerator (the lease's holder and event ids); default the CSPRNG's. */
+  ids?: IdGenerator;
 }
 
 /** Where a relay keeps its checkpoint, and the lease that elects the one publisher when several relays share a log. */
@@ -49,12 +51,13 @@ export interface RelayCheckpoints {
  * publisher). SQLite: `DATA_DIR/relay.sqlite`, the relay alone by the
  * DATA_DIR lock.
  */
-export function relayCheckpoints(wiring: Pick<RevocationRelayWiring, 'store' | 'eventStore' | 'dataDir' | 'kafkaRevocationsTopic' | 'relayLeaseMs'>): RelayCheckpoints {
+export function relayCheckpoints(wiring: Pick<RevocationRelayWiring, 'store' | 'eventStore' | 'dataDir' | 'kafkaRevocationsTopic' | 'relayLeaseMs' | 'ids'>): RelayCheckpoints {
   if (wiring.eventStore === 'eventstoredb') {
     const lease = new LogRelayLease({
       store: wiring.store,
       streamId: relayLeaseStream(wiring.kafkaRevocationsTopic ?? DEFAULT_REVOCATIONS_TOPIC),
       leaseMs: wiring.relayLeaseMs,
+      ids: wiring.ids,
     });
     return { store: lease, lease };
   }

@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import type { AppConfig } from '@app/config';
-import { claimDataDir } from '@app/shared';
+import { claimDataDir } from '@app/process';
 import { createRootLogger } from '../infrastructure/logger';
 import type { ProcessRole } from '../infrastructure/infrastructure.module';
 

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '@app/event-store';
 import { wireRevocationRelay, type RevocationRelayHandle } from '@app/revocation-relay';
-import { acquireProcessLock } from '@app/shared';
+import { acquireProcessLock } from '@app/process';
+import type { IdGenerator } from '@app/shared';
 import type { AppConfig } from '@app/config';
 
 /**
@@ -10,11 +11,11 @@ import type { AppConfig } from '@app/config';
  * set EMBEDDED_RELAY=false. Without KAFKA_BROKERS the relay holds its
  * checkpoint and publishes what it missed once a broker is configured.
  */
-export function startEmbeddedRelay(config: AppConfig, store: EventStore, logger: Logger): RevocationRelayHandle | undefined {
+export function startEmbeddedRelay(config: AppConfig, store: EventStore, logger: Logger, ids: IdGenerator): RevocationRelayHandle | undefined {
   if (!config.embeddedRelay) return undefined;
   // The same lock as a standalone relay: two relays on one checkpoint would both publish.
   const lock = acquireProcessLock(config.dataDir, 'revocation-relay');
-  const handle = wireRevocationRelay({ ...config, store, logger: logger.child({ component: 'revocation-relay' }) });
+  const handle = wireRevocationRelay({ ...config, store, ids, logger: logger.child({ component: 'revocation-relay' }) });
   void handle.relay.start();
   return {
     relay: handle.relay,

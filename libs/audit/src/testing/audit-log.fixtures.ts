@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import type { ClientDeletedData, ClientGrantCreatedData, ClientRegisteredData } from '@app/clients/events';
 import { clientGrantStreamId, clientStreamId } from '@app/clients/events';
 import { ReadModelProjection, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
-import { silentLogger } from '@app/shared/logger';
+import { silentLogger } from '@app/shared';
 import type { EventMetadata, EventStore, ExpectedRevision } from '@app/event-store';
 import { SqliteEventStore } from '@app/event-store';
 import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';

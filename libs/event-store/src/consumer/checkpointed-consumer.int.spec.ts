@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { silentLogger } from '@app/shared/logger';
+import { silentLogger } from '@app/shared';
 import type { RecordedEvent } from '../event-store.port';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store';
 import { CheckpointedConsumer, type CheckpointedHandler } from './checkpointed-consumer';

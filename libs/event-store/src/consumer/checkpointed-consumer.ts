@@ -1,5 +1,4 @@
-import { CodedError } from '@app/shared/coded-error';
-import { consoleLogger, type Logger } from '@app/shared/logger';
+import { CodedError, consoleLogger, type Logger } from '@app/shared';
 import { backoffDelayMs } from '../backoff';
 import type { EventStore, RecordedEvent, Subscription } from '../event-store.port';
 import { PositionWaiters } from './position-waiters';

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { preparePrivateSqliteFile, systemClock, type Clock } from '@app/shared';
+import { systemClock, type Clock } from '@app/shared';
+import { preparePrivateSqliteFile } from '@app/process';
 import { EventStoreUnavailableError } from '../errors';
 import type {
   AppendResult,

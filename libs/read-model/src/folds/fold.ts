@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@app/event-store';
-import type { Logger } from '@app/shared/logger';
+import type { Logger } from '@app/shared';
 import type { ProjectedData, ProjectedEventType } from '../projected-events';
 
 /** What a fold did with one event: `applied` changed the model (or moved a stream head), `skipped` was logged and left out. */

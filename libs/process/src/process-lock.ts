@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { CodedError } from './coded-error';
+import { CodedError } from '@app/shared';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-files';
 
 /** Who holds a DATA_DIR lock (the lock file's content). */
