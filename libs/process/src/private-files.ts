@@ -73,7 +73,8 @@ export function preparePrivateSqliteFile(filename: string): void {
   }
 }
 
-const tempPathFor = (path: string): string =>
+/** A temp file beside `path`, unique to this process and call: written, then renamed or linked into place. */
+export const tempPathFor = (path: string): string =>
   join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 
 async function writeTemp(path: string, content: string): Promise<string> {
