@@ -19,8 +19,8 @@ import { SqliteEventStore } from '@app/event-store';
 import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';
 import type { RefreshTokenIssuedData, RefreshTokenRevokedData } from '@app/refresh-tokens/events';
 import { refreshTokenStreamId } from '@app/refresh-tokens/events';
-import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../../../test/eventstoredb-double/eventstoredb-double';
-import type { StoredEvent } from '../../../../test/eventstoredb-double/event-log';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from '../eventstoredb-double/eventstoredb-double';
+import type { StoredEvent } from '../eventstoredb-double/event-log';
 
 /** The story's instants (metadata.occurredAt = the data's own time). */
 export const TIMES = {
