@@ -21,6 +21,15 @@ export default tseslint.config(
     },
   },
   {
+    // The pure core every lib may import (the domain included): no file system, no process, no other lib.
+    // What touches files and the process is @app/process.
+    files: ['libs/shared/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@app/*', '@nestjs/*', 'node:fs', 'node:fs/*', 'node:path', 'node:os', 'node:child_process', 'better-sqlite3'] }],
+    },
+  },
+  {
     // The downstream SDK installs without the service: nothing of the monorepo, no SQLite, no Nest
     // (its package-boundary test checks the built package too). Its tests may use the relay to produce records.
     files: ['packages/revocation-events/src/**/*.ts'],

@@ -3,6 +3,8 @@
  * the bearer token passed in by the caller (the page keeps it in memory only).
  * Every failure becomes an ApiError whose message is a sentence for the screen.
  */
+import type { z } from 'zod';
+import type { refreshTokenSchema, tokenHistorySchema } from '../../token-service/src/management/refresh-token-schemas';
 
 export class ApiError extends Error {
   constructor(
@@ -20,24 +22,11 @@ export interface ManagementToken {
   expiresAt: number;
 }
 
-export interface RefreshToken {
-  id: string;
-  user_id: string;
-  client_id: string;
-  created_at: string;
-  device: { device_id: string | null; device_name: string };
-  scope: string;
-  revoked_at?: string;
-  revoked_by?: string;
-  revocation_reason?: string | null;
-}
+/** A refresh token as the management API answers it: the server's own schema (type-only: nothing of it is bundled). */
+export type RefreshToken = z.output<typeof refreshTokenSchema>;
 
-export interface HistoryEvent {
-  type: string;
-  time: string;
-  actor: string;
-  reason: string | null;
-}
+/** One entry of a token's history, by the server's schema. */
+export type HistoryEvent = z.output<typeof tokenHistorySchema>['events'][number];
 
 interface ErrorBody {
   error?: string;

@@ -4,7 +4,7 @@ import type { RefreshToken } from './api';
 export interface Device {
   key: string;
   clientId: string;
-  deviceId: string | null;
+  deviceId: string;
   deviceName: string;
   createdAt: string;
   tokens: RefreshToken[];
@@ -16,7 +16,7 @@ export const isRevoked = (token: RefreshToken): boolean => token.revoked_at !== 
 export function groupByDevice(tokens: RefreshToken[]): Device[] {
   const devices = new Map<string, Device>();
   for (const token of tokens) {
-    const key = JSON.stringify([token.client_id, token.device.device_id ?? token.id]);
+    const key = JSON.stringify([token.client_id, token.device.device_id]);
     const device = devices.get(key) ?? {
       key,
       clientId: token.client_id,

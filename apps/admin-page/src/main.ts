@@ -220,11 +220,7 @@ function renderDevice(device: Device): HTMLLIElement {
       title: `Revoke ${device.deviceName}?`,
       text: `This revokes ${plural(valid.length, 'valid token')} of ${device.deviceName} for ${clientLabel(device.clientId)}. The application on that device will have to sign in again.`,
       done: `${device.deviceName} revoked.`,
-      path:
-        device.deviceId === null
-          ? null
-          : `users/${enc(valid[0]!.user_id)}/refresh-tokens?client_id=${enc(device.clientId)}&device_id=${enc(device.deviceId)}`,
-      tokenIds: valid.map((t) => t.id),
+      path: `users/${enc(valid[0]!.user_id)}/refresh-tokens?client_id=${enc(device.clientId)}&device_id=${enc(device.deviceId)}`,
       userId: valid[0]!.user_id,
     }),
   );
@@ -242,7 +238,7 @@ function renderDevice(device: Device): HTMLLIElement {
       'dl',
       { class: 'facts' },
       h('div', {}, h('dt', {}, 'Application'), h('dd', {}, clientNames.get(device.clientId) ?? 'Unknown name', ' ', h('code', {}, device.clientId))),
-      h('div', {}, h('dt', {}, 'Device ID'), h('dd', {}, h('code', {}, device.deviceId ?? '—'))),
+      h('div', {}, h('dt', {}, 'Device ID'), h('dd', {}, h('code', {}, device.deviceId))),
       h('div', {}, h('dt', {}, 'Created'), h('dd', {}, h('time', { datetime: device.createdAt }, formatTime(device.createdAt)))),
     ),
     h('h5', {}, `Tokens (${device.tokens.length})`),
@@ -279,9 +275,8 @@ interface Revocation {
   title: string;
   text: string;
   done: string;
-  /** The bulk-revoke path (filters in its query), or null to revoke `tokenIds` one by one. */
-  path: string | null;
-  tokenIds?: string[];
+  /** The bulk-revoke path (filters in its query). */
+  path: string;
   userId: string;
 }
 
@@ -334,8 +329,7 @@ byId<HTMLFormElement>('confirm-form').addEventListener('submit', (event) => {
 
 async function revoke(revocation: Revocation, reason: string): Promise<void> {
   const withReason = (path: string) => (reason ? `${path}${path.includes('?') ? '&' : '?'}reason=${enc(reason)}` : path);
-  if (revocation.path) await management(token(), 'DELETE', withReason(revocation.path));
-  else for (const id of revocation.tokenIds ?? []) await management(token(), 'DELETE', withReason(`refresh-tokens/${enc(id)}`));
+  await management(token(), 'DELETE', withReason(revocation.path));
   // Read the user back: the listing shows what the service recorded (when, by whom, why).
   if (shownUser === revocation.userId) await showUser(revocation.userId);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@app/config';
 import { type EventStore, openEventStore, SQLITE_EVENTS_FILE_NAME } from '@app/event-store';
 import { READ_MODEL_FILE_NAME } from '@app/read-model';
-import { DataDirMissingError, existingDataDir } from '@app/shared';
+import { DataDirMissingError, existingDataDir } from '@app/process';
 
 /** The part of the service's environment the audit CLI reads (product.md, "Running it"). */
 export interface AuditConfig {

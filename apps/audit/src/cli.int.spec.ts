@@ -20,7 +20,7 @@ import {
   writeStory,
   type AuditHarness,
   type StoryPositions,
-} from '@app/audit/testing/audit-log.fixtures';
+} from '../../../test/support/audit-log.fixtures';
 import { EXIT, runCli } from './cli';
 
 const run = promisify(execFile);

@@ -16,7 +16,8 @@ import {
   type HistoryEntry,
   type ProgressReporter,
 } from '@app/audit';
-import { messageOf, PRIVATE_FILE_MODE } from '@app/shared';
+import { messageOf } from '@app/shared';
+import { PRIVATE_FILE_MODE } from '@app/process';
 import { AuditConfigError, loadAuditConfig, openAuditStore, type AuditConfig } from './audit-config';
 import { formatExport, formatHistory, formatStateAt, formatTokenValidity, formatVerify } from './format';
 import { terminalProgress } from './progress-bar';

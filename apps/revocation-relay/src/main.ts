@@ -17,13 +17,13 @@
  * (several relays: one publishes, the others stand by); on SQLite in
  * DATA_DIR/relay.sqlite, alone by the DATA_DIR lock.
  */
-import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { type AppConfig, ConfigError, eventStoreConfig, loadConfig } from '@app/config';
 import { type EventStoreConfig, openEventStore } from '@app/event-store';
-import { createRevocationRelay } from '@app/revocation-relay';
-import { claimDataDir, DataDirMissingError, existingDataDir } from '@app/shared';
+import { wireRevocationRelay } from '@app/revocation-relay';
+import { cryptoIds } from '@app/shared';
+import { claimDataDir, DataDirMissingError, existingDataDir, writePrivateFileAtomic } from '@app/process';
 import { openRelaySigner } from './relay-signer';
 
 /** Read by the container's healthcheck: rewritten every few seconds while the process runs, whether it publishes or stands by. */
@@ -37,7 +37,6 @@ function relayEventStoreConfig(config: AppConfig): EventStoreConfig {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const { issuer } = config;
   const logger = pino({ name: 'revocation-relay', level: config.logLevel });
   // The relay's checkpoint (and the embedded log) live in the service's DATA_DIR: a typo must not start from position 0.
   const dataDir = existingDataDir(config.dataDir);
@@ -45,17 +44,7 @@ async function main(): Promise<void> {
   const lock = claimDataDir(dataDir, 'revocation-relay', logger);
   const signing = await openRelaySigner(config, dataDir, logger);
   const store = await openEventStore(relayEventStoreConfig(config), { onWaiting: (message, attempt) => logger.warn({ attempt }, message) });
-  const handle = createRevocationRelay({
-    store,
-    issuer,
-    signer: signing.signer,
-    dataDir,
-    brokers: config.kafkaBrokers,
-    topic: config.kafkaRevocationsTopic,
-    leaseMs: config.relayLeaseMs,
-    topicSettings: config.kafkaTopic,
-    logger,
-  });
+  const handle = wireRevocationRelay({ ...config, dataDir, store, logger, ids: cryptoIds, signer: signing.signer });
   await handle.relay.start();
   logger.info({ dataDir, topic: handle.relay.topic, status: handle.relay.status() }, 'revocation relay started');
 
@@ -72,12 +61,9 @@ async function main(): Promise<void> {
 
   const statusFile = join(dataDir, RELAY_STATUS_FILE);
   const writeStatus = (): void => {
-    try {
-      writeFileSync(`${statusFile}.tmp`, JSON.stringify({ pid: process.pid, at: new Date().toISOString(), ...handle.relay.status() }), { mode: 0o600 });
-      renameSync(`${statusFile}.tmp`, statusFile);
-    } catch (err) {
-      logger.warn({ err }, 'cannot write the relay status file');
-    }
+    writePrivateFileAtomic(statusFile, JSON.stringify({ pid: process.pid, at: new Date().toISOString(), ...handle.relay.status() })).catch((err: unknown) =>
+      logger.warn({ err }, 'cannot write the relay status file'),
+    );
   };
   writeStatus();
   const statusFileTimer = setInterval(writeStatus, config.relayStatusFileIntervalMs);

@@ -26,7 +26,7 @@ import {
   writeStory,
   type AuditHarness,
   type StoryPositions,
-} from './testing/audit-log.fixtures';
+} from '../../../test/support/audit-log.fixtures';
 
 const ms = (iso: string, delta = 0): Date => new Date(Date.parse(iso) + delta);
 

@@ -1,4 +1,4 @@
-import { CodedError } from '@app/shared/coded-error';
+import { CodedError } from '@app/shared';
 
 /** Stable error codes of the audit lib (tests assert the code, not the message). */
 export type AuditErrorCode = 'INVALID_TIME';

@@ -1,4 +1,4 @@
-import { eventHashMatches, GENESIS_HASH, type RecordedEvent, type StoredText } from '@app/event-store';
+import { eventHashMatches, GENESIS_HASH, type RecordedEvent, type StoredText, type StreamHead } from '@app/event-store';
 
 /** Why an event breaks the log's integrity (integrity.ts). */
 export type ChainBreakKind =
@@ -23,12 +23,6 @@ export interface ChainBreak {
   expected: string;
   actual: string;
   message: string;
-}
-
-export interface StreamHead {
-  revision: number;
-  hash: string;
-  position: number;
 }
 
 /** Heads kept in memory by default: enough for every stream a busy log interleaves; beyond it, a stream's predecessor is read from the store. */

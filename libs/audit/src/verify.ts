@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readInBatches, type EventStore, type RecordedEvent, type StoredEvent, type StoredText } from '@app/event-store';
+import { readInBatches, type EventStore, type RecordedEvent, type StoredEvent, type StoredText, type StreamHead } from '@app/event-store';
 import { ReadModelProjection, PROJECTED_STREAM_PREFIXES, ReadModel } from '@app/read-model';
-import { messageOf } from '@app/shared';
-import { silentLogger } from '@app/shared/logger';
-import { HashChainVerifier, type ChainBreak, type StreamHead } from './hash-chain';
+import { messageOf, silentLogger } from '@app/shared';
+import { HashChainVerifier, type ChainBreak } from './hash-chain';
 import type { ProgressReporter } from './progress';
 import { compareReadModels, type ReadModelComparison, type RowDifference } from './read-model-diff';
 import { scanLogPages } from './scan';

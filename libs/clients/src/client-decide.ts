@@ -21,12 +21,12 @@ import {
   ClientSecretRequiredError,
   GrantTypeNotAllowedError,
   Hs256RequiresConfidentialClientError,
-  InvalidClientArgumentError,
+  type ClientArgument,
   SealedSecretNotAllowedError,
   SealedSecretRequiredError,
 } from './errors';
 import { ClientDeleted, ClientEvent, ClientRegistered, ClientRegisteredData, JwtConfiguration } from './events';
-import { requireInstant, requireOneOf, requireSaneText } from './text';
+import { InvalidArgumentError, requireInstant, requireOneOf, requireText } from '@app/shared';
 
 /** Upper bound of a secret verifier or a sealed secret (encoded). */
 export const MAX_SECRET_FIELD_LENGTH = 1024;
@@ -50,10 +50,10 @@ export function decideClient(command: ClientCommand, state: ClientState): Client
 }
 
 function register({ data }: RegisterClient, state: ClientState): ClientRegistered[] {
-  const clientId = requireSaneText('clientId', data.clientId);
-  const name = requireSaneText('name', data.name);
+  const clientId = requireText('clientId', data.clientId);
+  const name = requireText('name', data.name);
   // Auth0 refuses < and > in a client name; it is shown on the admin page.
-  if (/[<>]/.test(name)) throw new InvalidClientArgumentError('name', 'must not contain < or >');
+  if (/[<>]/.test(name)) throw new InvalidArgumentError<ClientArgument>('name', 'must not contain < or >');
   const appType = requireOneOf('appType', data.appType, APP_TYPES);
   const method = resolveTokenEndpointAuthMethod(
     appType,
@@ -64,11 +64,11 @@ function register({ data }: RegisterClient, state: ClientState): ClientRegistere
   const clientSecretHash =
     data.clientSecretHash === null
       ? null
-      : requireSaneText('clientSecretHash', data.clientSecretHash, MAX_SECRET_FIELD_LENGTH);
+      : requireText('clientSecretHash', data.clientSecretHash, MAX_SECRET_FIELD_LENGTH);
   const sealedClientSecret =
     data.sealedClientSecret === undefined
       ? undefined
-      : requireSaneText('sealedClientSecret', data.sealedClientSecret, MAX_SECRET_FIELD_LENGTH);
+      : requireText('sealedClientSecret', data.sealedClientSecret, MAX_SECRET_FIELD_LENGTH);
   const jwtConfiguration = requireJwtConfiguration(data.jwtConfiguration);
   const now = requireInstant(data.now);
 
@@ -119,7 +119,7 @@ function register({ data }: RegisterClient, state: ClientState): ClientRegistere
 }
 
 function remove({ data }: DeleteClient, state: ClientState): ClientDeleted[] {
-  const clientId = requireSaneText('clientId', data.clientId);
+  const clientId = requireText('clientId', data.clientId);
   const now = requireInstant(data.now);
 
   switch (state.status) {
@@ -130,7 +130,7 @@ function remove({ data }: DeleteClient, state: ClientState): ClientDeleted[] {
       return [];
     case 'active':
       if (state.clientId !== clientId) {
-        throw new InvalidClientArgumentError('clientId', 'does not match the loaded client');
+        throw new InvalidArgumentError<ClientArgument>('clientId', 'does not match the loaded client');
       }
       return [{ type: 'ClientDeleted', data: { clientId, deletedAt: now.toISOString() } }];
     default: {
@@ -145,7 +145,7 @@ function requireJwtConfiguration(value: RegisterClient['data']['jwtConfiguration
     return { alg: DEFAULT_JWT_ALG, lifetimeInSeconds: DEFAULT_JWT_LIFETIME_IN_SECONDS };
   }
   if (value === null || typeof value !== 'object') {
-    throw new InvalidClientArgumentError('jwtConfiguration', 'must be an object');
+    throw new InvalidArgumentError<ClientArgument>('jwtConfiguration', 'must be an object');
   }
   const alg = value.alg === undefined ? DEFAULT_JWT_ALG : requireOneOf('jwtConfiguration.alg', value.alg, SIGNING_ALGS);
   const lifetimeInSeconds = value.lifetimeInSeconds ?? DEFAULT_JWT_LIFETIME_IN_SECONDS;
@@ -154,7 +154,7 @@ function requireJwtConfiguration(value: RegisterClient['data']['jwtConfiguration
     lifetimeInSeconds < MIN_JWT_LIFETIME_IN_SECONDS ||
     lifetimeInSeconds > MAX_JWT_LIFETIME_IN_SECONDS
   ) {
-    throw new InvalidClientArgumentError(
+    throw new InvalidArgumentError<ClientArgument>(
       'jwtConfiguration.lifetimeInSeconds',
       `must be a whole number of seconds in ${MIN_JWT_LIFETIME_IN_SECONDS}..${MAX_JWT_LIFETIME_IN_SECONDS}`,
     );
@@ -163,13 +163,13 @@ function requireJwtConfiguration(value: RegisterClient['data']['jwtConfiguration
 }
 
 function requireGrantTypes(value: unknown): string[] {
-  if (!Array.isArray(value)) throw new InvalidClientArgumentError('grantTypes', 'must be an array');
+  if (!Array.isArray(value)) throw new InvalidArgumentError<ClientArgument>('grantTypes', 'must be an array');
   const seen = new Set<string>();
   for (const grant of value) {
     if (typeof grant !== 'string' || !KNOWN_GRANT_TYPES.includes(grant)) {
-      throw new InvalidClientArgumentError('grantTypes', `unknown grant type ${JSON.stringify(grant)}`);
+      throw new InvalidArgumentError<ClientArgument>('grantTypes', `unknown grant type ${JSON.stringify(grant)}`);
     }
-    if (seen.has(grant)) throw new InvalidClientArgumentError('grantTypes', `duplicate grant type ${grant}`);
+    if (seen.has(grant)) throw new InvalidArgumentError<ClientArgument>('grantTypes', `duplicate grant type ${grant}`);
     seen.add(grant);
   }
   return [...seen];

@@ -1,8 +1,8 @@
 import { ClientGrantCommand, CreateClientGrant, DeleteClientGrant } from './client-grant-commands';
 import { ClientGrantState } from './client-grant-state';
-import { ClientGrantAlreadyExistsError, ClientGrantNotFoundError, InvalidClientArgumentError } from './errors';
+import { ClientGrantAlreadyExistsError, ClientGrantNotFoundError, type ClientArgument } from './errors';
 import { ClientGrantCreated, ClientGrantDeleted, ClientGrantEvent } from './events';
-import { requireInstant, requireSaneText } from './text';
+import { InvalidArgumentError, requireInstant, requireText } from '@app/shared';
 
 /** Upper bound of an audience (usually a URL such as `${ISSUER}api/v2/`). */
 export const MAX_AUDIENCE_LENGTH = 1024;
@@ -30,9 +30,9 @@ export function decideClientGrant(command: ClientGrantCommand, state: ClientGran
 }
 
 function create({ data }: CreateClientGrant, state: ClientGrantState): ClientGrantCreated[] {
-  const grantId = requireSaneText('grantId', data.grantId);
-  const clientId = requireSaneText('clientId', data.clientId);
-  const audience = requireSaneText('audience', data.audience, MAX_AUDIENCE_LENGTH);
+  const grantId = requireText('grantId', data.grantId);
+  const clientId = requireText('clientId', data.clientId);
+  const audience = requireText('audience', data.audience, MAX_AUDIENCE_LENGTH);
   const scope = requireScopeList(data.scope);
   const now = requireInstant(data.now);
 
@@ -51,7 +51,7 @@ function create({ data }: CreateClientGrant, state: ClientGrantState): ClientGra
 }
 
 function remove({ data }: DeleteClientGrant, state: ClientGrantState): ClientGrantDeleted[] {
-  const grantId = requireSaneText('grantId', data.grantId);
+  const grantId = requireText('grantId', data.grantId);
   const now = requireInstant(data.now);
 
   switch (state.status) {
@@ -61,7 +61,7 @@ function remove({ data }: DeleteClientGrant, state: ClientGrantState): ClientGra
       return [];
     case 'active':
       if (state.grantId !== grantId) {
-        throw new InvalidClientArgumentError('grantId', 'does not match the loaded client grant');
+        throw new InvalidArgumentError<ClientArgument>('grantId', 'does not match the loaded client grant');
       }
       // The client id comes from creation, so consumers need no lookup.
       return [{ type: 'ClientGrantDeleted', data: { grantId, clientId: state.clientId, deletedAt: now.toISOString() } }];
@@ -74,17 +74,17 @@ function remove({ data }: DeleteClientGrant, state: ClientGrantState): ClientGra
 
 /** Unique RFC 6749 §3.3 scope tokens, bounded; may be empty (a grant of no scope, as Auth0 allows). */
 function requireScopeList(value: unknown): string[] {
-  if (!Array.isArray(value)) throw new InvalidClientArgumentError('scope', 'must be an array of scope tokens');
+  if (!Array.isArray(value)) throw new InvalidArgumentError<ClientArgument>('scope', 'must be an array of scope tokens');
   if (value.length > MAX_GRANT_SCOPES) {
-    throw new InvalidClientArgumentError('scope', `must hold at most ${MAX_GRANT_SCOPES} scopes`);
+    throw new InvalidArgumentError<ClientArgument>('scope', `must hold at most ${MAX_GRANT_SCOPES} scopes`);
   }
   const seen = new Set<string>();
   for (const token of value) {
-    const scope = requireSaneText('scope', token);
+    const scope = requireText('scope', token);
     if (!SCOPE_TOKEN.test(scope)) {
-      throw new InvalidClientArgumentError('scope', `${JSON.stringify(scope)} is not a scope token (RFC 6749 §3.3)`);
+      throw new InvalidArgumentError<ClientArgument>('scope', `${JSON.stringify(scope)} is not a scope token (RFC 6749 §3.3)`);
     }
-    if (seen.has(scope)) throw new InvalidClientArgumentError('scope', `duplicate scope ${scope}`);
+    if (seen.has(scope)) throw new InvalidArgumentError<ClientArgument>('scope', `duplicate scope ${scope}`);
     seen.add(scope);
   }
   return [...seen];

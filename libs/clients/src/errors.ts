@@ -1,4 +1,4 @@
-import { CodedError } from '@app/shared/coded-error';
+import { CodedError } from '@app/shared';
 
 /**
  * Errors of the client registry domain. Tests and the HTTP edge match on the
@@ -7,7 +7,6 @@ import { CodedError } from '@app/shared/coded-error';
 
 /** Stable codes of the client registry domain. */
 export type ClientErrorCode =
-  | 'INVALID_ARGUMENT'
   | 'CLIENT_SECRET_REQUIRED'
   | 'CLIENT_SECRET_NOT_ALLOWED'
   | 'HS256_REQUIRES_CONFIDENTIAL_CLIENT'
@@ -19,7 +18,7 @@ export type ClientErrorCode =
   | 'CLIENT_GRANT_ALREADY_EXISTS'
   | 'CLIENT_GRANT_NOT_FOUND';
 
-/** Command fields a client or client-grant command can be refused for. */
+/** Command fields (InvalidArgumentError's `field`) a client or client-grant command can be refused for. */
 export type ClientArgument =
   | 'clientId'
   | 'name'
@@ -37,17 +36,6 @@ export type ClientArgument =
   | 'now';
 
 export abstract class ClientDomainError extends CodedError<ClientErrorCode> {}
-
-/** A command field is missing, blank, too long, out of range or unknown. Answer 400. */
-export class InvalidClientArgumentError extends ClientDomainError {
-  readonly code = 'INVALID_ARGUMENT' as const;
-  constructor(
-    readonly field: ClientArgument,
-    detail: string,
-  ) {
-    super(`${field}: ${detail}`);
-  }
-}
 
 /** A confidential client (auth method other than `none`) must have a secret. */
 export class ClientSecretRequiredError extends ClientDomainError {

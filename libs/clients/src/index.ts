@@ -29,11 +29,9 @@ export {
   isPublicClient,
   defaultGrantTypes,
 } from './client-defaults';
-export { MAX_TEXT_LENGTH } from './text';
 export type { ClientErrorCode, ClientArgument } from './errors';
 export {
   ClientDomainError,
-  InvalidClientArgumentError,
   ClientSecretRequiredError,
   ClientSecretNotAllowedError,
   Hs256RequiresConfidentialClientError,

@@ -1,7 +1,7 @@
-import { CodedError } from '@app/shared/coded-error';
+import { CodedError } from '@app/shared';
 
 /** Stable error codes of the event-store port (tests assert the code, not the message). */
-export type EventStoreErrorCode = 'CONCURRENCY' | 'EVENT_STORE_UNAVAILABLE' | 'INTEGRITY';
+export type EventStoreErrorCode = 'CONCURRENCY' | 'EVENT_STORE_UNAVAILABLE';
 
 export abstract class EventStoreError extends CodedError<EventStoreErrorCode> {}
 
@@ -29,8 +29,3 @@ export class EventStoreUnavailableError extends EventStoreError {
  * start stops on it. To a caller it is still the store being unavailable (503).
  */
 export class EventStoreAccessDeniedError extends EventStoreUnavailableError {}
-
-/** A stored event does not match its hash chain (tampering or corruption). */
-export class IntegrityError extends EventStoreError {
-  readonly code = 'INTEGRITY' as const;
-}

@@ -53,11 +53,11 @@ export interface StoredEvent extends RecordedEvent {
 }
 
 /**
- * What an append expects of the stream: that it does not exist yet, that it
- * exists, that it is at an exact revision (the revision of its last event),
- * or anything.
+ * What an append expects of the stream: that it does not exist yet, or that
+ * it is at an exact revision (the revision of its last event). Every writer
+ * decides from state it read, so no looser expectation is offered.
  */
-export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
+export type ExpectedRevision = 'no_stream' | number;
 
 export interface AppendResult {
   /** Revision of the last event written (the expected revision for the next append). */

@@ -14,6 +14,13 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** Where a stream's hash chain ends: its last revision, hash and log position. */
+export interface StreamHead {
+  revision: number;
+  hash: string;
+  position: number;
+}
+
 export interface HashedContent {
   id: string;
   streamId: string;

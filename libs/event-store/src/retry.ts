@@ -23,15 +23,7 @@ export async function retryOnConcurrency<T>(
     try {
       return await operation();
     } catch (error) {
-      if (!isConcurrencyError(error) || attempt >= attempts) throw error;
+      if (!(error instanceof ConcurrencyError) || attempt >= attempts) throw error;
     }
   }
-}
-
-/** By code as well as class, so an error from another copy of this module (a second install) still counts. */
-function isConcurrencyError(error: unknown): boolean {
-  return (
-    error instanceof ConcurrencyError ||
-    (error instanceof Error && (error as Error & { code?: unknown }).code === 'CONCURRENCY')
-  );
 }

@@ -1,6 +1,6 @@
 import { ReadModelProjection } from './read-model-projection';
 import { CredentialQueries } from './credential-queries';
-import { silentLogger } from '@app/shared/logger';
+import { silentLogger } from '@app/shared';
 import { ReadModel } from './read-model';
 import { credentialValidity } from '@app/refresh-tokens';
 import { clientDeleted, clientRegistered, HandMadeLog, sha256, tokenIssued, tokenRevoked } from './testing/credential-events.fixtures';

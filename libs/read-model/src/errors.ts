@@ -1,4 +1,4 @@
-import { CodedError } from '@app/shared/coded-error';
+import { CodedError } from '@app/shared';
 
 /** Stable error codes of the read-model lib (tests assert the code, not the message). */
 export type ReadModelErrorCode = 'INVALID_CURSOR' | 'INVALID_PAGINATION' | 'REBUILD_TARGET_EXISTS' | 'READ_MODEL_UNREADABLE';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SqliteEventStore, type AppendResult, type EventStore } from '@app/event-store';
 import { ReadModelProjection } from './read-model-projection';
 import { CredentialQueries } from './credential-queries';
-import type { Logger } from '@app/shared/logger';
+import type { Logger } from '@app/shared';
 import { ProjectionRunner } from './projection-runner';
 import { ReadModel } from './read-model';
 import { rebuild } from './rebuild';
@@ -35,7 +35,7 @@ function recordingLogger(): Logger & { entries: Array<{ level: string; message: 
 
 async function append(store: EventStore, ...bodies: Body[]): Promise<AppendResult> {
   let result: AppendResult = { nextExpectedRevision: -1, position: 0 };
-  for (const body of bodies) result = await store.appendToStream(streamOf(body), [newEvent(body)], { expectedRevision: 'any' });
+  for (const body of bodies) result = await store.appendToStream(streamOf(body), [newEvent(body)], { expectedRevision: (await store.readLastEvent(streamOf(body)))?.revision ?? 'no_stream' });
   return result;
 }
 

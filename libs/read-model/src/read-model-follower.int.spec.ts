@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '@app/shared/logger';
+import { silentLogger } from '@app/shared';
 import { CredentialQueries } from './credential-queries';
 import { ReadModel } from './read-model';
 import { ReadModelFollower } from './read-model-follower';

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@app/event-store';
-import { consoleLogger, type Logger } from '@app/shared/logger';
+import { consoleLogger, type Logger } from '@app/shared';
 import { clientFold } from './folds/client-fold';
 import { clientGrantFold } from './folds/client-grant-fold';
 import { credentialFold } from './folds/credential-fold';

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@app/event-store';
 import { ReadModelProjection } from './read-model-projection';
 import { CredentialQueries } from './credential-queries';
-import type { Logger } from '@app/shared/logger';
+import type { Logger } from '@app/shared';
 import { ReadModel } from './read-model';
 import {
   clientDeleted,

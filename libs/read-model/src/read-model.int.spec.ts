@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ReadModelProjection } from './read-model-projection';
-import { silentLogger } from '@app/shared/logger';
+import { silentLogger } from '@app/shared';
 import { ReadModel } from './read-model';
 import { READ_MODEL_SCHEMA_VERSION } from './read-model.schema';
 import { clientRegistered, HandMadeLog, tokenIssued } from './testing/credential-events.fixtures';

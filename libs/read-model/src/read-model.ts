@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { messageOf, preparePrivateSqliteFile } from '@app/shared';
+import { messageOf } from '@app/shared';
+import { preparePrivateSqliteFile } from '@app/process';
 import { canonicalJson } from '@app/event-store';
 import { ReadModelUnreadableError } from './errors';
 import { READ_MODEL_DDL, READ_MODEL_QUERY_INDEXES_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, type ReadModelTable } from './read-model.schema';

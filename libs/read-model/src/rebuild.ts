@@ -3,7 +3,7 @@ import { readInBatches, type EventStore } from '@app/event-store';
 import { ReadModelProjection } from './read-model-projection';
 import { RebuildTargetExistsError } from './errors';
 import { PROJECTED_STREAM_PREFIXES } from './projected-events';
-import { silentLogger, type Logger } from '@app/shared/logger';
+import { silentLogger, type Logger } from '@app/shared';
 import { ReadModel } from './read-model';
 
 export interface RebuildOptions {

@@ -2,13 +2,13 @@ import { IssueRefreshToken, RefreshTokenCommand, RevokeRefreshToken } from './co
 import {
   CredentialAlreadyExistsError,
   CredentialNotFoundError,
-  InvalidRefreshTokenArgumentError,
+  type RefreshTokenArgument,
   OfflineAccessRequiredError,
 } from './errors';
 import { RefreshTokenEvent, RefreshTokenIssued, RefreshTokenRevoked } from './events';
 import { formatScope, hasOfflineAccess, isScopeToken, MAX_SCOPE_LENGTH, parseScope } from './scope';
 import { RefreshTokenState } from './state';
-import { requireInstant, requireSaneText } from './text';
+import { InvalidArgumentError, requireInstant, requireText } from '@app/shared';
 
 /** Upper bound of a revocation reason. */
 export const MAX_REASON_LENGTH = 256;
@@ -36,14 +36,14 @@ export function decide(command: RefreshTokenCommand, state: RefreshTokenState): 
 }
 
 function issue({ data }: IssueRefreshToken, state: RefreshTokenState): RefreshTokenIssued[] {
-  const credentialId = requireSaneText('credentialId', data.credentialId);
+  const credentialId = requireText('credentialId', data.credentialId);
   if (typeof data.tokenHash !== 'string' || !SHA256_HEX.test(data.tokenHash)) {
-    throw new InvalidRefreshTokenArgumentError('tokenHash', 'must be 64 lowercase hex characters (SHA-256)');
+    throw new InvalidArgumentError<RefreshTokenArgument>('tokenHash', 'must be 64 lowercase hex characters (SHA-256)');
   }
-  const clientId = requireSaneText('clientId', data.clientId);
-  const userId = requireSaneText('userId', data.userId);
-  const deviceId = requireSaneText('deviceId', data.deviceId);
-  const deviceName = requireSaneText('deviceName', data.deviceName);
+  const clientId = requireText('clientId', data.clientId);
+  const userId = requireText('userId', data.userId);
+  const deviceId = requireText('deviceId', data.deviceId);
+  const deviceName = requireText('deviceName', data.deviceName);
   const scope = requireScope(data.scope);
   const now = requireInstant(data.now);
 
@@ -81,9 +81,9 @@ function issue({ data }: IssueRefreshToken, state: RefreshTokenState): RefreshTo
 }
 
 function revoke({ data }: RevokeRefreshToken, state: RefreshTokenState): RefreshTokenRevoked[] {
-  const credentialId = requireSaneText('credentialId', data.credentialId);
-  const actor = requireSaneText('actor', data.actor);
-  const reason = requireSaneText('reason', data.reason, MAX_REASON_LENGTH);
+  const credentialId = requireText('credentialId', data.credentialId);
+  const actor = requireText('actor', data.actor);
+  const reason = requireText('reason', data.reason, MAX_REASON_LENGTH);
   const now = requireInstant(data.now);
 
   switch (state.status) {
@@ -95,7 +95,7 @@ function revoke({ data }: RevokeRefreshToken, state: RefreshTokenState): Refresh
     case 'active': {
       if (state.credentialId !== credentialId) {
         // The handler loaded another credential's stream: a bug, never a revocation.
-        throw new InvalidRefreshTokenArgumentError('credentialId', 'does not match the loaded credential');
+        throw new InvalidArgumentError<RefreshTokenArgument>('credentialId', 'does not match the loaded credential');
       }
       // F2: client, user and device come from issuance; no command can change them.
       const { clientId, userId, deviceId, deviceName } = state;
@@ -125,17 +125,17 @@ function revoke({ data }: RevokeRefreshToken, state: RefreshTokenState): Refresh
 /** A non-empty scope of RFC 6749 §3.3 tokens, bounded; returns its canonical tokens. */
 function requireScope(value: unknown): string[] {
   if (typeof value !== 'string') {
-    throw new InvalidRefreshTokenArgumentError('scope', 'must be a string');
+    throw new InvalidArgumentError<RefreshTokenArgument>('scope', 'must be a string');
   }
   if (value.length > MAX_SCOPE_LENGTH) {
-    throw new InvalidRefreshTokenArgumentError('scope', `must be at most ${MAX_SCOPE_LENGTH} characters`);
+    throw new InvalidArgumentError<RefreshTokenArgument>('scope', `must be at most ${MAX_SCOPE_LENGTH} characters`);
   }
   const tokens = parseScope(value);
   if (tokens.length === 0) {
-    throw new InvalidRefreshTokenArgumentError('scope', 'must contain at least one scope token');
+    throw new InvalidArgumentError<RefreshTokenArgument>('scope', 'must contain at least one scope token');
   }
   if (!tokens.every(isScopeToken)) {
-    throw new InvalidRefreshTokenArgumentError('scope', 'tokens must be printable ASCII without " or \\ (RFC 6749 §3.3)');
+    throw new InvalidArgumentError<RefreshTokenArgument>('scope', 'tokens must be printable ASCII without " or \\ (RFC 6749 §3.3)');
   }
   return tokens;
 }

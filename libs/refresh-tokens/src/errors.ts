@@ -1,4 +1,4 @@
-import { CodedError } from '@app/shared/coded-error';
+import { CodedError } from '@app/shared';
 
 /**
  * Errors of the refresh-token domain. Tests and the HTTP edge match on the
@@ -7,13 +7,12 @@ import { CodedError } from '@app/shared/coded-error';
 
 /** Stable codes of the refresh-token domain. */
 export type RefreshTokenErrorCode =
-  | 'INVALID_ARGUMENT'
   | 'OFFLINE_ACCESS_REQUIRED'
   | 'CREDENTIAL_ALREADY_EXISTS'
   | 'CREDENTIAL_NOT_FOUND'
   | 'SCOPE_NOT_SUBSET';
 
-/** Command fields a refresh-token command can be refused for. */
+/** Command fields (InvalidArgumentError's `field`) a refresh-token command can be refused for. */
 export type RefreshTokenArgument =
   | 'credentialId'
   | 'tokenHash'
@@ -27,17 +26,6 @@ export type RefreshTokenArgument =
   | 'now';
 
 export abstract class RefreshTokenDomainError extends CodedError<RefreshTokenErrorCode> {}
-
-/** A command field is missing, blank, too long, or malformed. Answer 400. */
-export class InvalidRefreshTokenArgumentError extends RefreshTokenDomainError {
-  readonly code = 'INVALID_ARGUMENT' as const;
-  constructor(
-    readonly field: RefreshTokenArgument,
-    detail: string,
-  ) {
-    super(`${field}: ${detail}`);
-  }
-}
 
 /** F1: a refresh token is issued only when the scope contains `offline_access`. Answer 400. */
 export class OfflineAccessRequiredError extends RefreshTokenDomainError {

@@ -43,4 +43,3 @@ export type RefreshTokenIssued = { type: 'RefreshTokenIssued'; data: RefreshToke
 export type RefreshTokenRevoked = { type: 'RefreshTokenRevoked'; data: RefreshTokenRevokedData };
 export type RefreshTokenEvent = RefreshTokenIssued | RefreshTokenRevoked;
 export type RefreshTokenEventType = RefreshTokenEvent['type'];
-export const REFRESH_TOKEN_EVENT_TYPES: readonly RefreshTokenEventType[] = ['RefreshTokenIssued', 'RefreshTokenRevoked'];

@@ -14,7 +14,7 @@ export type {
   RevokedRefreshToken,
   IssuedRefreshToken,
 } from './state';
-export { initialState, isValid } from './state';
+export { initialState } from './state';
 export { generateRefreshToken, REFRESH_TOKEN_PREFIX, REFRESH_TOKEN_BYTES, type RandomSource } from './refresh-token-secret';
 export { credentialValidity, type CredentialValidity, type OwningClientStatus } from './validity';
 export { evolve } from './evolve';
@@ -30,11 +30,9 @@ export {
   hasOfflineAccess,
   narrowScope,
 } from './scope';
-export { MAX_TEXT_LENGTH } from './text';
 export type { RefreshTokenErrorCode, RefreshTokenArgument } from './errors';
 export {
   RefreshTokenDomainError,
-  InvalidRefreshTokenArgumentError,
   OfflineAccessRequiredError,
   CredentialAlreadyExistsError,
   CredentialNotFoundError,

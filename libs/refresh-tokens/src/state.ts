@@ -31,18 +31,3 @@ export type RefreshTokenState = NoRefreshToken | ActiveRefreshToken | RevokedRef
 
 /** The state of a stream with no events. */
 export const initialState = (): RefreshTokenState => ({ status: 'none' });
-
-/** Whether the token may be exchanged: issued and never revoked (F3, invariant 4). */
-export function isValid(state: RefreshTokenState): state is ActiveRefreshToken {
-  switch (state.status) {
-    case 'active':
-      return true;
-    case 'none':
-    case 'revoked':
-      return false;
-    default: {
-      const _never: never = state;
-      return _never;
-    }
-  }
-}

@@ -6,7 +6,14 @@ export { keyStoreSigner } from './message-signer';
 export { type CheckpointStore, InMemoryCheckpointStore } from './checkpoint-store';
 export { SqliteCheckpointStore, type SqliteCheckpointStoreOptions } from './sqlite-checkpoint-store';
 export { RevocationRelay, RELAY_CHECKPOINT_NAME, type RevocationRelayOptions, type RelayState, type RelayStatus } from './revocation-relay';
-export { createRevocationRelay, type RevocationRelayConfig, type RevocationRelayHandle } from './create-revocation-relay';
+export {
+  wireRevocationRelay,
+  relayCheckpoints,
+  RELAY_CHECKPOINT_FILE_NAME,
+  type RevocationRelayWiring,
+  type RelayCheckpoints,
+  type RevocationRelayHandle,
+} from './wire-revocation-relay';
 export { type RelayLease, RelayLeaseLostError, type RelayLeaseErrorCode } from './lease/relay-lease';
 export { LogRelayLease, relayLeaseStream, RELAY_LEASE_EVENT, type LogRelayLeaseOptions } from './lease/log-relay-lease';
 export {

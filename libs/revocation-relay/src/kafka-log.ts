@@ -1,5 +1,5 @@
 import { logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
-import type { Logger } from '@app/shared/logger';
+import type { Logger } from '@app/shared';
 
 /**
  * kafkajs's own lines, onto our logger. kafkajs logs every failed connection

@@ -11,7 +11,7 @@ import { issue, revoke, testCredential } from '../../../test/kafka/events';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store';
 import { RevocationListener } from '@refresh-token-service/revocation-events';
 import { RevocationRelay } from './revocation-relay';
-import type { Logger } from '@app/shared/logger';
+import type { Logger } from '@app/shared';
 
 jest.setTimeout(240_000);
 

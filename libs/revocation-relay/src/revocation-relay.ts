@@ -18,7 +18,7 @@ import { Kafka, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { CheckpointedConsumer, lagBehind, type CheckpointedHandler, type ConsumerState, type EventStore, type RecordedEvent } from '@app/event-store';
 import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens';
-import { silentLogger, type Logger } from '@app/shared/logger';
+import { silentLogger, type Logger } from '@app/shared';
 import { DEFAULT_REVOCATIONS_TOPIC, type RevocationKafkaMessage } from '@refresh-token-service/revocation-events';
 import type { CheckpointStore } from './checkpoint-store';
 import { relayKafkaLogCreator } from './kafka-log';
@@ -54,7 +54,7 @@ export interface RevocationRelayOptions {
   issuer: string;
   /**
    * Signs each message (`ce_signature`) with a key of the service's JWKS
-   * (`keyStoreSigner`). createRevocationRelay always passes one; without,
+   * (`keyStoreSigner`). wireRevocationRelay always passes one; without,
    * messages go unsigned and SDK listeners given a `jwksUri` ignore them.
    */
   signer?: RevocationSigner;

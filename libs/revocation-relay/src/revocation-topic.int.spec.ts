@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { SqliteEventStore } from '@app/event-store';
-import type { Logger } from '@app/shared/logger';
+import type { Logger } from '@app/shared';
 import { RevocationListener } from '@refresh-token-service/revocation-events';
 import { testBrokers, uniqueTopic, waitFor } from '../../../test/kafka/broker';
 import { issue, revoke, testCredential } from '../../../test/kafka/events';

@@ -1,7 +1,6 @@
 import { ConfigResourceTypes, type Admin } from 'kafkajs';
 import { MAX_JWT_LIFETIME_IN_SECONDS } from '@app/clients';
-import { CodedError } from '@app/shared/coded-error';
-import type { Logger } from '@app/shared/logger';
+import { CodedError, type Logger } from '@app/shared';
 
 /**
  * The shortest retention the revocations topic may have: the longest

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { preparePrivateSqliteFile } from '@app/shared';
+import { preparePrivateSqliteFile } from '@app/process';
 import type { CheckpointStore } from './checkpoint-store';
 
 export interface SqliteCheckpointStoreOptions {

@@ -12,3 +12,18 @@ export abstract class CodedError<C extends string = string> extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * The one error for a bad argument of any lib (missing, blank, too long,
+ * malformed, out of range): the caller's mistake, answered 400. `field` names
+ * the command field; a lib narrows `F` to its fields.
+ */
+export class InvalidArgumentError<F extends string = string> extends CodedError<'INVALID_ARGUMENT'> {
+  readonly code = 'INVALID_ARGUMENT' as const;
+  constructor(
+    readonly field: F,
+    detail: string,
+  ) {
+    super(`${field}: ${detail}`);
+  }
+}

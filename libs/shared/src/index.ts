@@ -1,10 +1,9 @@
+// Public API of @app/shared: the pure core every lib may import, the domain
+// included (no file system, no framework). Files and the process: @app/process.
 export * from './clock';
 export * from './ids';
 export * from './coded-error';
-export * from './private-files';
-export * from './process-lock';
 export * from './text';
 export * from './logger';
-export * from './data-dir';
 export * from './decider';
 export * from './error-message';

@@ -1,8 +1,9 @@
 /**
  * The one rule for text the service accepts (ids, names, reasons): the domain
- * libs throw their own INVALID_ARGUMENT with it, the HTTP edge refuses the
- * field with it before a command is built. Pure TypeScript (no dependency).
+ * libs refuse a field with `requireText` (InvalidArgumentError), the HTTP edge
+ * refuses it with `textProblem` before a command is built. Pure TypeScript.
  */
+import { InvalidArgumentError } from './coded-error';
 
 /** Upper bound of identifiers and labels (ids, names, device name, actor, reason). */
 export const MAX_TEXT_LENGTH = 256;
@@ -40,4 +41,30 @@ export function textProblem(value: unknown, max: number = MAX_TEXT_LENGTH): stri
   if (characters) return characters;
   if (value.trim() !== value) return 'must not start or end with whitespace';
   return undefined;
+}
+
+/** `value` if it passes the text rule, else InvalidArgumentError naming `field`. */
+export function requireText<F extends string>(field: F, value: unknown, max: number = MAX_TEXT_LENGTH): string {
+  const problem = textProblem(value, max);
+  if (problem) throw new InvalidArgumentError(field, problem);
+  return value as string;
+}
+
+/** `value` if it is one of `allowed`, else InvalidArgumentError naming `field`. */
+export function requireOneOf<F extends string, T extends string>(field: F, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(field, `must be one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+/**
+ * A valid instant (a command's `now`); `Date#toISOString` would throw a
+ * RangeError on an invalid one. Checked by tag: `instanceof` fails across realms.
+ */
+export function requireInstant(value: unknown, field = 'now'): Date {
+  if (Object.prototype.toString.call(value) !== '[object Date]' || Number.isNaN((value as Date).getTime())) {
+    throw new InvalidArgumentError(field, 'must be a valid Date');
+  }
+  return value as Date;
 }

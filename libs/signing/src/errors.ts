@@ -1,4 +1,4 @@
-import { CodedError } from '@app/shared/coded-error';
+import { CodedError } from '@app/shared';
 
 /**
  * Stable error codes of the signing lib (tests and the HTTP edge assert the

@@ -13,7 +13,8 @@ import {
 } from './errors';
 import { generateSigningKey } from './generate-signing-key';
 import { keyMaterial, parsePrivateJwk, type PublicJwk, type StoredPrivateJwk, toPublicJwk } from './jwk';
-import { createPrivateFileExclusive, ensurePrivateDir, withDirLock, writePrivateFileAtomic } from './private-files';
+import { createPrivateFileExclusive, ensurePrivateDir, writePrivateFileAtomic } from '@app/process';
+import { withDirLock } from './dir-lock';
 
 /** Key files in the directory are `<kid>.jwk.json`; anything else (temp files, `data.key`, `.lock`) is ignored. */
 export const KEY_FILE_SUFFIX = '.jwk.json';
@@ -160,7 +161,7 @@ export class KeyStore {
       return store;
     }
     const store = new KeyStore(options, 'directory');
-    await ensurePrivateDir(options.dir);
+    ensurePrivateDir(options.dir, { keepIfNotOwner: true });
     await store.loadDirectory();
     if (store.missingAlgs().length > 0) {
       await withDirLock(options.dir, async () => {

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Clock } from '@app/shared';
+import { cryptoIds, type Clock } from '@app/shared';
 import { toNumericDate } from './algorithms';
 import { InvalidInputError } from './errors';
 import type { KeyStore } from './key-store';
@@ -70,7 +69,7 @@ export async function mintAccessToken(input: MintAccessTokenInput): Promise<Mint
   const iat = toNumericDate(input.clock.now());
   const exp = iat + lifetime;
   const scope = input.scope.join(' ');
-  const jti = input.jti ?? randomUUID();
+  const jti = input.jti ?? cryptoIds.uuid();
   const extra = input.extraClaims ?? {};
   const reserved = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti', 'scope', 'gty', 'azp', 'client_id', GRANTS_CLAIM];
   const clash = Object.keys(extra).find((k) => reserved.includes(k));

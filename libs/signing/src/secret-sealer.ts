@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataKeyInvalidError, SealedValueInvalidError } from './errors';
-import { createPrivateFileExclusive, ensurePrivateDir } from './private-files';
+import { createPrivateFileExclusive, ensurePrivateDir } from '@app/process';
 
 export const DATA_KEY_FILE = 'data.key';
 const KEY_BYTES = 32;
@@ -52,7 +52,7 @@ export class SecretSealer {
   /** From `dataKey` (DATA_KEY), else `<dir>/data.key`, generated on first start (two starters agree on one). */
   static async load(options: SecretSealerOptions): Promise<SecretSealer> {
     if (options.dataKey !== undefined) return new SecretSealer(decodeDataKey(options.dataKey, 'DATA_KEY'));
-    await ensurePrivateDir(options.dir);
+    ensurePrivateDir(options.dir, { keepIfNotOwner: true });
     const path = join(options.dir, DATA_KEY_FILE);
     const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;

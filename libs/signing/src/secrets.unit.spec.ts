@@ -1,3 +1,4 @@
+import type { IdGenerator } from '@app/shared';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from './secrets';
 import { generateClientId, generateCredentialId } from './identifiers';
 import type { SigningError } from './errors';
@@ -50,6 +51,14 @@ describe('public ids', () => {
     const ids = new Set(Array.from({ length: 1_000 }, generateClientId));
     expect(ids.size).toBe(1_000);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{32}$/);
+  });
+
+  it('are made through the IdGenerator given (a test can fix them)', () => {
+    const asked: number[] = [];
+    const ids: IdGenerator = { uuid: () => 'u', random: () => 'r', alphanumeric: (length) => (asked.push(length), 'x'.repeat(length)) };
+    expect(generateCredentialId(ids)).toBe(`dcr_${'x'.repeat(16)}`);
+    expect(generateClientId(ids)).toBe('x'.repeat(32));
+    expect(asked).toEqual([16, 32]);
   });
 
   it('draw every alphanumeric character', () => {

@@ -17,7 +17,8 @@ import { parseArgs } from 'node:util';
 import { MAX_JWT_LIFETIME_IN_SECONDS } from '@app/clients';
 import { ConfigError, loadConfig } from '@app/config';
 import { CredentialQueries, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
-import { DataDirMissingError, existingDataDir, systemClock } from '@app/shared';
+import { systemClock } from '@app/shared';
+import { DataDirMissingError, existingDataDir } from '@app/process';
 import { ASYMMETRIC_ALGS, DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, isAsymmetricAlg, KeyStore } from '@app/signing';
 
 const USAGE = 'usage: keys list | rotate RS256|ES256|EdDSA [--not-before ISO-8601 | --in MINUTES] | retire KID [--force]';

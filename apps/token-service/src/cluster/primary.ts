@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import type { AppConfig } from '@app/config';
-import { claimDataDir } from '@app/shared';
+import { claimDataDir } from '@app/process';
 import { createRootLogger } from '../infrastructure/logger';
 import { startClusterRateLimits } from './cluster-rate-limits';
 import type { ProcessRole } from '../infrastructure/infrastructure.module';

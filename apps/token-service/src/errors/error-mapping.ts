@@ -4,7 +4,8 @@ import type { ConsumerErrorCode, EventStoreErrorCode } from '@app/event-store';
 import type { ReadModelErrorCode } from '@app/read-model';
 import type { RefreshTokenErrorCode } from '@app/refresh-tokens';
 import type { RelayLeaseErrorCode, RevocationTopicErrorCode } from '@app/revocation-relay';
-import type { DataDirLockedError, DataDirMissingError } from '@app/shared';
+import type { DataDirLockedError, DataDirMissingError } from '@app/process';
+import type { InvalidArgumentError } from '@app/shared';
 import type { RevocationEventsErrorCode } from '@refresh-token-service/revocation-events';
 import type { SigningErrorCode } from '@app/signing';
 import { ManagementError } from './management-error';
@@ -22,6 +23,7 @@ export type AllErrorCodes =
   | RelayLeaseErrorCode
   | RevocationTopicErrorCode
   | SigningErrorCode
+  | InvalidArgumentError['code']
   | DataDirLockedError['code']
   | DataDirMissingError['code'];
 
@@ -119,12 +121,12 @@ export const ERROR_ANSWERS = {
   // event-store port
   EVENT_STORE_UNAVAILABLE: unavailable,
   CONCURRENCY: busy,
-  INTEGRITY: serverFault,
   // the checkpointed consumer (projection, relay): stopped at shutdown, or a wiring bug
   CONSUMER_STOPPED: unavailable,
   CONSUMER_ALREADY_STARTED: serverFault,
-  // refresh-token domain (INVALID_ARGUMENT is shared with the client registry)
+  // every lib's bad argument (shared)
   INVALID_ARGUMENT: badInput('invalid_body'),
+  // refresh-token domain
   OFFLINE_ACCESS_REQUIRED: invalidScope,
   CREDENTIAL_ALREADY_EXISTS: exists,
   CREDENTIAL_NOT_FOUND: missing('inexistent_resource'),

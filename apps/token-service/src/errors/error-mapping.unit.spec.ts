@@ -4,8 +4,9 @@ import * as eventStore from '@app/event-store';
 import * as readModel from '@app/read-model';
 import * as refreshTokens from '@app/refresh-tokens';
 import * as revocationRelay from '@app/revocation-relay';
+import * as processLib from '@app/process';
 import * as shared from '@app/shared';
-import { CodedError } from '@app/shared/coded-error';
+import { CodedError } from '@app/shared';
 import * as signing from '@app/signing';
 import * as revocationEvents from '@refresh-token-service/revocation-events';
 import { answerForCode, ERROR_ANSWERS } from './error-mapping';
@@ -18,7 +19,6 @@ const INTENDED_SERVER_FAULTS = [
   'RELAY_LEASE_LOST',
   'TOPIC_RETENTION_TOO_SHORT',
   'TOPIC_COMPACTED',
-  'INTEGRITY',
   'CONSUMER_ALREADY_STARTED',
   'CLIENT_SECRET_REQUIRED',
   'SEALED_SECRET_REQUIRED',
@@ -47,7 +47,7 @@ type ErrorClass = new (...args: unknown[]) => CodedError;
  * The SDK package has its own base (it depends on nothing of the service), with the same shape.
  */
 function exportedErrors(): CodedError[] {
-  const libs = [audit, clients, eventStore, readModel, refreshTokens, revocationRelay, revocationEvents, shared, signing];
+  const libs = [audit, clients, eventStore, readModel, refreshTokens, revocationRelay, revocationEvents, shared, processLib, signing];
   const isCoded = (value: { prototype: unknown }): boolean =>
     value.prototype instanceof CodedError || value.prototype instanceof revocationEvents.RevocationEventsError;
   const errors: CodedError[] = [];

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_TEXT_LENGTH } from '@app/shared/text';
+import { MAX_TEXT_LENGTH } from '@app/shared';
 import { ManagementError } from './management-error';
 import { answerFor, sendAnswer, surfaceOf } from './http-exception.filter';
 

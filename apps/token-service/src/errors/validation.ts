@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { characterProblem, MAX_TEXT_LENGTH, textProblem } from '@app/shared/text';
+import { characterProblem, MAX_TEXT_LENGTH, textProblem } from '@app/shared';
 import { badRequest } from './management-error';
 import { invalidRequest } from './oauth-error';
 

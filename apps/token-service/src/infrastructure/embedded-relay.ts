@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '@app/event-store';
-import { createRevocationRelay, keyStoreSigner, type RevocationRelayHandle } from '@app/revocation-relay';
+import { wireRevocationRelay, keyStoreSigner, type RevocationRelayHandle } from '@app/revocation-relay';
 import type { KeyStore } from '@app/signing';
-import { acquireProcessLock } from '@app/shared';
+import { acquireProcessLock } from '@app/process';
+import type { IdGenerator } from '@app/shared';
 import type { AppConfig } from '@app/config';
 
 /**
@@ -11,22 +12,12 @@ import type { AppConfig } from '@app/config';
  * set EMBEDDED_RELAY=false. Without KAFKA_BROKERS the relay holds its
  * checkpoint and publishes what it missed once a broker is configured.
  */
-export function startEmbeddedRelay(config: AppConfig, store: EventStore, keys: KeyStore, logger: Logger): RevocationRelayHandle | undefined {
+export function startEmbeddedRelay(config: AppConfig, store: EventStore, keys: KeyStore, logger: Logger, ids: IdGenerator): RevocationRelayHandle | undefined {
   if (!config.embeddedRelay) return undefined;
   // The same lock as a standalone relay: two relays on one checkpoint would both publish.
   const lock = acquireProcessLock(config.dataDir, 'revocation-relay');
-  const handle = createRevocationRelay({
-    store,
-    issuer: config.issuer,
-    // Each message is signed with the keys this process publishes in its JWKS.
-    signer: keyStoreSigner(keys),
-    brokers: config.kafkaBrokers,
-    topic: config.kafkaRevocationsTopic,
-    leaseMs: config.relayLeaseMs,
-    topicSettings: config.kafkaTopic,
-    dataDir: config.dataDir,
-    logger: logger.child({ component: 'revocation-relay' }),
-  });
+  // Each message is signed with the keys this process publishes in its JWKS.
+  const handle = wireRevocationRelay({ ...config, store, ids, signer: keyStoreSigner(keys), logger: logger.child({ component: 'revocation-relay' }) });
   void handle.relay.start();
   return {
     relay: handle.relay,

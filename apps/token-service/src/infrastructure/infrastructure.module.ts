@@ -6,7 +6,8 @@ import { ReadModelProjection, CredentialQueries, ProjectionRunner, READ_MODEL_FI
 import { openEventStore } from '@app/event-store';
 import { refreshTokenDecider, refreshTokenStreamId } from '@app/refresh-tokens';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
-import { claimDataDir, type Clock, cryptoIds, type IdGenerator, type ProcessLock, systemClock } from '@app/shared';
+import { type Clock, cryptoIds, type IdGenerator, systemClock } from '@app/shared';
+import { claimDataDir, type ProcessLock } from '@app/process';
 import { KeyStore, SecretSealer } from '@app/signing';
 import { DeciderCommandHandler } from '../commands/decider-command-handler';
 import { ReadYourWrites } from '../commands/read-your-writes';
@@ -98,7 +99,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     // token could be accepted right after a restart (invariant 6).
     await runner.caughtUp;
     assertDataKeyOpensSealedSecrets(queries, sealer);
-    if (!follower) relay = startEmbeddedRelay(config, store, keys, logger);
+    if (!follower) relay = startEmbeddedRelay(config, store, keys, logger, ids);
   } catch (error) {
     await closeStores();
     throw error;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { ClientGrantRecord, ClientRecord, CredentialRecord } from '@app/read-model';
+import { refreshTokenSchema } from './refresh-token-schemas';
+
+export { refreshTokenSchema, tokenHistorySchema } from './refresh-token-schemas';
 
 /*
  * Each answer of the management API has its zod schema beside its presenter:
@@ -72,25 +75,6 @@ export function presentDeviceCredential(c: CredentialRecord) {
   } satisfies z.output<typeof deviceCredentialSchema>;
 }
 
-export const refreshTokenSchema = z
-  .object({
-    id: z.string(),
-    user_id: z.string(),
-    client_id: z.string(),
-    created_at: z.string(),
-    idle_expires_at: z.null(),
-    expires_at: z.null().meta({ description: 'These tokens never expire; they are revoked' }),
-    device: z.object({ device_id: z.string(), device_name: z.string() }).strict(),
-    scope: z.string(),
-    rotating: z.literal(false),
-    session_id: z.null(),
-    revoked_at: z.string().optional().meta({ description: 'Only on a revoked token' }),
-    revoked_by: z.string().nullable().optional(),
-    revocation_reason: z.string().nullable().optional(),
-  })
-  .strict()
-  .meta({ id: 'RefreshToken' });
-
 /** Auth0's refresh-token shape, with our revocation fields. These tokens never expire (F3). */
 export function presentRefreshToken(c: CredentialRecord): z.output<typeof refreshTokenSchema> {
   return {
@@ -123,24 +107,3 @@ export const issuedRefreshTokenSchema = z
   .strict()
   .meta({ id: 'IssuedRefreshToken' });
 
-const historyValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()), z.record(z.string(), z.union([z.string(), z.number()]))]);
-
-export const tokenHistorySchema = z
-  .object({
-    events: z.array(
-      z
-        .object({
-          type: z.string().meta({ examples: ['RefreshTokenIssued', 'RefreshTokenRevoked'] }),
-          time: z.string(),
-          log_position: z.number().int(),
-          actor: z.string(),
-          reason: z.string().nullable(),
-          correlation_id: z.string().nullable(),
-          causation_id: z.string().nullable(),
-          data: z.record(z.string(), historyValue),
-        })
-        .strict(),
-    ),
-  })
-  .strict()
-  .meta({ id: 'TokenHistory' });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { silentLogger } from '@app/shared/logger';
+import { silentLogger } from '@app/shared';
 import type { RecordedEvent } from '../event-store.port';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store';
 import { CheckpointedConsumer, type CheckpointedHandler } from './checkpointed-consumer';
@@ -44,7 +44,7 @@ describe('CheckpointedConsumer over the SQLite event store', () => {
   const append = async (streamId: string): Promise<number> =>
     (
       await store.appendToStream(streamId, [{ id: randomUUID(), type: 'Happened', data: {}, metadata: { actor: 'test', occurredAt: new Date().toISOString() } }], {
-        expectedRevision: 'any',
+        expectedRevision: (await store.readLastEvent(streamId))?.revision ?? 'no_stream',
       })
     ).position;
 

@@ -1,5 +1,5 @@
-import { CodedError } from '@app/shared/coded-error';
-import { consoleLogger, type Logger } from '@app/shared/logger';
+import { CodedError, consoleLogger, type Logger } from '@app/shared';
+import { backoffDelayMs } from '../backoff';
 import type { EventStore, RecordedEvent, Subscription } from '../event-store.port';
 import { PositionWaiters } from './position-waiters';
 
@@ -167,7 +167,7 @@ export class CheckpointedConsumer {
         this.failures++;
         this.consecutiveFailures++;
         this.lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        const delayMs = Math.min(this.maxDelayMs, this.initialDelayMs * 2 ** (this.consecutiveFailures - 1));
+        const delayMs = backoffDelayMs(this.initialDelayMs, this.maxDelayMs, this.consecutiveFailures);
         this.logger.warn(
           { consumer: this.handler.name, position: this.checkpoint, error: this.lastError, retryInMs: delayMs },
           `${this.handler.name} failed; restarting from its checkpoint`,

@@ -80,14 +80,15 @@ describe('EventStoreDbEventStore', () => {
     });
   });
 
-  it("keeps the hash chain unbroken under concurrent 'any' appends (each chains from the revision it read)", async () => {
+  it('keeps the hash chain unbroken under concurrent appends at one revision (one wins, the others are refused)', async () => {
     await store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 'no_stream' });
 
-    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 'any' })));
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => store.appendToStream(`${prefix}a`, [newEvent()], { expectedRevision: 0 })));
 
-    expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'CONCURRENCY' });
     const recorded = await store.readStream(`${prefix}a`);
-    expect(recorded.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(recorded.map((e) => e.revision)).toEqual([0, 1]);
     expect(recorded[0].prevHash).toBe(GENESIS_HASH);
     for (let i = 1; i < recorded.length; i++) expect(recorded[i].prevHash).toBe(recorded[i - 1].hash);
     for (const event of recorded) expect(event.hash).toBe(computeEventHash(event.prevHash, event));

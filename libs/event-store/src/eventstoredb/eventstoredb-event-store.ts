@@ -28,8 +28,6 @@ export interface EventStoreDbEventStoreOptions {
   operationTimeoutMs?: number;
   /** Reconnect backoff of subscriptions after a dropped connection. */
   reconnect?: Partial<ReconnectPolicy>;
-  /** Attempts of an append whose expected revision is 'any' or 'stream_exists' when a concurrent writer moves the stream. Default 5. */
-  maxAppendAttempts?: number;
 }
 
 /** Events per `$all` page: bounded reads complete on their own instead of holding a call open. */
@@ -52,8 +50,8 @@ interface StreamTail {
  *   kept in each event's metadata under `$integrity`. To chain, the adapter
  *   reads the stream's last event and appends with exactly that revision as
  *   the expectation, so a concurrent writer makes the append fail instead of
- *   forking the chain (for 'any' / 'stream_exists' the adapter then retries
- *   from fresh state; for an exact expectation it is a ConcurrencyError).
+ *   forking the chain (a ConcurrencyError, or an idempotent success when
+ *   the same events are already there).
  * - Positions are EventStoreDB commit positions (byte offsets in its log).
  * - `$`-prefixed (system) streams and event types are never returned.
  */
@@ -61,7 +59,6 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly timeoutMs: number;
   private readonly reconnect: ReconnectPolicy;
-  private readonly maxAppendAttempts: number;
   private readonly subscriptions = new Set<Subscription>();
   /** `host:port[,host:port]` of the connection string, without credentials: for log lines. */
   readonly address: string;
@@ -71,7 +68,6 @@ export class EventStoreDbEventStore implements EventStore {
     this.address = serverAddress(options.connectionString);
     this.timeoutMs = options.operationTimeoutMs ?? 5000;
     this.reconnect = { ...DEFAULT_RECONNECT, ...options.reconnect };
-    this.maxAppendAttempts = options.maxAppendAttempts ?? 5;
   }
 
   async appendToStream(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
@@ -81,12 +77,8 @@ export class EventStoreDbEventStore implements EventStore {
         return await this.withTimeout(`append to ${streamId}`, this.appendOnce(streamId, events, expected, attempt === 1));
       } catch (error) {
         // A concurrent writer moved the stream between our read and our append.
-        const raced = error instanceof WrongExpectedVersionError;
-        const flexible = expected === 'any' || expected === 'stream_exists';
-        if (raced && flexible && attempt < this.maxAppendAttempts) continue;
-        // An exact expectation that raced: decide again from fresh state
-        // (turns into an idempotent success or a ConcurrencyError with the real revision).
-        if (raced && !flexible && attempt < 2) continue;
+        // Decide again from fresh state: an idempotent success or a ConcurrencyError with the real revision.
+        if (error instanceof WrongExpectedVersionError && attempt < 2) continue;
         throw toEventStoreError(error, streamId);
       }
     }
@@ -188,31 +180,22 @@ export class EventStoreDbEventStore implements EventStore {
    * refuses it (or answers an idempotent retry as done), and the retry reads.
    */
   private async appendOnce(streamId: string, events: NewEvent[], expected: ExpectedRevision, firstAttempt: boolean): Promise<AppendResult> {
-    const flexible = expected === 'any' || expected === 'stream_exists';
     const blind = firstAttempt && expected === 'no_stream' && events.length > 0;
-    // 'any'/'stream_exists' may be retries of an earlier append: look for the ids in the whole stream.
-    const stream = flexible ? await this.collect(this.client.readStream(streamId)) : undefined;
-    const tail = blind ? undefined : stream ? tailOf(stream) : await this.readTail(streamId);
+    const tail = blind ? undefined : await this.readTail(streamId);
     const current = tail?.revision ?? -1;
 
-    if (flexible) {
-      const idempotent = stream && findRetry(stream, events);
-      if (idempotent) return idempotent;
-      if (expected === 'stream_exists' && !tail) throw new ConcurrencyError(streamId, 'stream_exists', 'no_stream');
-    } else {
-      const expectedNumber = expected === 'no_stream' ? -1 : expected;
-      if (current !== expectedNumber) {
-        // The same events already sit right after the expected revision: an idempotent retry.
-        if (current > expectedNumber) {
-          const retried = await this.matchRetryAt(streamId, expectedNumber + 1, events);
-          if (retried) return retried;
-        }
-        throw new ConcurrencyError(streamId, String(expected), current < 0 ? 'no_stream' : String(current));
+    const expectedNumber = expected === 'no_stream' ? -1 : expected;
+    if (current !== expectedNumber) {
+      // The same events already sit right after the expected revision: an idempotent retry.
+      if (current > expectedNumber) {
+        const retried = await this.matchRetryAt(streamId, expectedNumber + 1, events);
+        if (retried) return retried;
       }
+      throw new ConcurrencyError(streamId, String(expected), current < 0 ? 'no_stream' : String(current));
     }
 
     if (events.length === 0) {
-      const last = stream?.[stream.length - 1] ?? (tail ? await this.readLast(streamId) : undefined);
+      const last = tail ? await this.readLast(streamId) : undefined;
       return { nextExpectedRevision: current, position: last?.position ?? 0 };
     }
 
@@ -310,19 +293,6 @@ export class EventStoreDbEventStore implements EventStore {
       operation.catch(() => undefined); // a late failure after the timeout is already reported
     }
   }
-}
-
-function tailOf(stream: RecordedEvent[]): StreamTail | undefined {
-  const last = stream[stream.length - 1];
-  return last ? { revision: last.revision, hash: last.hash } : undefined;
-}
-
-/** The stream holds exactly these events (by id) from some revision on: the append already happened. */
-function findRetry(stream: RecordedEvent[], events: NewEvent[]): AppendResult | undefined {
-  if (events.length === 0) return undefined;
-  const first = stream.findIndex((e) => e.id === events[0].id);
-  if (first < 0) return undefined;
-  return matches(stream.slice(first, first + events.length), events);
 }
 
 function matches(found: RecordedEvent[], events: NewEvent[]): AppendResult | undefined {

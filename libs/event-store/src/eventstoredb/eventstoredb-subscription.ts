@@ -1,4 +1,5 @@
 import { START, excludeSystemEvents, streamNameFilter, type AllStreamSubscription, type EventStoreDBClient, type Position } from '@eventstore/db-client';
+import { backoffDelayMs } from '../backoff';
 import type { SubscribeOptions, Subscription } from '../event-store.port';
 import { toEventStoreError, isTransient } from './eventstoredb-errors';
 import { fromPortPosition, fromResolved, isSystemEvent } from './eventstoredb-events';
@@ -15,10 +16,8 @@ export interface ReconnectPolicy {
 
 export const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 100, maxDelayMs: 5000, maxAttempts: Number.POSITIVE_INFINITY };
 
-/** The wait before retry number `attempt` (1-based): `initialDelayMs`, doubling, capped at `maxDelayMs`. */
-export function reconnectDelayMs(policy: ReconnectPolicy, attempt: number): number {
-  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempt - 1));
-}
+/** The wait before retry number `attempt` (1-based), by the one backoff formula. */
+export const reconnectDelayMs = (policy: ReconnectPolicy, attempt: number): number => backoffDelayMs(policy.initialDelayMs, policy.maxDelayMs, attempt);
 
 /**
  * A catch-up subscription to `$all` that survives connection loss.

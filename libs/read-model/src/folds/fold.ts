@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '@app/event-store';
-import type { Logger } from '@app/shared/logger';
+import type { RecordedEvent, StreamHead as LogStreamHead } from '@app/event-store';
+import type { Logger } from '@app/shared';
 import type { ProjectedData, ProjectedEventType } from '../projected-events';
 
 /** What a fold did with one event: `applied` changed the model (or moved a stream head), `skipped` was logged and left out. */
@@ -8,11 +8,8 @@ export type FoldOutcome = 'applied' | 'skipped';
 /** One handler per event type a fold owns. */
 export type FoldHandlers<K extends ProjectedEventType> = { [T in K]: (data: ProjectedData<T>, event: RecordedEvent) => FoldOutcome };
 
-/** Stream head kept per row, so the audit can tell an event removed from the end of a stream. */
-export interface StreamHead {
-  revision: number;
-  hash: string;
-}
+/** Stream head kept per row (the log's StreamHead without its position), so the audit can tell an event removed from the end of a stream. */
+export type StreamHead = Pick<LogStreamHead, 'revision' | 'hash'>;
 
 export const headOf = (event: RecordedEvent): StreamHead => ({ revision: event.revision, hash: event.hash });
 

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Mutex } from 'async-mutex';
 import { ConcurrencyError, type EventStore } from '@app/event-store';
+import { cryptoIds, type IdGenerator } from '@app/shared';
 import type { CheckpointStore } from '../checkpoint-store';
 import { RelayLeaseLostError, type RelayLease } from './relay-lease';
 
@@ -27,6 +27,8 @@ export interface LogRelayLeaseOptions {
   leaseMs?: number;
   /** Default a random UUID: a restarted relay is a new candidate. */
   holder?: string;
+  /** Makes the holder's UUID and the lease events' ids; default the CSPRNG's. */
+  ids?: IdGenerator;
   /** Monotonic milliseconds; tests may pass their own. */
   now?: () => number;
 }
@@ -56,6 +58,7 @@ export class LogRelayLease implements RelayLease, CheckpointStore {
   private readonly store: EventStore;
   private readonly streamId: string;
   private readonly now: () => number;
+  private readonly ids: IdGenerator;
   private readonly writes = new Mutex();
   /** Revision of our last write while we hold the lease. */
   private ownRevision: number | undefined;
@@ -68,7 +71,8 @@ export class LogRelayLease implements RelayLease, CheckpointStore {
     this.store = options.store;
     this.streamId = options.streamId;
     this.leaseMs = options.leaseMs ?? 15_000;
-    this.holder = options.holder ?? randomUUID();
+    this.ids = options.ids ?? cryptoIds;
+    this.holder = options.holder ?? this.ids.uuid();
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -136,7 +140,7 @@ export class LogRelayLease implements RelayLease, CheckpointStore {
   private async append(record: LeaseRecord, expected: number): Promise<number> {
     const result = await this.store.appendToStream(
       this.streamId,
-      [{ id: randomUUID(), type: RELAY_LEASE_EVENT, data: { ...record }, metadata: { actor: `relay:${this.holder}`, occurredAt: new Date().toISOString() } }],
+      [{ id: this.ids.uuid(), type: RELAY_LEASE_EVENT, data: { ...record }, metadata: { actor: `relay:${this.holder}`, occurredAt: new Date().toISOString() } }],
       { expectedRevision: expected < 0 ? 'no_stream' : expected },
     );
     return result.nextExpectedRevision;

@@ -1,4 +1,4 @@
-import { CodedError } from '@app/shared/coded-error';
+import { CodedError } from '@app/shared';
 
 /**
  * Who may publish revocations now (architecture.md invariant 9: one relay

@@ -5,7 +5,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { CredentialQueries } from '@app/read-model';
 import { verifyClientSecret } from '@app/signing';
-import { writePrivateFileAtomic } from '@app/signing/private-files';
+import { writePrivateFileAtomic } from '@app/process';
 import { SYSTEM_ACTOR, type RequestContext } from '../../commands/request-context';
 import type { AppConfig } from '@app/config';
 import { CONFIG, LOGGER } from '../../infrastructure/tokens';

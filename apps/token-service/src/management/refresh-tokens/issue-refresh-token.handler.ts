@@ -33,7 +33,7 @@ export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTok
     if (!client.grantTypes.includes('refresh_token')) throw new GrantTypeNotAllowedError('refresh_token', 'is not among the client\'s grant types');
 
     const refreshToken = generateRefreshToken(this.ids);
-    const credentialId = generateCredentialId();
+    const credentialId = generateCredentialId(this.ids);
     const now = this.clock.now();
     // A device without an id of its own is a device of its own.
     const deviceId = input.deviceId ?? credentialId;

@@ -22,10 +22,6 @@ export class KeyedRateLimit {
   /** `limiter` undefined: the limit is off (configured as 0). */
   constructor(private readonly limiter: RateLimiterAbstract | undefined) {}
 
-  get enabled(): boolean {
-    return this.limiter !== undefined;
-  }
-
   /** Counts one request for `key`; undefined when the limit is off. */
   async hit(key: string): Promise<RateLimitDecision | undefined> {
     if (!this.limiter) return undefined;

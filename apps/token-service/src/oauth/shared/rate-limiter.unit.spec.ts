@@ -26,7 +26,6 @@ describe('KeyedRateLimit on the memory store', () => {
 
   it('is off with a limit of 0: no decision, never a refusal', async () => {
     const limit = new KeyedRateLimit(memoryRateLimiter(0, 60, 1_000));
-    expect(limit.enabled).toBe(false);
     expect(await limit.hit('k')).toBeUndefined();
     await limit.penalize('k');
     expect(await limit.check('k')).toEqual({ spent: 0 });

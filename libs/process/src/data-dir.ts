@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { CodedError } from './coded-error';
+import { CodedError } from '@app/shared';
 
 /** `DATA_DIR` names no directory: a CLI refuses it rather than create state in a mistyped path. */
 export class DataDirMissingError extends CodedError<'DATA_DIR_MISSING'> {

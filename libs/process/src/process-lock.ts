@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { CodedError } from './coded-error';
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-files';
+import { join } from 'node:path';
+import { CodedError } from '@app/shared';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tempPathFor } from './private-files';
 
 /** Who holds a DATA_DIR lock (the lock file's content). */
 export interface LockHolder {
@@ -98,7 +97,7 @@ function holdLock(path: string, content: string, heartbeatMs: number): ProcessLo
 }
 
 function createExclusive(path: string, content: string): boolean {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   const fd = openSync(temp, 'wx', PRIVATE_FILE_MODE);
   try {
     writeSync(fd, content);

@@ -13,14 +13,14 @@ import Database from 'better-sqlite3';
 import type { ClientDeletedData, ClientGrantCreatedData, ClientRegisteredData } from '@app/clients/events';
 import { clientGrantStreamId, clientStreamId } from '@app/clients/events';
 import { ReadModelProjection, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
-import { silentLogger } from '@app/shared/logger';
+import { silentLogger } from '@app/shared';
 import type { EventMetadata, EventStore, ExpectedRevision } from '@app/event-store';
 import { SqliteEventStore } from '@app/event-store';
 import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';
 import type { RefreshTokenIssuedData, RefreshTokenRevokedData } from '@app/refresh-tokens/events';
 import { refreshTokenStreamId } from '@app/refresh-tokens/events';
-import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../../../test/eventstoredb-double/eventstoredb-double';
-import type { StoredEvent } from '../../../../test/eventstoredb-double/event-log';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from '../eventstoredb-double/eventstoredb-double';
+import type { StoredEvent } from '../eventstoredb-double/event-log';
 
 /** The story's instants (metadata.occurredAt = the data's own time). */
 export const TIMES = {

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/*
+ * The management API's refresh-token answers, in a file that imports zod
+ * only: the administration page (a browser bundle) derives its types from
+ * these schemas with type-only imports, so the page and the server cannot
+ * drift. The presenters re-export them.
+ */
+
+export const refreshTokenSchema = z
+  .object({
+    id: z.string(),
+    user_id: z.string(),
+    client_id: z.string(),
+    created_at: z.string(),
+    idle_expires_at: z.null(),
+    expires_at: z.null().meta({ description: 'These tokens never expire; they are revoked' }),
+    device: z.object({ device_id: z.string(), device_name: z.string() }).strict(),
+    scope: z.string(),
+    rotating: z.literal(false),
+    session_id: z.null(),
+    revoked_at: z.string().optional().meta({ description: 'Only on a revoked token' }),
+    revoked_by: z.string().nullable().optional(),
+    revocation_reason: z.string().nullable().optional(),
+  })
+  .strict()
+  .meta({ id: 'RefreshToken' });
+
+const historyValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()), z.record(z.string(), z.union([z.string(), z.number()]))]);
+
+export const tokenHistorySchema = z
+  .object({
+    events: z.array(
+      z
+        .object({
+          type: z.string().meta({ examples: ['RefreshTokenIssued', 'RefreshTokenRevoked'] }),
+          time: z.string(),
+          log_position: z.number().int(),
+          actor: z.string(),
+          reason: z.string().nullable(),
+          correlation_id: z.string().nullable(),
+          causation_id: z.string().nullable(),
+          data: z.record(z.string(), historyValue),
+        })
+        .strict(),
+    ),
+  })
+  .strict()
+  .meta({ id: 'TokenHistory' });
