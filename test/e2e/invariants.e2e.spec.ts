@@ -92,7 +92,8 @@ describe.each(ADAPTERS)('invariants (%s)', (adapter) => {
         for (let i = 0; i < 3; i++) {
           const issued = await issueRefreshToken(svc, { client_id: c.client_id });
           secrets.push(issued.refresh_token);
-          expect((await delegate(svc, c.client_id, issued.refresh_token)).status).toBe(200);
+          const secret = c.client_secret ? { client_secret: c.client_secret } : {};
+          expect((await delegate(svc, c.client_id, issued.refresh_token, secret)).status).toBe(200);
           if (i === 0) await svc.http.delete(`/api/v2/refresh-tokens/${issued.id}`, { token });
         }
       }
@@ -170,8 +171,8 @@ describe.each(ADAPTERS)('restart with the same DATA_DIR and event store (%s)', (
     expect(kidsAfter).toEqual(kidsBefore);
     // A management token minted before the restart still verifies (same keys).
     expect((await svc.http.get(`/api/v2/clients/${app.client_id}`, { token })).status).toBe(200);
-    expect((await delegate(svc, app.client_id, valid.refresh_token)).status).toBe(200);
-    const refused = await delegate(svc, app.client_id, revoked.refresh_token);
+    expect((await delegate(svc, app.client_id, valid.refresh_token, { client_secret: app.client_secret! })).status).toBe(200);
+    const refused = await delegate(svc, app.client_id, revoked.refresh_token, { client_secret: app.client_secret! });
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({ error: 'invalid_grant', error_description: 'The refresh token has been revoked.' });
     // The client secret survived as a verifier: the confidential client still authenticates.

@@ -31,6 +31,7 @@ export type ClientArgument =
   | 'jwtConfiguration.alg'
   | 'jwtConfiguration.lifetimeInSeconds'
   | 'grantTypes'
+  | 'allowedClients'
   | 'grantId'
   | 'audience'
   | 'scope'

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { z } from 'zod';
-import { APP_TYPES, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS, type AppType, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
+import { APP_TYPES, MAX_ALLOWED_CLIENTS, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS, type AppType, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
 import { CredentialQueries } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
@@ -34,6 +34,7 @@ export const createClientBody = z
       .strict()
       .optional(),
     grant_types: z.array(text()).max(32).optional(),
+    allowed_clients: z.array(text()).max(MAX_ALLOWED_CLIENTS).optional(),
   })
   .strict();
 export const listClientsQuery = z.object(pagingParams).strict();
@@ -62,6 +63,7 @@ export class ClientsController {
             ? { alg: input.jwt_configuration.alg, lifetimeInSeconds: input.jwt_configuration.lifetime_in_seconds }
             : undefined,
           grantTypes: input.grant_types,
+          allowedClients: input.allowed_clients,
         },
         context,
       ),

@@ -37,6 +37,7 @@ export class RegisterClientHandler implements ICommandHandler<RegisterClientComm
         ...(input.jwtConfiguration?.alg === 'HS256' && clientSecret !== null ? { sealedClientSecret: this.sealer.seal(clientSecret, clientId) } : {}),
         jwtConfiguration: input.jwtConfiguration,
         grantTypes: input.grantTypes,
+        allowedClients: input.allowedClients,
         now,
       },
     };

@@ -1,14 +1,16 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { characters, parseOAuthParams, text } from '../../errors/validation';
+import { presentedClient } from '../shared/client-credentials';
 import { noStore } from '../shared/http';
 import { rateLimitHeaders } from '../shared/rate-limiter';
 import { DelegationHandler } from './delegation.handler';
 
 const MAX_TOKEN = 8192;
 export const delegationParams = z.object({
-  client_id: text(),
+  client_id: text().optional(),
+  client_secret: z.string().min(1).max(1024).optional(),
   grant_type: characters(256, 1),
   refresh_token: z.string().min(1).max(MAX_TOKEN).optional(),
   id_token: z.string().min(1).max(MAX_TOKEN).optional(),
@@ -23,9 +25,15 @@ export class DelegationController {
 
   @Post('delegation')
   @HttpCode(200)
-  async delegate(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async delegate(
+    @Body() body: unknown,
+    @Headers('authorization') authorization: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     noStore(reply);
-    const result = await this.delegation.handle(parseOAuthParams(delegationParams, body), request.ip);
+    const params = parseOAuthParams(delegationParams, body);
+    const result = await this.delegation.handle(params, presentedClient(authorization, params), request.ip);
     if (result.rateLimit) void reply.headers(rateLimitHeaders(result.rateLimit));
     return result.body;
   }

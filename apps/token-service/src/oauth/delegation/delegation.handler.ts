@@ -1,22 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DELEGATION_ID_TOKEN_GRANT, DELEGATION_REFRESH_TOKEN_GRANT } from '@app/clients';
 import { type ClientRecord, CredentialQueries, type TokenCredential } from '@app/read-model';
 import { parseScope } from '@app/refresh-tokens';
 import type { Clock } from '@app/shared';
 import { KeyStore, verifyIdToken } from '@app/signing';
 import type { AppConfig } from '@app/config';
-import { invalidGrant, invalidRequest, invalidScope, OAuthError } from '../../errors/oauth-error';
+import { invalidGrant, invalidRequest, invalidScope, OAuthError, unauthorizedClient } from '../../errors/oauth-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { ClientAuthenticator } from '../shared/client-authenticator';
+import type { PresentedClient } from '../shared/client-credentials';
 import { credentialForClient, findRefreshToken, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { TokenMinter } from '../shared/token-minter';
 import { rateLimitHeaders, type RateLimitDecision } from '../shared/rate-limiter';
 import { RateLimits } from '../shared/rate-limits';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export const TARGET_NOT_ALLOWED = 'The target does not allow this client.';
 
 export interface DelegationParams {
-  client_id: string;
   grant_type: string;
   refresh_token?: string;
   id_token?: string;
@@ -48,7 +50,8 @@ export class DelegationHandler {
     private readonly headCatchUp: HeadCatchUp,
   ) {}
 
-  async handle(params: DelegationParams, clientIp: string): Promise<DelegationResult> {
+  /** `presented`: the caller as it identified itself; a confidential client's secret is checked as at /oauth/token. */
+  async handle(params: DelegationParams, presented: PresentedClient, clientIp: string): Promise<DelegationResult> {
     if (params.grant_type !== JWT_BEARER_GRANT) throw invalidRequest(`grant_type must be ${JWT_BEARER_GRANT}`);
     if ((params.refresh_token === undefined) === (params.id_token === undefined)) {
       throw invalidRequest('Send exactly one of refresh_token and id_token.');
@@ -56,14 +59,16 @@ export class DelegationHandler {
     if (params.api_type !== undefined && params.api_type !== 'app') throw invalidRequest('Unsupported api_type; only "app" is supported.');
     if (params.scope !== undefined && !parseScope(params.scope).includes('openid')) throw invalidScope('scope must include openid.');
 
-    const client = await this.clients.identify(params.client_id);
-    const audience = params.target ?? client.clientId;
-    const target = params.target;
-    if (target !== undefined && !(await this.headCatchUp.find(() => this.queries.getClient(target)))) throw invalidRequest('Unknown target.');
+    const client = await this.clients.authenticate(presented, clientIp);
+    const grant = params.refresh_token !== undefined ? DELEGATION_REFRESH_TOKEN_GRANT : DELEGATION_ID_TOKEN_GRANT;
+    if (!client.grantTypes.includes(grant)) throw unauthorizedClient(`The grant type ${grant} is not allowed for this client.`, 400);
+    const audience = await this.audience(params.target, client);
 
     let rateLimit: RateLimitDecision | undefined;
     try {
       let credential: TokenCredential;
+      // An id_token traded for another never outlives it, so a stolen one cannot be renewed forever.
+      let notAfter: number | undefined;
       if (params.refresh_token !== undefined) {
         // Count before telling right from wrong, so guessing tokens is limited too.
         const refreshToken = params.refresh_token;
@@ -71,10 +76,12 @@ export class DelegationHandler {
         rateLimit = await this.limits.spendPerUser(clientIp, found?.userId);
         credential = credentialForClient(found, client);
       } else {
-        credential = await this.credentialFromIdToken(params.id_token!, client);
+        const fromIdToken = await this.credentialFromIdToken(params.id_token!, client);
+        credential = fromIdToken.credential;
+        notAfter = fromIdToken.exp;
         rateLimit = await this.limits.spendPerUser(clientIp, credential.userId);
       }
-      const minted = await this.minter.idToken(credential, client, audience);
+      const minted = await this.minter.idToken(credential, client, audience, notAfter);
       return { body: { token_type: 'Bearer', expires_in: minted.expiresIn, id_token: minted.idToken }, rateLimit };
     } catch (error) {
       if (error instanceof OAuthError && rateLimit) Object.assign((error.options.headers ??= {}), rateLimitHeaders(rateLimit));
@@ -83,12 +90,23 @@ export class DelegationHandler {
   }
 
   /**
+   * The new token's audience: the caller, or a `target` that lists the caller
+   * in its `allowed_clients` (an unknown target gets the same answer).
+   */
+  private async audience(target: string | undefined, client: ClientRecord): Promise<string> {
+    if (target === undefined || target === client.clientId) return client.clientId;
+    const found = await this.headCatchUp.find(() => this.queries.getClient(target));
+    if (!found || found.deletedAt !== null || !found.allowedClients.includes(client.clientId)) throw invalidRequest(TARGET_NOT_ALLOWED);
+    return target;
+  }
+
+  /**
    * F5: a valid, unexpired id_token of ours, issued to this client (`azp`),
    * verified with this client's key (its own secret for HS256, else ours),
    * whose credential (`sid`) is this client's, of the user `sub`, and still
    * valid. `target` plays no part: it only sets the new token's audience.
    */
-  private async credentialFromIdToken(idToken: string, client: ClientRecord): Promise<TokenCredential> {
+  private async credentialFromIdToken(idToken: string, client: ClientRecord): Promise<{ credential: TokenCredential; exp: number }> {
     const verified = await verifyIdToken(idToken, {
       keyStore: this.keys,
       issuer: this.config.issuer,
@@ -102,6 +120,6 @@ export class DelegationHandler {
     const credential = await this.headCatchUp.find(() => this.queries.findTokenCredentialById(sid));
     if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
     if (credential.userId !== sub) throw invalidGrant('Invalid id_token.', `credential ${sid} is not of the user in sub`);
-    return requireValid(credential, client, { revoked: REVOKED_REFRESH_TOKEN });
+    return { credential: requireValid(credential, client, { revoked: REVOKED_REFRESH_TOKEN }), exp: verified.claims.exp };
   }
 }

@@ -87,13 +87,6 @@ export class ClientAuthenticator {
     return client;
   }
 
-  /** The client by id without a secret check (Auth0's /delegation identifies, it does not authenticate). */
-  async identify(clientId: string): Promise<ClientRecord> {
-    const client = await this.headCatchUp.find(() => this.queries.getClient(clientId));
-    if (!client) throw invalidClient('Unknown client.');
-    return client;
-  }
-
   private remember(key: string): void {
     // Set keeps insertion order: past the limit the oldest confirmation goes.
     if (this.confirmed.size >= CACHE_LIMIT) this.confirmed.delete(this.confirmed.values().next().value as string);

@@ -4,6 +4,7 @@ import type { Clock } from '@app/shared';
 import { KeyStore, mintAccessToken, mintIdToken, type MintedIdToken, SecretSealer } from '@app/signing';
 import type { AppConfig } from '@app/config';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
+import { invalidGrant } from '../../errors/oauth-error';
 
 /** Mints the tokens the OAuth endpoints hand out, per client configuration (F7). */
 @Injectable()
@@ -19,9 +20,21 @@ export class TokenMinter {
     this.issuer = config.issuer;
   }
 
-  /** An id_token for the credential's user, signed as the client is configured; `sid` is the credential id. */
-  idToken(credential: Pick<TokenCredential, 'credentialId' | 'userId'>, client: ClientRecord, audience: string = client.clientId): Promise<MintedIdToken> {
-    const { alg, lifetimeInSeconds } = client.jwtConfiguration;
+  /**
+   * An id_token for the credential's user, signed as the client is configured;
+   * `sid` is the credential id. `notAfter` (epoch seconds) caps its `exp`: an
+   * id_token traded for another never outlives it (null when none is left).
+   */
+  idToken(
+    credential: Pick<TokenCredential, 'credentialId' | 'userId'>,
+    client: ClientRecord,
+    audience: string = client.clientId,
+    notAfter?: number,
+  ): Promise<MintedIdToken> {
+    const { alg } = client.jwtConfiguration;
+    let { lifetimeInSeconds } = client.jwtConfiguration;
+    if (notAfter !== undefined) lifetimeInSeconds = Math.min(lifetimeInSeconds, notAfter - Math.floor(this.clock.now().getTime() / 1000));
+    if (lifetimeInSeconds < 1) throw invalidGrant('Invalid id_token.', 'the presented id_token has no lifetime left');
     return mintIdToken({
       keyStore: this.keys,
       issuer: this.issuer,

@@ -137,7 +137,7 @@ describe.each(ADAPTERS)('POST /oauth/token (%s)', (adapter) => {
       const r = await token({ grant_type: 'refresh_token', client_id: publicApp.client_id, refresh_token: issued.refresh_token });
       expectOAuthError(r, 400, 'invalid_grant', 'Unknown or invalid refresh token.');
       // And the token still works for its own client.
-      expect((await delegate(svc, webApp.client_id, issued.refresh_token)).status).toBe(200);
+      expect((await delegate(svc, webApp.client_id, issued.refresh_token, { client_secret: webApp.client_secret! })).status).toBe(200);
     });
 
     it('refuses a missing refresh_token with 400 invalid_request', async () => {
