@@ -92,7 +92,7 @@ describe.each(ADAPTERS)('invariants (%s)', (adapter) => {
         for (let i = 0; i < 3; i++) {
           const issued = await issueRefreshToken(svc, { client_id: c.client_id });
           secrets.push(issued.refresh_token);
-          const secret = c.client_secret ? { client_secret: c.client_secret } : {};
+          const secret: Record<string, string> = c.client_secret ? { client_secret: c.client_secret } : {};
           expect((await delegate(svc, c.client_id, issued.refresh_token, secret)).status).toBe(200);
           if (i === 0) await svc.http.delete(`/api/v2/refresh-tokens/${issued.id}`, { token });
         }

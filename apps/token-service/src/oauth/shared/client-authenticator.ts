@@ -1,39 +1,46 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { Semaphore } from 'async-mutex';
 import { type ClientRecord, CredentialQueries } from '@app/read-model';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '@app/signing';
-import { invalidClient } from '../../errors/oauth-error';
+import { invalidClient, OAuthError } from '../../errors/oauth-error';
 import type { AppConfig } from '@app/config';
 import { HeadCatchUp } from '../../consistency/head-catch-up';
 import { CONFIG } from '../../infrastructure/tokens';
 import type { PresentedClient } from './client-credentials';
+import { FairWorkQueue, WorkQueueRefusal } from './fair-work-queue';
+import { networkOf } from './network-of';
 import { tooManyRequests } from './rate-limiter';
 import { RateLimits } from './rate-limits';
 
 const CACHE_LIMIT = 10_000;
 const BAD_CREDENTIALS = 'Unknown client or bad client credentials.';
-/** async-mutex runs higher priorities first: a key with no recent failure goes before suspects. */
-const PRIORITY = { clean: 1, suspect: 0 } as const;
+/** Verifications waiting for a slot, in all and per network, as multiples of SCRYPT_CONCURRENCY. */
+const WAITING_PER_SLOT = 32;
+const WAITING_PER_SLOT_PER_NETWORK = 4;
 
 /**
  * Authenticates OAuth clients (RFC 6749 §2.3). Secrets are stored as scrypt
  * verifiers, which cost tens of milliseconds and 32 MiB by design, so:
+ * - failed attempts (a wrong secret, an unknown client id) are counted per
+ *   (client id, network) and per network (an IPv4 address, an IPv6 /64);
+ *   past either budget the answer is 429, decided before anything else, even
+ *   for the right secret;
  * - a confirmed (secret, verifier) pair is remembered by its SHA-256, so a
  *   busy client pays scrypt once, not per request (a new secret misses);
- * - failed attempts are counted per (client id, IP) and refused with 429
- *   past the limit, before any scrypt work;
- * - at most SCRYPT_CONCURRENCY verifications run at once; known clients
- *   without recent failures queue ahead of unknown ids and failing keys, so
- *   a flood of wrong secrets cannot starve legitimate authentications;
+ * - at most SCRYPT_CONCURRENCY verifications run at once; the others wait in
+ *   a bounded queue (503 with Retry-After when it, or the network's share of
+ *   it, is full), at most REQUEST_TIMEOUT_MS, known clients without recent
+ *   failures first and networks served in turn, so a flood from one network
+ *   does not hold up the others;
  * - an unknown client id is verified against a dummy verifier, so it costs
  *   what a wrong secret costs.
  */
 @Injectable()
 export class ClientAuthenticator {
   private readonly confirmed = new Set<string>();
-  private readonly scryptSlots: Semaphore;
+  private readonly queue: FairWorkQueue;
   private readonly dummyVerifier: Promise<string>;
+  private readonly requestTimeoutMs: number;
 
   constructor(
     private readonly queries: CredentialQueries,
@@ -41,8 +48,10 @@ export class ClientAuthenticator {
     @Inject(CONFIG) config: AppConfig,
     private readonly headCatchUp: HeadCatchUp,
   ) {
-    this.scryptSlots = new Semaphore(config.scryptConcurrency);
+    const slots = config.scryptConcurrency;
+    this.queue = new FairWorkQueue(slots, WAITING_PER_SLOT * slots, WAITING_PER_SLOT_PER_NETWORK * slots);
     this.dummyVerifier = hashClientSecret(generateClientSecret());
+    this.requestTimeoutMs = config.requestTimeoutMs;
   }
 
   /**
@@ -61,30 +70,42 @@ export class ClientAuthenticator {
       return client;
     }
     if (secret === undefined) throw invalidClient(client ? 'Client authentication is required.' : BAD_CREDENTIALS, basic);
+
+    const network = networkOf(clientIp);
+    const keys = { pair: `${presented.clientId}|${network}`, network };
+    // The limiter decides first: past it, not even a remembered right secret gets through.
+    const clean = (await this.failuresSoFar(keys)) === 0;
     if (client && this.confirmed.has(cacheKey(client.clientSecretHash, secret))) return client;
 
-    const failures = this.limits.clientAuthFailures;
-    const key = `${presented.clientId}|${clientIp}`;
-    const before = await failures.check(key);
-    if (before.refused) throw tooManyRequests(before.refused);
-    const priority = client && before.spent === 0 ? PRIORITY.clean : PRIORITY.suspect;
     const verifier = client?.clientSecretHash ?? (await this.dummyVerifier);
-    const ok = await this.scryptSlots.runExclusive(
-      async () => {
+    const lane = client && clean ? 'clean' : 'suspect';
+    const ok = await this.queue
+      .run(network, lane, Date.now() + this.requestTimeoutMs, async () => {
         // Checked again once a slot is free: a burst queued behind it stops at the limit.
-        const now = await failures.check(key);
-        if (now.refused) throw tooManyRequests(now.refused);
+        await this.failuresSoFar(keys);
         return verifyClientSecret(secret, verifier);
-      },
-      1,
-      priority,
-    );
+      })
+      .catch((error: unknown) => {
+        if (error instanceof WorkQueueRefusal) throw busy(error.reason);
+        throw error;
+      });
     if (!client || !ok) {
-      await failures.penalize(key);
+      await Promise.all([this.limits.clientAuthFailures.penalize(keys.pair), this.limits.clientAuthFailuresPerNetwork.penalize(keys.network)]);
       throw invalidClient(BAD_CREDENTIALS, basic);
     }
     this.remember(cacheKey(client.clientSecretHash, secret));
     return client;
+  }
+
+  /** Failures counted against this (client id, network) and this network; 429 when either budget is spent. */
+  private async failuresSoFar(keys: { pair: string; network: string }): Promise<number> {
+    const [pair, network] = await Promise.all([
+      this.limits.clientAuthFailures.check(keys.pair),
+      this.limits.clientAuthFailuresPerNetwork.check(keys.network),
+    ]);
+    const refused = pair.refused ?? network.refused;
+    if (refused) throw tooManyRequests(refused);
+    return pair.spent + network.spent;
   }
 
   private remember(key: string): void {
@@ -96,4 +117,12 @@ export class ClientAuthenticator {
 
 function cacheKey(verifier: string, secret: string): string {
   return createHash('sha256').update(verifier).update('\0').update(secret).digest('base64');
+}
+
+/** 503: no slot for this verification now (the queue is full, or the wait outlasted REQUEST_TIMEOUT_MS). */
+function busy(reason: WorkQueueRefusal['reason']): OAuthError {
+  return new OAuthError(503, 'temporarily_unavailable', 'The service is busy. Retry later.', {
+    headers: { 'Retry-After': '1' },
+    detail: `client authentication queue: ${reason}`,
+  });
 }
