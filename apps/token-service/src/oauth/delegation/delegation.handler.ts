@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ClientRecord, CredentialQueries, type TokenCredential } from '@app/read-model';
+import type { ClientRecord, TokenCredential } from '@app/read-model';
 import { parseScope } from '@app/refresh-tokens';
 import type { Clock } from '@app/shared';
 import { KeyStore, verifyIdToken } from '@app/signing';
 import type { AppConfig } from '@app/config';
 import { invalidGrant, invalidRequest, invalidScope, OAuthError } from '../../errors/oauth-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
-import { HeadCatchUp } from '../../consistency/head-catch-up';
+import { ConsistentReads } from '../../consistency/consistent-reads';
 import { ClientAuthenticator } from '../shared/client-authenticator';
-import { credentialForClient, findRefreshToken, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
+import { credentialForClient, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { TokenMinter } from '../shared/token-minter';
 import { rateLimitHeaders, type RateLimitDecision } from '../shared/rate-limiter';
 import { RateLimits } from '../shared/rate-limits';
@@ -38,14 +38,13 @@ export interface DelegationResult {
 @Injectable()
 export class DelegationHandler {
   constructor(
-    private readonly queries: CredentialQueries,
     private readonly clients: ClientAuthenticator,
     private readonly minter: TokenMinter,
     private readonly limits: RateLimits,
     private readonly keys: KeyStore,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {}
 
   async handle(params: DelegationParams, clientIp: string): Promise<DelegationResult> {
@@ -59,7 +58,7 @@ export class DelegationHandler {
     const client = await this.clients.identify(params.client_id);
     const audience = params.target ?? client.clientId;
     const target = params.target;
-    if (target !== undefined && !(await this.headCatchUp.find(() => this.queries.getClient(target)))) throw invalidRequest('Unknown target.');
+    if (target !== undefined && !(await this.reads.client(target))) throw invalidRequest('Unknown target.');
 
     let rateLimit: RateLimitDecision | undefined;
     try {
@@ -67,7 +66,7 @@ export class DelegationHandler {
       if (params.refresh_token !== undefined) {
         // Count before telling right from wrong, so guessing tokens is limited too.
         const refreshToken = params.refresh_token;
-        const found = await this.headCatchUp.find(() => findRefreshToken(this.queries, refreshToken));
+        const found = await this.reads.refreshToken(refreshToken);
         rateLimit = await this.limits.spendPerUser(clientIp, found?.userId);
         credential = credentialForClient(found, client);
       } else {
@@ -99,7 +98,7 @@ export class DelegationHandler {
       throw invalidGrant('Invalid id_token.', error instanceof Error ? error.message : String(error));
     });
     const { sid, sub } = verified.claims;
-    const credential = await this.headCatchUp.find(() => this.queries.findTokenCredentialById(sid));
+    const credential = await this.reads.tokenCredential(sid);
     if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
     if (credential.userId !== sub) throw invalidGrant('Invalid id_token.', `credential ${sid} is not of the user in sub`);
     return requireValid(credential, client, { revoked: REVOKED_REFRESH_TOKEN });

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Semaphore } from 'async-mutex';
-import { type ClientRecord, CredentialQueries } from '@app/read-model';
+import type { ClientRecord } from '@app/read-model';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '@app/signing';
 import { invalidClient } from '../../errors/oauth-error';
 import type { AppConfig } from '@app/config';
-import { HeadCatchUp } from '../../consistency/head-catch-up';
+import { ConsistentReads } from '../../consistency/consistent-reads';
 import { CONFIG } from '../../infrastructure/tokens';
 import type { PresentedClient } from './client-credentials';
 import { tooManyRequests } from './rate-limiter';
@@ -36,10 +36,9 @@ export class ClientAuthenticator {
   private readonly dummyVerifier: Promise<string>;
 
   constructor(
-    private readonly queries: CredentialQueries,
     private readonly limits: RateLimits,
     @Inject(CONFIG) config: AppConfig,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {
     this.scryptSlots = new Semaphore(config.scryptConcurrency);
     this.dummyVerifier = hashClientSecret(generateClientSecret());
@@ -54,7 +53,7 @@ export class ClientAuthenticator {
   async authenticate(presented: PresentedClient, clientIp: string): Promise<ClientRecord> {
     const basic = presented.method === 'client_secret_basic';
     // A client registered on another replica a moment ago: catch up before calling it unknown (invariant 9).
-    const client = await this.headCatchUp.find(() => this.queries.getClient(presented.clientId));
+    const client = await this.reads.client(presented.clientId);
     const secret = presented.clientSecret;
     if (client?.clientSecretHash === null) {
       if (secret !== undefined) throw invalidClient('A public client must not send a client_secret.', basic);
@@ -89,7 +88,7 @@ export class ClientAuthenticator {
 
   /** The client by id without a secret check (Auth0's /delegation identifies, it does not authenticate). */
   async identify(clientId: string): Promise<ClientRecord> {
-    const client = await this.headCatchUp.find(() => this.queries.getClient(clientId));
+    const client = await this.reads.client(clientId);
     if (!client) throw invalidClient('Unknown client.');
     return client;
   }
