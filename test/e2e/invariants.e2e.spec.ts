@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
-import { ProjectionRunner, ReadModel, rebuild } from '@app/read-model';
-import { EVENT_STORE } from '../../apps/token-service/src/infrastructure/tokens';
+import { ReadModel, rebuild } from '@app/read-model';
+import { EVENT_STORE, PROJECTION_PROGRESS } from '../../apps/token-service/src/infrastructure/tokens';
 import { createClient, delegate, history, issueRefreshToken, type CreatedClient, type IssuedRefreshToken } from '../support/fixtures';
 import { ADAPTERS, startTokenService, type TokenServiceUnderTest } from '../support/token-service';
 
@@ -137,7 +137,7 @@ describe.each(ADAPTERS)('invariants (%s)', (adapter) => {
 
       const store = svc.service.get(EVENT_STORE);
       const head = await store.headPosition();
-      expect(await svc.service.get(ProjectionRunner).waitForPosition(head, 5_000)).toBe(true);
+      expect(await svc.service.get(PROJECTION_PROGRESS).waitForPosition(head, 5_000)).toBe(true);
       const rebuilt = await rebuild(store, ':memory:');
       try {
         expect(rebuilt.readModel.snapshot()).toBe(svc.service.get(ReadModel).snapshot());

@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DELEGATION_ID_TOKEN_GRANT, DELEGATION_REFRESH_TOKEN_GRANT } from '@app/clients';
-import { type ClientRecord, CredentialQueries, type TokenCredential } from '@app/read-model';
+import type { ClientRecord, TokenCredential } from '@app/read-model';
 import { parseScope } from '@app/refresh-tokens';
 import type { Clock } from '@app/shared';
 import { KeyStore, verifyIdToken } from '@app/signing';
 import type { AppConfig } from '@app/config';
 import { invalidGrant, invalidRequest, invalidScope, OAuthError, unauthorizedClient } from '../../errors/oauth-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
-import { HeadCatchUp } from '../../consistency/head-catch-up';
+import { ConsistentReads } from '../../consistency/consistent-reads';
 import { ClientAuthenticator } from '../shared/client-authenticator';
 import type { PresentedClient } from '../shared/client-credentials';
-import { credentialForClient, findRefreshToken, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
+import { credentialForClient, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { TokenMinter } from '../shared/token-minter';
 import { rateLimitHeaders, type RateLimitDecision } from '../shared/rate-limiter';
 import { RateLimits } from '../shared/rate-limits';
@@ -40,14 +40,13 @@ export interface DelegationResult {
 @Injectable()
 export class DelegationHandler {
   constructor(
-    private readonly queries: CredentialQueries,
     private readonly clients: ClientAuthenticator,
     private readonly minter: TokenMinter,
     private readonly limits: RateLimits,
     private readonly keys: KeyStore,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {}
 
   /** `presented`: the caller as it identified itself; a confidential client's secret is checked as at /oauth/token. */
@@ -72,7 +71,7 @@ export class DelegationHandler {
       if (params.refresh_token !== undefined) {
         // Count before telling right from wrong, so guessing tokens is limited too.
         const refreshToken = params.refresh_token;
-        const found = await this.headCatchUp.find(() => findRefreshToken(this.queries, refreshToken));
+        const found = await this.reads.refreshToken(refreshToken);
         rateLimit = await this.limits.spendPerUser(clientIp, found?.userId);
         credential = credentialForClient(found, client);
       } else {
@@ -95,7 +94,7 @@ export class DelegationHandler {
    */
   private async audience(target: string | undefined, client: ClientRecord): Promise<string> {
     if (target === undefined || target === client.clientId) return client.clientId;
-    const found = await this.headCatchUp.find(() => this.queries.getClient(target));
+    const found = await this.reads.client(target);
     if (!found || found.deletedAt !== null || !found.allowedClients.includes(client.clientId)) throw invalidRequest(TARGET_NOT_ALLOWED);
     return target;
   }
@@ -117,7 +116,7 @@ export class DelegationHandler {
       throw invalidGrant('Invalid id_token.', error instanceof Error ? error.message : String(error));
     });
     const { sid, sub } = verified.claims;
-    const credential = await this.headCatchUp.find(() => this.queries.findTokenCredentialById(sid));
+    const credential = await this.reads.tokenCredential(sid);
     if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
     if (credential.userId !== sub) throw invalidGrant('Invalid id_token.', `credential ${sid} is not of the user in sub`);
     return { credential: requireValid(credential, client, { revoked: REVOKED_REFRESH_TOKEN }), exp: verified.claims.exp };

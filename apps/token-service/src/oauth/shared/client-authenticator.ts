@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type ClientRecord, CredentialQueries } from '@app/read-model';
+import type { ClientRecord } from '@app/read-model';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '@app/signing';
 import { invalidClient, OAuthError } from '../../errors/oauth-error';
 import type { AppConfig } from '@app/config';
-import { HeadCatchUp } from '../../consistency/head-catch-up';
+import { ConsistentReads } from '../../consistency/consistent-reads';
 import { CONFIG } from '../../infrastructure/tokens';
 import type { PresentedClient } from './client-credentials';
 import { FairWorkQueue, WorkQueueRefusal } from './fair-work-queue';
@@ -43,10 +43,9 @@ export class ClientAuthenticator {
   private readonly requestTimeoutMs: number;
 
   constructor(
-    private readonly queries: CredentialQueries,
     private readonly limits: RateLimits,
     @Inject(CONFIG) config: AppConfig,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {
     const slots = config.scryptConcurrency;
     this.queue = new FairWorkQueue(slots, WAITING_PER_SLOT * slots, WAITING_PER_SLOT_PER_NETWORK * slots);
@@ -63,7 +62,7 @@ export class ClientAuthenticator {
   async authenticate(presented: PresentedClient, clientIp: string): Promise<ClientRecord> {
     const basic = presented.method === 'client_secret_basic';
     // A client registered on another replica a moment ago: catch up before calling it unknown (invariant 9).
-    const client = await this.headCatchUp.find(() => this.queries.getClient(presented.clientId));
+    const client = await this.reads.client(presented.clientId);
     const secret = presented.clientSecret;
     if (client?.clientSecretHash === null) {
       if (secret !== undefined) throw invalidClient('A public client must not send a client_secret.', basic);

@@ -1,15 +1,9 @@
-import type { ClientRecord, CredentialQueries, TokenCredential } from '@app/read-model';
+import type { ClientRecord, TokenCredential } from '@app/read-model';
 import { credentialValidity } from '@app/refresh-tokens';
-import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
 import { invalidGrant } from '../../errors/oauth-error';
 
 export const UNKNOWN_REFRESH_TOKEN = 'Unknown or invalid refresh token.';
 export const REVOKED_REFRESH_TOKEN = 'The refresh token has been revoked.';
-
-/** The credential a refresh token stands for, in any status: the read model holds only hashes (invariant 2). */
-export function findRefreshToken(queries: CredentialQueries, refreshToken: string): TokenCredential | null {
-  return queries.findTokenCredentialByHash(hashRefreshToken(refreshToken));
-}
 
 /**
  * The credential found for a refresh token, if `client` may use it. A token

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ClientRecord, CredentialQueries } from '@app/read-model';
+import type { ClientRecord } from '@app/read-model';
 import { narrowScope, parseScope } from '@app/refresh-tokens';
 import type { Clock } from '@app/shared';
 import { KeyStore, mintAccessToken } from '@app/signing';
@@ -7,9 +7,9 @@ import type { AppConfig } from '@app/config';
 import { accessDenied, invalidRequest, invalidScope, unauthorizedClient, unsupportedGrantType } from '../../errors/oauth-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 import type { PresentedClient } from '../shared/client-credentials';
-import { HeadCatchUp } from '../../consistency/head-catch-up';
+import { ConsistentReads } from '../../consistency/consistent-reads';
 import { ClientAuthenticator } from '../shared/client-authenticator';
-import { credentialForClient, findRefreshToken, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
+import { credentialForClient, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
 import { RateLimits } from '../shared/rate-limits';
 import { TokenMinter } from '../shared/token-minter';
 
@@ -33,14 +33,13 @@ export interface TokenResponse {
 @Injectable()
 export class TokenHandler {
   constructor(
-    private readonly queries: CredentialQueries,
     private readonly clients: ClientAuthenticator,
     private readonly minter: TokenMinter,
     private readonly limits: RateLimits,
     private readonly keys: KeyStore,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {}
 
   /** `clientIp` (X-Forwarded-For only through TRUST_PROXY) is a rate-limit key. */
@@ -59,7 +58,7 @@ export class TokenHandler {
   /** RFC 6749 §6, as guard clauses. A revoked or unknown token is invalid_grant with one generic description. */
   private async refresh(params: TokenParams, client: ClientRecord, clientIp: string): Promise<TokenResponse> {
     if (!params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
-    const found = await this.headCatchUp.find(() => findRefreshToken(this.queries, params.refresh_token!));
+    const found = await this.reads.refreshToken(params.refresh_token!);
     // /delegation's budget per (IP, user), counted before the token is judged (guesses count too).
     await this.limits.spendPerUser(clientIp, found?.userId);
     const credential = credentialForClient(found, client, { revoked: UNKNOWN_REFRESH_TOKEN });
@@ -81,11 +80,11 @@ export class TokenHandler {
   /** RFC 6749 §4.4: a management token with the scopes of the client's grant for the audience. */
   private async clientCredentials(params: TokenParams, client: ClientRecord): Promise<TokenResponse> {
     if (client.clientSecretHash === null) throw unauthorizedClient('client_credentials requires a confidential client.');
-    const { config, queries, keys, clock } = this;
+    const { config, keys, clock } = this;
     const audience = params.audience ?? config.managementAudience;
     if (audience !== config.managementAudience) throw accessDenied(`Service not found: ${audience.slice(0, 200)}`);
     // A grant created on another replica a moment ago: catch up before refusing (invariant 9).
-    const grants = (await this.headCatchUp.find(() => nonEmpty(queries.listClientGrants({ clientId: client.clientId, audience })))) ?? [];
+    const grants = await this.reads.clientGrants(client.clientId, audience);
     if (grants.length === 0) throw accessDenied(`Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API.`);
     const granted = [...new Set(grants.flatMap((g) => g.scope))].sort();
     let scope = granted;
@@ -99,5 +98,3 @@ export class TokenHandler {
     return { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn, scope: token.scope };
   }
 }
-
-const nonEmpty = <T>(list: T[]): T[] | null => (list.length > 0 ? list : null);
