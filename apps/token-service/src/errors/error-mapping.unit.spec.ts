@@ -112,6 +112,14 @@ describe('the error table: every lib error code has one HTTP answer', () => {
     expect(answerFor(grant, 'oauth')).toMatchObject({ status: 400, body: { error: 'unauthorized_client' } });
   });
 
+  it("gives OAuth clients a generic description and keeps the domain's text for the log only", () => {
+    const error = new clients.InvalidClientArgumentError('grantTypes', 'unknown grant type "magic"');
+    const answer = answerFor(error, 'oauth');
+    expect(answer.body).toEqual({ error: 'invalid_request', error_description: expect.not.stringContaining('magic') });
+    const mapped = ERROR_ANSWERS.INVALID_ARGUMENT.oauth(error.message);
+    expect(mapped.options.detail).toContain('magic');
+  });
+
   it('does not match a code through the prototype chain', () => {
     expect(answerForCode('constructor')).toBeUndefined();
     expect(answerFor(Object.assign(new Error('boom'), { code: 'toString' }), 'management').status).toBe(500);

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import { ConsistentReads } from '../consistency/consistent-reads';
-import { ClientAuthenticator } from '../oauth/shared/client-authenticator';
+import { ClientAuthenticator } from '../client-authentication/client-authenticator';
 import { CredentialRevoker } from './credential-revoker';
 import { RevokeTokenCommand } from './rfc7009-revoke.command';
 

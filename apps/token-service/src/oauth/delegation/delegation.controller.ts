@@ -2,10 +2,9 @@ import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/com
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { characters, parseOAuthParams, text } from '../../errors/validation';
-import { presentedClient } from '../shared/client-credentials';
-import { noStore } from '../shared/http';
-import { rateLimitHeaders } from '../shared/rate-limiter';
-import { DelegationHandler } from './delegation.handler';
+import { presentedClient } from '../../client-authentication/presented-client';
+import { noStore } from '../../http/http';
+import { DelegationGrant } from '../grants/delegation.grant';
 
 const MAX_TOKEN = 8192;
 export const delegationParams = z.object({
@@ -21,7 +20,7 @@ export const delegationParams = z.object({
 
 @Controller()
 export class DelegationController {
-  constructor(private readonly delegation: DelegationHandler) {}
+  constructor(private readonly delegation: DelegationGrant) {}
 
   @Post('delegation')
   @HttpCode(200)
@@ -33,8 +32,6 @@ export class DelegationController {
   ) {
     noStore(reply);
     const params = parseOAuthParams(delegationParams, body);
-    const result = await this.delegation.handle(params, presentedClient(authorization, params), request.ip);
-    if (result.rateLimit) void reply.headers(rateLimitHeaders(result.rateLimit));
-    return result.body;
+    return this.delegation.grant(params, presentedClient(authorization, params), request.ip);
   }
 }

@@ -1,19 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DELEGATION_ID_TOKEN_GRANT, DELEGATION_REFRESH_TOKEN_GRANT } from '@app/clients';
-import type { ClientRecord, TokenCredential } from '@app/read-model';
+import type { ClientRecord } from '@app/read-model';
 import { parseScope } from '@app/refresh-tokens';
 import type { Clock } from '@app/shared';
 import { KeyStore, verifyIdToken } from '@app/signing';
 import type { AppConfig } from '@app/config';
-import { invalidGrant, invalidRequest, invalidScope, OAuthError, unauthorizedClient } from '../../errors/oauth-error';
+import { invalidGrant, invalidRequest, invalidScope, unauthorizedClient } from '../../errors/oauth-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
 import { ConsistentReads } from '../../consistency/consistent-reads';
-import { ClientAuthenticator } from '../shared/client-authenticator';
-import type { PresentedClient } from '../shared/client-credentials';
-import { credentialForClient, REVOKED_REFRESH_TOKEN, requireValid, UNKNOWN_REFRESH_TOKEN } from '../shared/credential-check';
-import { TokenMinter } from '../shared/token-minter';
-import { rateLimitHeaders, type RateLimitDecision } from '../shared/rate-limiter';
-import { RateLimits } from '../shared/rate-limits';
+import { ClientAuthenticator } from '../../client-authentication/client-authenticator';
+import type { PresentedClient } from '../../client-authentication/presented-client';
+import { RateLimited } from '../../http/rate-limit-headers.interceptor';
+import { afterSpending } from '../../rate-limits/rate-limiter';
+import { RateLimits } from '../../rate-limits/rate-limits';
+import { type Exchanged, RefreshTokenExchange, requireValid, UNKNOWN_REFRESH_TOKEN } from './refresh-token-exchange';
+import { TokenMinter } from './token-minter';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const TARGET_NOT_ALLOWED = 'The target does not allow this client.';
@@ -27,9 +28,10 @@ export interface DelegationParams {
   api_type?: string;
 }
 
-export interface DelegationResult {
-  body: { token_type: 'Bearer'; expires_in: number; id_token: string };
-  rateLimit?: RateLimitDecision;
+export interface DelegationResponse {
+  token_type: 'Bearer';
+  expires_in: number;
+  id_token: string;
 }
 
 /**
@@ -38,19 +40,24 @@ export interface DelegationResult {
  * directly, no bus in between.
  */
 @Injectable()
-export class DelegationHandler {
+export class DelegationGrant {
+  private readonly issuer: string;
+
   constructor(
     private readonly clients: ClientAuthenticator,
+    private readonly exchange: RefreshTokenExchange,
     private readonly minter: TokenMinter,
     private readonly limits: RateLimits,
     private readonly keys: KeyStore,
-    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(CONFIG) config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly reads: ConsistentReads,
-  ) {}
+  ) {
+    this.issuer = config.issuer;
+  }
 
   /** `presented`: the caller as it identified itself; a confidential client's secret is checked as at /oauth/token. */
-  async handle(params: DelegationParams, presented: PresentedClient, clientIp: string): Promise<DelegationResult> {
+  async grant(params: DelegationParams, presented: PresentedClient, clientIp: string): Promise<RateLimited<DelegationResponse>> {
     if (params.grant_type !== JWT_BEARER_GRANT) throw invalidRequest(`grant_type must be ${JWT_BEARER_GRANT}`);
     if ((params.refresh_token === undefined) === (params.id_token === undefined)) {
       throw invalidRequest('Send exactly one of refresh_token and id_token.');
@@ -63,29 +70,14 @@ export class DelegationHandler {
     if (!client.grantTypes.includes(grant)) throw unauthorizedClient(`The grant type ${grant} is not allowed for this client.`, 400);
     const audience = await this.audience(params.target, client);
 
-    let rateLimit: RateLimitDecision | undefined;
-    try {
-      let credential: TokenCredential;
-      // An id_token traded for another never outlives it, so a stolen one cannot be renewed forever.
-      let notAfter: number | undefined;
-      if (params.refresh_token !== undefined) {
-        // Count before telling right from wrong, so guessing tokens is limited too.
-        const refreshToken = params.refresh_token;
-        const found = await this.reads.refreshToken(refreshToken);
-        rateLimit = await this.limits.spendPerUser(clientIp, found?.userId);
-        credential = credentialForClient(found, client);
-      } else {
-        const fromIdToken = await this.credentialFromIdToken(params.id_token!, client);
-        credential = fromIdToken.credential;
-        notAfter = fromIdToken.exp;
-        rateLimit = await this.limits.spendPerUser(clientIp, credential.userId);
-      }
-      const minted = await this.minter.idToken(credential, client, audience, notAfter);
-      return { body: { token_type: 'Bearer', expires_in: minted.expiresIn, id_token: minted.idToken }, rateLimit };
-    } catch (error) {
-      if (error instanceof OAuthError && rateLimit) Object.assign((error.options.headers ??= {}), rateLimitHeaders(rateLimit));
-      throw error;
-    }
+    const exchanged = params.refresh_token !== undefined
+      ? await this.exchange.exchange(params.refresh_token, client, clientIp)
+      : await this.fromIdToken(params.id_token!, client, clientIp);
+    return afterSpending(exchanged.rateLimit, async () => {
+      // An id_token traded for another never outlives it (`notAfter`), so a stolen one cannot be renewed forever.
+      const minted = await this.minter.idToken(exchanged.credential, client, audience, exchanged.notAfter);
+      return new RateLimited({ token_type: 'Bearer' as const, expires_in: minted.expiresIn, id_token: minted.idToken }, exchanged.rateLimit);
+    });
   }
 
   /**
@@ -105,10 +97,10 @@ export class DelegationHandler {
    * whose credential (`sid`) is this client's, of the user `sub`, and still
    * valid. `target` plays no part: it only sets the new token's audience.
    */
-  private async credentialFromIdToken(idToken: string, client: ClientRecord): Promise<{ credential: TokenCredential; exp: number }> {
+  private async fromIdToken(idToken: string, client: ClientRecord, clientIp: string): Promise<Exchanged> {
     const verified = await verifyIdToken(idToken, {
       keyStore: this.keys,
-      issuer: this.config.issuer,
+      issuer: this.issuer,
       clock: this.clock,
       clientId: client.clientId,
       hs256Secret: client.jwtConfiguration.alg === 'HS256' ? this.minter.hs256Secret(client) : undefined,
@@ -119,6 +111,7 @@ export class DelegationHandler {
     const credential = await this.reads.tokenCredential(sid);
     if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
     if (credential.userId !== sub) throw invalidGrant('Invalid id_token.', `credential ${sid} is not of the user in sub`);
-    return { credential: requireValid(credential, client, { revoked: REVOKED_REFRESH_TOKEN }), exp: verified.claims.exp };
+    requireValid(credential, client);
+    return { credential, rateLimit: await this.limits.spendPerUser(clientIp, credential.userId), notAfter: verified.claims.exp };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@app/config';
-import { CONFIG, LOGGER } from '../../infrastructure/tokens';
+import { CONFIG, LOGGER } from '../infrastructure/tokens';
 import { RateLimiterCluster, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { KeyedRateLimit, memoryRateLimiter, type RateLimitDecision, tooManyRequests } from './rate-limiter';
 import { RedisRateLimitStore } from './rate-limit-store';

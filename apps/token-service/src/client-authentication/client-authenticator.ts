@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientRecord } from '@app/read-model';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '@app/signing';
-import { invalidClient, OAuthError } from '../../errors/oauth-error';
+import { invalidClient, OAuthError } from '../errors/oauth-error';
 import type { AppConfig } from '@app/config';
-import { ConsistentReads } from '../../consistency/consistent-reads';
-import { CONFIG } from '../../infrastructure/tokens';
-import type { PresentedClient } from './client-credentials';
+import { ConsistentReads } from '../consistency/consistent-reads';
+import { CONFIG } from '../infrastructure/tokens';
+import type { PresentedClient } from './presented-client';
 import { FairWorkQueue, WorkQueueRefusal } from './fair-work-queue';
 import { networkOf } from './network-of';
-import { tooManyRequests } from './rate-limiter';
-import { RateLimits } from './rate-limits';
+import { tooManyRequests } from '../rate-limits/rate-limiter';
+import { RateLimits } from '../rate-limits/rate-limits';
 
 const CACHE_LIMIT = 10_000;
 const BAD_CREDENTIALS = 'Unknown client or bad client credentials.';
@@ -77,7 +77,7 @@ export class ClientAuthenticator {
     if (client && this.confirmed.has(cacheKey(client.clientSecretHash, secret))) return client;
 
     const verifier = client?.clientSecretHash ?? (await this.dummyVerifier);
-    const lane = client && clean ? 'clean' : 'suspect';
+    const lane = !client ? 'unknown' : clean ? 'clean' : 'known';
     const ok = await this.queue
       .run(network, lane, Date.now() + this.requestTimeoutMs, async () => {
         // Checked again once a slot is free: a burst queued behind it stops at the limit.

@@ -69,6 +69,11 @@ export class TokenMinter {
     });
   }
 
+  /** An RFC 9068 management access token (`client_credentials`) for `audience` with `scope`. */
+  managementAccessToken(client: ClientRecord, audience: string, scope: string[]) {
+    return mintAccessToken({ keyStore: this.keys, issuer: this.issuer, audience, clientId: client.clientId, scope, clock: this.clock });
+  }
+
   /** The HS256 key of a client: its secret, unsealed for the moment of signing. */
   hs256Secret(client: ClientRecord): string | undefined {
     return client.sealedClientSecret ? this.sealer.open(client.sealedClientSecret, client.clientId) : undefined;
