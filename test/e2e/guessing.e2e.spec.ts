@@ -77,6 +77,19 @@ describe('no unthrottled guessing (sqlite)', () => {
       expect(elsewhere.status).toBe(200);
     }, 60_000);
 
+    it('refuses the right secret with 429 past the limit even after it was confirmed once (the limiter decides before the verification cache)', async () => {
+      const ip = freshIp();
+      const issued = await issueRefreshToken(svc, { client_id: web.client_id });
+      const right = { grant_type: 'refresh_token', client_id: web.client_id, client_secret: web.client_secret!, refresh_token: issued.refresh_token };
+      expect((await tokenRequest(svc, right, ip)).status).toBe(200);
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) statuses.push((await tokenRequest(svc, { ...right, client_secret: `wrong-${i}` }, ip)).status);
+      expect(statuses).toEqual(Array(10).fill(401));
+      // No oracle: the remembered right secret gets the same 429 as a wrong one.
+      expectTooManyRequests(await tokenRequest(svc, right, ip));
+      expectTooManyRequests(await tokenRequest(svc, { ...right, client_secret: 'wrong-again' }, ip));
+    }, 60_000);
+
     it('limits wrong secrets at /oauth/revoke the same way, and Basic credentials count like posted ones', async () => {
       const ip = freshIp();
       const statuses: number[] = [];
@@ -209,6 +222,64 @@ describe('no unthrottled guessing (sqlite)', () => {
       expect((await guess(floodIps[129]!)).status).toBe(429);
       const oldest = floodIps[0]!;
       expect([(await guess(oldest)).status, (await guess(oldest)).status]).toEqual([400, 400]);
+    }, 60_000);
+  });
+
+  describe('no unauthenticated work queue (defaults: SCRYPT_CONCURRENCY=2, CLIENT_AUTH_FAILURE_LIMIT=10)', () => {
+    let svc: TokenServiceUnderTest;
+    let web: CreatedClient;
+    beforeAll(async () => {
+      svc = await startTokenService({ adapter: 'sqlite', env: { ...TRUST_LOOPBACK } });
+      web = await createClient(svc, { app_type: 'regular_web' });
+    });
+    afterAll(async () => {
+      await svc?.close();
+    });
+
+    it('counts unknown client ids per network, an IPv6 /64 as one: 50 fresh ids get 401, the next 429', async () => {
+      const prefix = `2001:db8:${(ipCounter += 1).toString(16)}:7`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 51; i++) {
+        const ip = `${prefix}::${(i + 1).toString(16)}`;
+        statuses.push((await tokenRequest(svc, { grant_type: 'client_credentials', client_id: uniqueId('ghost'), client_secret: `guess-${i}` }, ip)).status);
+      }
+      expect(statuses).toEqual([...Array(50).fill(401), 429]);
+      // Another /64 has its own budget.
+      const elsewhere = await tokenRequest(svc, { grant_type: 'client_credentials', client_id: uniqueId('ghost'), client_secret: 'x' }, '2001:db8:ffff:1::1');
+      expect(elsewhere.status).toBe(401);
+    }, 60_000);
+
+    it('answers a client that once mistyped, from another address, within 2 s while 400 random client ids flood from one address', async () => {
+      const issued = await issueRefreshToken(svc, { client_id: web.client_id });
+      const legitIp = freshIp();
+      const form = { grant_type: 'refresh_token', client_id: web.client_id, client_secret: web.client_secret!, refresh_token: issued.refresh_token };
+      expect((await tokenRequest(svc, { ...form, client_secret: 'mistyped' }, legitIp)).status).toBe(401);
+
+      const floodIp = freshIp();
+      const floodStart = Date.now();
+      const flood = Array.from({ length: 400 }, (_, i) =>
+        tokenRequest(svc, { grant_type: 'client_credentials', client_id: uniqueId('ghost'), client_secret: `guess-${i}` }, floodIp),
+      );
+      // Let the flood reach the server first.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const legitStart = Date.now();
+      const legit = await tokenRequest(svc, form, legitIp);
+      const legitMs = Date.now() - legitStart;
+      const answers = await Promise.all(flood);
+      const floodMs = Date.now() - floodStart;
+
+      expect(legit.status).toBe(200);
+      expect(legitMs).toBeLessThan(2_000);
+      const byStatus = (status: number) => answers.filter((r) => r.status === status);
+      expect(byStatus(401).length + byStatus(429).length + byStatus(503).length).toBe(400);
+      // Scrypt ran for at most the network's failure budget (5 × 10) and the slots in flight.
+      expect(byStatus(401).length).toBeLessThanOrEqual(52);
+      for (const busy of byStatus(503)) {
+        expect(busy.body).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
+        expect(Number(busy.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      }
+      expect(byStatus(503).length).toBeGreaterThan(0);
+      expect(floodMs).toBeLessThan(15_000);
     }, 60_000);
   });
 

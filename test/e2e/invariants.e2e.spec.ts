@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JSONWebKeySet } from 'jose';
-import { ProjectionRunner, ReadModel, rebuild } from '@app/read-model';
-import { EVENT_STORE } from '../../apps/token-service/src/infrastructure/tokens';
+import { ReadModel, rebuild } from '@app/read-model';
+import { EVENT_STORE, PROJECTION_PROGRESS } from '../../apps/token-service/src/infrastructure/tokens';
 import { createClient, delegate, history, issueRefreshToken, type CreatedClient, type IssuedRefreshToken } from '../support/fixtures';
 import { ADAPTERS, startTokenService, type TokenServiceUnderTest } from '../support/token-service';
 
@@ -92,7 +92,8 @@ describe.each(ADAPTERS)('invariants (%s)', (adapter) => {
         for (let i = 0; i < 3; i++) {
           const issued = await issueRefreshToken(svc, { client_id: c.client_id });
           secrets.push(issued.refresh_token);
-          expect((await delegate(svc, c.client_id, issued.refresh_token)).status).toBe(200);
+          const secret: Record<string, string> = c.client_secret ? { client_secret: c.client_secret } : {};
+          expect((await delegate(svc, c.client_id, issued.refresh_token, secret)).status).toBe(200);
           if (i === 0) await svc.http.delete(`/api/v2/refresh-tokens/${issued.id}`, { token });
         }
       }
@@ -136,7 +137,7 @@ describe.each(ADAPTERS)('invariants (%s)', (adapter) => {
 
       const store = svc.service.get(EVENT_STORE);
       const head = await store.headPosition();
-      expect(await svc.service.get(ProjectionRunner).waitForPosition(head, 5_000)).toBe(true);
+      expect(await svc.service.get(PROJECTION_PROGRESS).waitForPosition(head, 5_000)).toBe(true);
       const rebuilt = await rebuild(store, ':memory:');
       try {
         expect(rebuilt.readModel.snapshot()).toBe(svc.service.get(ReadModel).snapshot());
@@ -170,8 +171,8 @@ describe.each(ADAPTERS)('restart with the same DATA_DIR and event store (%s)', (
     expect(kidsAfter).toEqual(kidsBefore);
     // A management token minted before the restart still verifies (same keys).
     expect((await svc.http.get(`/api/v2/clients/${app.client_id}`, { token })).status).toBe(200);
-    expect((await delegate(svc, app.client_id, valid.refresh_token)).status).toBe(200);
-    const refused = await delegate(svc, app.client_id, revoked.refresh_token);
+    expect((await delegate(svc, app.client_id, valid.refresh_token, { client_secret: app.client_secret! })).status).toBe(200);
+    const refused = await delegate(svc, app.client_id, revoked.refresh_token, { client_secret: app.client_secret! });
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({ error: 'invalid_grant', error_description: 'The refresh token has been revoked.' });
     // The client secret survived as a verifier: the confidential client still authenticates.

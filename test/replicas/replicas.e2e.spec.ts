@@ -187,7 +187,7 @@ describe('three token-service replicas on one event store', () => {
     await knownOn(b, machine.client_id); // only its grant will be new to B
     const admin = await b.managementToken();
     const answers = await withLaggingB(300, async () => {
-      const target = await createClient(a);
+      const target = await createClient(a, { allowed_clients: [client.client_id] });
       const asTarget = await delegate(b, client.client_id, token.refresh_token, { target: target.client_id });
 
       const granted = await createClient(a, { app_type: 'non_interactive' });

@@ -59,6 +59,7 @@ const VISIBLE_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>>
     tokenEndpointAuthMethod: 'token_endpoint_auth_method',
     jwtConfiguration: 'jwt_configuration',
     grantTypes: 'grant_types',
+    allowedClients: 'allowed_clients',
     createdAt: 'created_at',
   },
   ClientDeleted: { clientId: 'client_id', deletedAt: 'deleted_at' },

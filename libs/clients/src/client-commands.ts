@@ -20,6 +20,8 @@ export interface RegisterClientData {
   jwtConfiguration?: { alg?: SigningAlg; lifetimeInSeconds?: number };
   /** Omitted: the app type's defaults (`defaultGrantTypes`). */
   grantTypes?: string[];
+  /** Omitted: none (no other client may target this one at /delegation). */
+  allowedClients?: string[];
   now: Date;
 }
 

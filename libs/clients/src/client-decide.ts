@@ -30,6 +30,8 @@ import { InvalidArgumentError, requireInstant, requireOneOf, requireText } from 
 
 /** Upper bound of a secret verifier or a sealed secret (encoded). */
 export const MAX_SECRET_FIELD_LENGTH = 1024;
+/** Upper bound of `allowedClients`. */
+export const MAX_ALLOWED_CLIENTS = 100;
 
 /**
  * Decides which events a command appends to one client's stream. Pure and
@@ -78,6 +80,7 @@ function register({ data }: RegisterClient, state: ClientState): ClientRegistere
       ? // A public client's defaults leave out what it could not use.
         defaultGrantTypes(appType).filter((grant) => !isPublic || !CONFIDENTIAL_ONLY_GRANT_TYPES.includes(grant))
       : requireGrantTypes(data.grantTypes);
+  const allowedClients = requireAllowedClients(data.allowedClients ?? []);
 
   if (jwtConfiguration.alg === 'HS256' && isPublic) throw new Hs256RequiresConfidentialClientError();
   if (isPublic && (clientSecretHash !== null || sealedClientSecret !== undefined)) {
@@ -113,6 +116,7 @@ function register({ data }: RegisterClient, state: ClientState): ClientRegistere
     ...(sealedClientSecret === undefined ? {} : { sealedClientSecret }),
     jwtConfiguration,
     grantTypes,
+    allowedClients,
     createdAt: now.toISOString(),
   };
   return [{ type: 'ClientRegistered', data: registered }];
@@ -173,4 +177,12 @@ function requireGrantTypes(value: unknown): string[] {
     seen.add(grant);
   }
   return [...seen];
+}
+
+function requireAllowedClients(value: unknown): string[] {
+  if (!Array.isArray(value)) throw new InvalidArgumentError<ClientArgument>('allowedClients', 'must be an array');
+  if (value.length > MAX_ALLOWED_CLIENTS) throw new InvalidArgumentError<ClientArgument>('allowedClients', `at most ${MAX_ALLOWED_CLIENTS} client ids`);
+  const ids = value.map((id) => requireText('allowedClients', id));
+  if (new Set(ids).size !== ids.length) throw new InvalidArgumentError<ClientArgument>('allowedClients', 'duplicate client id');
+  return ids;
 }

@@ -7,6 +7,10 @@ const given = DeciderSpecification.for(clientDecider);
 
 const now = new Date('2025-05-06T07:08:09.000Z');
 const later = new Date('2025-06-07T08:09:10.000Z');
+const DELEGATION = [
+  'http://auth0.com/oauth/legacy/grant-type/delegation/refresh_token',
+  'http://auth0.com/oauth/legacy/grant-type/delegation/id_token',
+];
 const hash = '$scrypt$N=16384,r=8,p=1$c2FsdA$aGFzaA';
 const sealed = 'v1.aes-256-gcm.bm9uY2U.c2VhbGVk';
 
@@ -24,7 +28,8 @@ const registered = (overrides: Partial<ClientRegisteredData> = {}): ClientRegist
     tokenEndpointAuthMethod: 'client_secret_post',
     clientSecretHash: hash,
     jwtConfiguration: { alg: 'RS256', lifetimeInSeconds: 36000 },
-    grantTypes: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'],
+    grantTypes: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', ...DELEGATION],
+    allowedClients: [],
     createdAt: '2025-05-06T07:08:09.000Z',
     ...overrides,
   },
@@ -58,7 +63,7 @@ describe('client decider', () => {
               appType,
               tokenEndpointAuthMethod: 'none',
               clientSecretHash: null,
-              grantTypes: ['authorization_code', 'implicit', 'refresh_token'],
+              grantTypes: ['authorization_code', 'implicit', 'refresh_token', ...DELEGATION],
             }),
           ]);
       });
@@ -70,7 +75,7 @@ describe('client decider', () => {
             registered({
               appType: 'native',
               tokenEndpointAuthMethod: 'client_secret_basic',
-              grantTypes: ['authorization_code', 'implicit', 'refresh_token'],
+              grantTypes: ['authorization_code', 'implicit', 'refresh_token', ...DELEGATION],
             }),
           ]);
       });
@@ -82,7 +87,7 @@ describe('client decider', () => {
             registered({
               tokenEndpointAuthMethod: 'none',
               clientSecretHash: null,
-              grantTypes: ['authorization_code', 'implicit', 'refresh_token'],
+              grantTypes: ['authorization_code', 'implicit', 'refresh_token', ...DELEGATION],
             }),
           ]);
       });
@@ -101,6 +106,23 @@ describe('client decider', () => {
       given([])
         .when(register({ grantTypes: ['refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'] }))
         .then([registered({ grantTypes: ['refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'] })]);
+    });
+
+    it('records the clients that may name it as a /delegation target', () => {
+      given([])
+        .when(register({ allowedClients: ['cl_app', 'cl_other'] }))
+        .then([registered({ allowedClients: ['cl_app', 'cl_other'] })]);
+    });
+
+    it.each([
+      ['not an array', 'cl_app'],
+      ['a duplicate', ['cl_app', 'cl_app']],
+      ['a blank id', ['']],
+      ['more than 100 ids', Array.from({ length: 101 }, (_, i) => `cl_${i}`)],
+    ])('refuses allowedClients with %s', (_case, allowedClients) => {
+      given([])
+        .when(register({ allowedClients: allowedClients as string[] }))
+        .thenThrows('INVALID_ARGUMENT', { field: 'allowedClients' });
     });
 
     it('accepts an empty grant type list', () => {

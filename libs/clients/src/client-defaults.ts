@@ -67,19 +67,44 @@ export function isPublicClient(method: TokenEndpointAuthMethod): boolean {
   return method === 'none';
 }
 
+/** Auth0's legacy grants that allow `/delegation`: one per kind of token presented. */
+export const DELEGATION_REFRESH_TOKEN_GRANT = 'http://auth0.com/oauth/legacy/grant-type/delegation/refresh_token';
+export const DELEGATION_ID_TOKEN_GRANT = 'http://auth0.com/oauth/legacy/grant-type/delegation/id_token';
+const DELEGATION_GRANTS = [DELEGATION_REFRESH_TOKEN_GRANT, DELEGATION_ID_TOKEN_GRANT];
+
 /** The grant types a client gets when registration does not list any. A fresh array. */
 export function defaultGrantTypes(appType: AppType): string[] {
   switch (appType) {
     case 'native':
     case 'spa':
-      return ['authorization_code', 'implicit', 'refresh_token'];
+      return ['authorization_code', 'implicit', 'refresh_token', ...DELEGATION_GRANTS];
     case 'non_interactive':
       return ['client_credentials'];
     case 'regular_web':
-      return ['authorization_code', 'implicit', 'refresh_token', 'client_credentials'];
+      return ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', ...DELEGATION_GRANTS];
     default: {
       const _never: never = appType;
       return _never;
     }
   }
+}
+
+/**
+ * The grant types of a client registered before `/delegation` checked them
+ * (its `ClientRegistered` has no `allowedClients`): then every client could
+ * delegate. One whose list is its app type's defaults of that time, or that
+ * names the `jwt-bearer` grant (/delegation's own), keeps delegating: it
+ * gets both legacy delegation grants, as a client registered with today's
+ * defaults has them. Any other list, and every later registration, is
+ * taken as written.
+ */
+export function grantTypesOfRegistration(data: { appType: AppType; grantTypes: string[]; allowedClients?: string[] }): string[] {
+  const { appType, grantTypes } = data;
+  if (data.allowedClients !== undefined) return grantTypes;
+  const formerDefaults = defaultGrantTypes(appType).filter((grant) => !DELEGATION_GRANTS.includes(grant));
+  const publicFormerDefaults = formerDefaults.filter((grant) => !CONFIDENTIAL_ONLY_GRANT_TYPES.includes(grant));
+  const sameSet = (list: string[]): boolean => list.length === grantTypes.length && list.every((grant) => grantTypes.includes(grant));
+  const delegated = sameSet(formerDefaults) || sameSet(publicFormerDefaults) || grantTypes.includes('urn:ietf:params:oauth:grant-type:jwt-bearer');
+  if (!delegated || appType === 'non_interactive') return grantTypes;
+  return [...grantTypes, ...DELEGATION_GRANTS.filter((grant) => !grantTypes.includes(grant))];
 }

@@ -30,6 +30,7 @@ export type ClientArgument =
   | 'jwtConfiguration.alg'
   | 'jwtConfiguration.lifetimeInSeconds'
   | 'grantTypes'
+  | 'allowedClients'
   | 'grantId'
   | 'audience'
   | 'scope'

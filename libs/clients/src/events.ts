@@ -30,6 +30,12 @@ export interface ClientRegisteredData {
   sealedClientSecret?: string;
   jwtConfiguration: JwtConfiguration;
   grantTypes: string[];
+  /**
+   * Auth0's `allowed_clients`: the clients that may name this one as the
+   * `target` of a /delegation call. Absent in events written before
+   * /delegation checked it (see `grantTypesOfRegistration`); read as empty.
+   */
+  allowedClients?: string[];
   /** ISO-8601. */
   createdAt: string;
 }

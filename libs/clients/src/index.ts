@@ -12,7 +12,7 @@ export type { ClientState, NoClient, ActiveClient, DeletedClient } from './clien
 export { initialClientState, isActiveClient, evolveClient } from './client-state';
 export type { ClientGrantState, NoClientGrant, ActiveClientGrant, DeletedClientGrant } from './client-grant-state';
 export { initialClientGrantState, isActiveClientGrant, evolveClientGrant } from './client-grant-state';
-export { decideClient, MAX_SECRET_FIELD_LENGTH } from './client-decide';
+export { decideClient, MAX_SECRET_FIELD_LENGTH, MAX_ALLOWED_CLIENTS } from './client-decide';
 export { decideClientGrant, MAX_AUDIENCE_LENGTH, MAX_GRANT_SCOPES } from './client-grant-decide';
 export { clientDecider, clientGrantDecider } from './deciders';
 export {
@@ -28,6 +28,9 @@ export {
   resolveTokenEndpointAuthMethod,
   isPublicClient,
   defaultGrantTypes,
+  grantTypesOfRegistration,
+  DELEGATION_REFRESH_TOKEN_GRANT,
+  DELEGATION_ID_TOKEN_GRANT,
 } from './client-defaults';
 export type { ClientErrorCode, ClientArgument } from './errors';
 export {

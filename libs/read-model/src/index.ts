@@ -5,6 +5,7 @@ export { ReadModel, READ_MODEL_FILE_NAME, type ReadModelOptions, type ReadModelR
 export { READ_MODEL_SCHEMA_VERSION, type ReadModelTable } from './read-model.schema';
 export { ReadModelProjection, type ApplyOutcome, type BatchResult, type ReadModelProjectionOptions } from './read-model-projection';
 export { ProjectionRunner } from './projection-runner';
+export type { ProjectionProgress } from './projection-progress';
 export { ReadModelFollower, type ReadModelFollowerOptions } from './read-model-follower';
 export {
   CredentialQueries,

@@ -38,7 +38,8 @@ const guards: { [K in ProjectedEventType]: (data: unknown) => data is ProjectedD
     isObject(data.jwtConfiguration) &&
     isString(data.jwtConfiguration.alg) &&
     Number.isSafeInteger(data.jwtConfiguration.lifetimeInSeconds) &&
-    isStringArray(data.grantTypes),
+    isStringArray(data.grantTypes) &&
+    (data.allowedClients === undefined || isStringArray(data.allowedClients)),
   ClientDeleted: (data): data is ProjectedData<'ClientDeleted'> => isObject(data) && hasStrings(data, ['clientId', 'deletedAt']),
   ClientGrantCreated: (data): data is ProjectedData<'ClientGrantCreated'> =>
     isObject(data) && hasStrings(data, ['grantId', 'clientId', 'audience', 'createdAt']) && isStringArray(data.scope),

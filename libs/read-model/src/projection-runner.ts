@@ -1,5 +1,6 @@
 import { CheckpointedConsumer, type CheckpointedConsumerOptions, type EventStore } from '@app/event-store';
 import { PROJECTED_STREAM_PREFIXES } from './projected-events';
+import type { ProjectionProgress } from './projection-progress';
 import type { ReadModelProjection } from './read-model-projection';
 
 /**
@@ -9,7 +10,7 @@ import type { ReadModelProjection } from './read-model-projection';
  * same transaction as the change (invariant 7), so a restart after any
  * failure applies nothing twice and loses nothing.
  */
-export class ProjectionRunner extends CheckpointedConsumer {
+export class ProjectionRunner extends CheckpointedConsumer implements ProjectionProgress {
   constructor(store: EventStore, projection: ReadModelProjection, options: CheckpointedConsumerOptions = {}) {
     super(
       store,

@@ -1,4 +1,5 @@
 import { type ConsumerStatus, PositionWaiters } from '@app/event-store';
+import type { ProjectionProgress } from './projection-progress';
 import type { ReadModel } from './read-model';
 
 export interface ReadModelFollowerOptions {
@@ -16,7 +17,7 @@ export interface ReadModelFollowerOptions {
  * runner. The row is read only while a wait is pending (every
  * `pollIntervalMs`), a few microseconds each.
  */
-export class ReadModelFollower {
+export class ReadModelFollower implements ProjectionProgress {
   readonly caughtUp: Promise<void> = Promise.resolve();
   private readonly waiters: PositionWaiters;
   private readonly pollIntervalMs: number;

@@ -40,6 +40,8 @@ export interface ClientRecord {
   sealedClientSecret: string | null;
   jwtConfiguration: JwtConfiguration;
   grantTypes: string[];
+  /** The clients that may name this one as a /delegation `target`. */
+  allowedClients: string[];
   createdAt: string;
   deletedAt: string | null;
   streamRevision: number;
@@ -87,6 +89,7 @@ export interface ClientRow {
   jwt_alg: string;
   jwt_lifetime_in_seconds: number;
   grant_types: string;
+  allowed_clients: string;
   created_at: string;
   deleted_at: string | null;
   stream_revision: number;
@@ -135,6 +138,7 @@ export function toClientRecord(row: ClientRow): ClientRecord {
     sealedClientSecret: row.sealed_client_secret,
     jwtConfiguration: { alg: row.jwt_alg as SigningAlg, lifetimeInSeconds: row.jwt_lifetime_in_seconds },
     grantTypes: JSON.parse(row.grant_types) as string[],
+    allowedClients: JSON.parse(row.allowed_clients) as string[],
     createdAt: row.created_at,
     deletedAt: row.deleted_at,
     streamRevision: row.stream_revision,

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { RateLimiterClusterMaster, type RateLimiterMemory } from 'rate-limiter-flexible';
-import { BoundedRateLimiterMemory } from '../oauth/shared/rate-limiter';
+import { BoundedRateLimiterMemory } from '../rate-limits/rate-limiter';
 
 /** rate-limiter-flexible's IPC channel between the workers' `RateLimiterCluster` and the master. */
 const CHANNEL = 'rate_limiter_flexible';

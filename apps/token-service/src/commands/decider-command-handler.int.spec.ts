@@ -5,10 +5,10 @@ import { DeciderCommandHandler } from './decider-command-handler';
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
 const metadata = { actor: 'mgmt', correlationId: 'c-1', occurredAt: NOW.toISOString() };
-const issue: RefreshTokenCommand = {
+const issueOf = (credentialId: string): RefreshTokenCommand => ({
   type: 'IssueRefreshToken',
   data: {
-    credentialId: 'dcr_1',
+    credentialId,
     tokenHash: 'a'.repeat(64),
     clientId: 'app',
     userId: 'auth0|alice',
@@ -17,16 +17,21 @@ const issue: RefreshTokenCommand = {
     scope: 'openid offline_access',
     now: NOW,
   },
-};
+});
+const issue = issueOf('dcr_1');
 const revoke: RefreshTokenCommand = { type: 'RevokeRefreshToken', data: { credentialId: 'dcr_1', actor: 'mgmt', reason: 'lost', now: NOW } };
 
 describe('DeciderCommandHandler (real SQLite event store)', () => {
   let store: SqliteEventStore;
   let refreshTokens: DeciderCommandHandler<RefreshTokenCommand, { type: string; data: object }>;
+  /** The positions the handler waited for this node's projection to reach, in order. */
+  let waitedFor: (number | undefined)[];
 
   beforeEach(() => {
     store = new SqliteEventStore({ filename: ':memory:' });
-    refreshTokens = DeciderCommandHandler(refreshTokenDecider, refreshTokenStreamId, { store, ids: cryptoIds });
+    waitedFor = [];
+    const writes = { waitForWrite: async (position: number | undefined) => void waitedFor.push(position) };
+    refreshTokens = DeciderCommandHandler(refreshTokenDecider, refreshTokenStreamId, { store, ids: cryptoIds, writes });
   });
   afterEach(() => store.close());
 
@@ -51,6 +56,23 @@ describe('DeciderCommandHandler (real SQLite event store)', () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => refreshTokens.handle('dcr_1', revoke, metadata)));
     expect(results.filter((r) => r.events.length > 0)).toHaveLength(1);
     expect((await store.readStream(refreshTokenStreamId('dcr_1'))).filter((e) => e.type === 'RefreshTokenRevoked')).toHaveLength(1);
+  });
+
+  it('waits for its own write before returning (read-your-writes), and for nothing when nothing was appended', async () => {
+    const issued = await refreshTokens.handle('dcr_1', issue, metadata);
+    await refreshTokens.handle('dcr_1', revoke, metadata);
+    const again = await refreshTokens.handle('dcr_1', revoke, metadata);
+    expect(again.position).toBeUndefined();
+    expect(waitedFor).toEqual([issued.position, (await store.readLastEvent(refreshTokenStreamId('dcr_1')))!.position, undefined]);
+  });
+
+  it('handles a batch one stream each, results in order, and waits once for the last position', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `dcr_${i}`);
+    const results = await refreshTokens.handleEach(ids.map((id) => ({ id, command: issueOf(id), metadata })));
+    for (const [i, id] of ids.entries()) {
+      expect((await store.readStream(refreshTokenStreamId(id))).map((e) => e.position)).toEqual([results[i].position]);
+    }
+    expect(waitedFor).toEqual([Math.max(...results.map((r) => r.position!))]);
   });
 
   it('passes the domain error through (an unknown credential is CREDENTIAL_NOT_FOUND)', async () => {

@@ -61,10 +61,13 @@ export const serverFault: HttpAnswer = {
   management: () => new ManagementError(500, 'Internal error', 'internal_error'),
   oauth: () => new OAuthError(500, 'server_error', 'Internal error.'),
 };
+/** OAuth clients get the generic descriptions; the domain's own text goes to the log (node-oidc-provider does the same). */
+const INVALID_REQUEST = 'The request is missing a parameter, has an invalid value or is otherwise malformed.';
+const INVALID_SCOPE = 'The requested scope is invalid, unknown, or exceeds the scope granted.';
 const badInput = (errorCode: string): HttpAnswer => ({
   fault: 'caller',
   management: (m) => new ManagementError(400, m, errorCode),
-  oauth: (m) => new OAuthError(400, 'invalid_request', m),
+  oauth: (m) => new OAuthError(400, 'invalid_request', INVALID_REQUEST, { detail: m }),
 });
 const missing = (errorCode: string): HttpAnswer => ({
   fault: 'caller',
@@ -74,7 +77,7 @@ const missing = (errorCode: string): HttpAnswer => ({
 const exists: HttpAnswer = {
   fault: 'caller',
   management: (m) => new ManagementError(409, m, 'already_exists'),
-  oauth: (m) => new OAuthError(400, 'invalid_request', m),
+  oauth: (m) => new OAuthError(400, 'invalid_request', INVALID_REQUEST, { detail: m }),
 };
 const tokenRejected: HttpAnswer = {
   fault: 'caller',
@@ -94,12 +97,12 @@ const noToken: HttpAnswer = {
 const scopeMissing: HttpAnswer = {
   fault: 'caller',
   management: (m) => new ManagementError(403, m, 'insufficient_scope', { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' }),
-  oauth: (m) => new OAuthError(400, 'invalid_scope', m),
+  oauth: (m) => new OAuthError(400, 'invalid_scope', INVALID_SCOPE, { detail: m }),
 };
 const invalidScope: HttpAnswer = {
   fault: 'caller',
   management: (m) => new ManagementError(400, m, 'invalid_scope'),
-  oauth: (m) => new OAuthError(400, 'invalid_scope', m),
+  oauth: (m) => new OAuthError(400, 'invalid_scope', INVALID_SCOPE, { detail: m }),
 };
 
 /**
@@ -130,16 +133,13 @@ export const ERROR_ANSWERS = {
   OFFLINE_ACCESS_REQUIRED: invalidScope,
   CREDENTIAL_ALREADY_EXISTS: exists,
   CREDENTIAL_NOT_FOUND: missing('inexistent_resource'),
-  SCOPE_NOT_SUBSET: {
-    ...invalidScope,
-    oauth: () => new OAuthError(400, 'invalid_scope', 'The requested scope exceeds the scope granted to the refresh token.'),
-  },
+  SCOPE_NOT_SUBSET: invalidScope,
   // client registry domain
   HS256_REQUIRES_CONFIDENTIAL_CLIENT: badInput('invalid_body'),
   GRANT_TYPE_NOT_ALLOWED: {
     fault: 'caller',
     management: (m) => new ManagementError(400, m, 'invalid_body'),
-    oauth: (m) => new OAuthError(400, 'unauthorized_client', m),
+    oauth: (m) => new OAuthError(400, 'unauthorized_client', 'The client is not authorized to use this grant type.', { detail: m }),
   },
   CLIENT_SECRET_NOT_ALLOWED: {
     fault: 'caller',

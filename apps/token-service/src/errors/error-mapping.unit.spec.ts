@@ -6,7 +6,7 @@ import * as refreshTokens from '@app/refresh-tokens';
 import * as revocationRelay from '@app/revocation-relay';
 import * as processLib from '@app/process';
 import * as shared from '@app/shared';
-import { CodedError } from '@app/shared';
+import { CodedError, InvalidArgumentError } from '@app/shared';
 import * as signing from '@app/signing';
 import * as revocationEvents from '@refresh-token-service/revocation-events';
 import { answerForCode, ERROR_ANSWERS } from './error-mapping';
@@ -111,6 +111,14 @@ describe('the error table: every lib error code has one HTTP answer', () => {
     expect(answerFor(hs256, 'management')).toMatchObject({ status: 400, body: { statusCode: 400, errorCode: 'invalid_body' } });
     expect(answerFor(grant, 'management')).toMatchObject({ status: 400, body: { statusCode: 400, errorCode: 'invalid_body' } });
     expect(answerFor(grant, 'oauth')).toMatchObject({ status: 400, body: { error: 'unauthorized_client' } });
+  });
+
+  it("gives OAuth clients a generic description and keeps the domain's text for the log only", () => {
+    const error = new InvalidArgumentError('grantTypes', 'unknown grant type "magic"');
+    const answer = answerFor(error, 'oauth');
+    expect(answer.body).toEqual({ error: 'invalid_request', error_description: expect.not.stringContaining('magic') });
+    const mapped = ERROR_ANSWERS.INVALID_ARGUMENT.oauth(error.message);
+    expect(mapped.options.detail).toContain('magic');
   });
 
   it('does not match a code through the prototype chain', () => {

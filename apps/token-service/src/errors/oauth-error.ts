@@ -40,6 +40,7 @@ export const invalidClient = (description: string, basicAttempted = false): OAut
   new OAuthError(401, 'invalid_client', description, basicAttempted ? { headers: { 'WWW-Authenticate': 'Basic realm="oauth"' } } : {});
 export const unsupportedGrantType = (grantType: string): OAuthError =>
   new OAuthError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType.slice(0, 100)}`);
-export const unauthorizedClient = (description: string): OAuthError => new OAuthError(403, 'unauthorized_client', description);
+/** 403 at /oauth/token (the contract's answer there); /delegation answers 400, as RFC 6749 §5.2 does. */
+export const unauthorizedClient = (description: string, status: 400 | 403 = 403): OAuthError => new OAuthError(status, 'unauthorized_client', description);
 export const invalidScope = (description: string): OAuthError => new OAuthError(400, 'invalid_scope', description);
 export const accessDenied = (description: string): OAuthError => new OAuthError(403, 'access_denied', description);

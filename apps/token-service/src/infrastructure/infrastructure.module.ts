@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { clientDecider, clientGrantDecider, clientGrantStreamId, clientStreamId } from '@app/clients';
-import { ReadModelProjection, CredentialQueries, ProjectionRunner, READ_MODEL_FILE_NAME, ReadModel, ReadModelFollower } from '@app/read-model';
+import { ReadModelProjection, CredentialQueries, ProjectionRunner, type ProjectionProgress, READ_MODEL_FILE_NAME, ReadModel, ReadModelFollower } from '@app/read-model';
 import { openEventStore } from '@app/event-store';
 import { refreshTokenDecider, refreshTokenStreamId } from '@app/refresh-tokens';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
@@ -10,8 +10,8 @@ import { type Clock, cryptoIds, type IdGenerator, systemClock } from '@app/share
 import { claimDataDir, type ProcessLock } from '@app/process';
 import { KeyStore, SecretSealer } from '@app/signing';
 import { DeciderCommandHandler } from '../commands/decider-command-handler';
-import { ReadYourWrites } from '../commands/read-your-writes';
-import { HeadCatchUp } from '../consistency/head-catch-up';
+import { ConsistentReads } from '../consistency/consistent-reads';
+import { ProjectionSync } from '../consistency/projection-sync';
 import { type AppConfig, eventStoreConfig } from '@app/config';
 import { startEmbeddedRelay } from './embedded-relay';
 import { assertDataKeyOpensSealedSecrets } from './data-key-check';
@@ -24,6 +24,7 @@ import {
   EVENT_STORE,
   ID_GENERATOR,
   LOGGER,
+  PROJECTION_PROGRESS,
   provideValue,
   REFRESH_TOKEN_COMMANDS,
   REVOCATION_RELAY,
@@ -82,9 +83,9 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
   const readModel = follower ? ReadModel.openReadOnly(readModelFile) : new ReadModel({ filename: readModelFile });
   const projectionLogger = logger.child({ component: 'credential-projection' });
   const projection = new ReadModelProjection(readModel, { logger: projectionLogger });
-  // A follower waits on the projector's checkpoint in the shared file, through the runner's interface.
-  const runner = follower
-    ? (new ReadModelFollower(readModel, { checkpointName: projection.name }) as unknown as ProjectionRunner)
+  // A follower waits on the projector's checkpoint in the shared file; both are a ProjectionProgress.
+  const runner: ProjectionProgress = follower
+    ? new ReadModelFollower(readModel, { checkpointName: projection.name })
     : new ProjectionRunner(store, projection, { logger: projectionLogger });
   const queries = new CredentialQueries(readModel);
   const closeStores = async (): Promise<void> => {
@@ -113,7 +114,8 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
         }, config.keysReloadIntervalMs).unref()
       : undefined;
 
-  const deps = { store, ids };
+  const sync = new ProjectionSync(runner, store, config.readYourWritesTimeoutMs);
+  const deps = { store, ids, writes: sync };
   const providers = [
     provideValue(CONFIG, config),
     provideValue(LOGGER, logger),
@@ -125,7 +127,8 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     { provide: SecretSealer, useValue: sealer },
     { provide: ReadModel, useValue: readModel },
     { provide: ReadModelProjection, useValue: projection },
-    { provide: ProjectionRunner, useValue: runner },
+    provideValue(PROJECTION_PROGRESS, runner),
+    { provide: ProjectionSync, useValue: sync },
     { provide: CredentialQueries, useValue: queries },
     provideValue(REFRESH_TOKEN_COMMANDS, DeciderCommandHandler(refreshTokenDecider, refreshTokenStreamId, deps)),
     provideValue(CLIENT_COMMANDS, DeciderCommandHandler(clientDecider, clientStreamId, deps)),
@@ -135,8 +138,8 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     module: {
       module: InfrastructureModule,
       global: true,
-      providers: [...providers, ReadYourWrites, HeadCatchUp],
-      exports: [...providers.map((p) => p.provide), ReadYourWrites, HeadCatchUp],
+      providers: [...providers, ConsistentReads],
+      exports: [...providers.map((p) => p.provide), ConsistentReads],
     },
     logger,
     async close() {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ClientCommand, ClientEvent, ClientGrantCommand, ClientGrantEvent } from '@app/clients';
 import type { EventStore } from '@app/event-store';
+import type { ProjectionProgress } from '@app/read-model';
 import type { RefreshTokenCommand, RefreshTokenEvent } from '@app/refresh-tokens';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
 import type { Clock, IdGenerator } from '@app/shared';
@@ -20,6 +21,8 @@ export const LOGGER = token<Logger>('Logger');
 export const CLOCK = token<Clock>('Clock');
 export const ID_GENERATOR = token<IdGenerator>('IdGenerator');
 export const EVENT_STORE = token<EventStore>('EventStore');
+/** How far this process's read model has got: the projection runner, or a cluster worker's follower. */
+export const PROJECTION_PROGRESS = token<ProjectionProgress>('ProjectionProgress');
 /** The embedded revocation relay; undefined when it runs as its own process (EMBEDDED_RELAY=false). */
 export const REVOCATION_RELAY = token<RevocationRelayHandle | undefined>('RevocationRelay');
 

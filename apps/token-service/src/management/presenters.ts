@@ -19,6 +19,7 @@ export const clientSchema = z
     is_first_party: z.literal(true),
     jwt_configuration: z.object({ alg: z.string(), lifetime_in_seconds: z.number().int(), secret_encoded: z.literal(false) }).strict(),
     grant_types: z.array(z.string()),
+    allowed_clients: z.array(z.string()).meta({ description: 'Clients that may name this one as the target of /delegation' }),
     created_at: z.string(),
     client_secret: z.string().optional().meta({ description: 'Only in the 201 that creates a confidential client' }),
   })
@@ -35,6 +36,7 @@ export function presentClient(c: ClientRecord, secret?: string | null): z.output
     is_first_party: true,
     jwt_configuration: { alg: c.jwtConfiguration.alg, lifetime_in_seconds: c.jwtConfiguration.lifetimeInSeconds, secret_encoded: false },
     grant_types: c.grantTypes,
+    allowed_clients: c.allowedClients,
     created_at: c.createdAt,
     ...(secret ? { client_secret: secret } : {}),
   };

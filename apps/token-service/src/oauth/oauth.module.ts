@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
+import { ClientAuthenticationModule } from '../client-authentication/client-authentication.module';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { DelegationController } from './delegation/delegation.controller';
-import { DelegationHandler } from './delegation/delegation.handler';
-import { ClientAuthenticator } from './shared/client-authenticator';
-import { RateLimits } from './shared/rate-limits';
-import { TokenMinter } from './shared/token-minter';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { DelegationGrant } from './grants/delegation.grant';
+import { RefreshTokenExchange } from './grants/refresh-token-exchange';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { TokenMinter } from './grants/token-minter';
 import { TokenController } from './token/token.controller';
-import { TokenHandler } from './token/token.handler';
 
-/** The OAuth endpoints clients call: /delegation and /oauth/token (/oauth/revoke is in the revocation slice). */
+/** The OAuth endpoints clients call: /delegation and /oauth/token (/oauth/revoke is in the revocation slice), one file per grant. */
 @Module({
+  imports: [ClientAuthenticationModule, RateLimitsModule],
   controllers: [DelegationController, TokenController],
-  providers: [DelegationHandler, TokenHandler, ClientAuthenticator, RateLimits, TokenMinter],
-  exports: [ClientAuthenticator],
+  providers: [RefreshTokenExchange, RefreshTokenGrant, ClientCredentialsGrant, DelegationGrant, TokenMinter],
 })
 export class OAuthModule {}

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OAuthModule } from '../oauth/oauth.module';
+import { ClientAuthenticationModule } from '../client-authentication/client-authentication.module';
 import { ClientDeletionCascade } from './client-deletion-cascade';
 import { CredentialRevoker } from './credential-revoker';
 import { DeletedClientSweeper } from './deleted-client-sweeper';
@@ -15,7 +15,7 @@ import { RevokeTokenHandler } from './rfc7009-revoke.handler';
  * RevokeManyCommand here through the CommandBus.
  */
 @Module({
-  imports: [OAuthModule],
+  imports: [ClientAuthenticationModule],
   controllers: [RevokeController],
   providers: [CredentialRevoker, RevokeRefreshTokenHandler, RevokeManyHandler, RevokeTokenHandler, ClientDeletionCascade, DeletedClientSweeper],
   exports: [ClientDeletionCascade],

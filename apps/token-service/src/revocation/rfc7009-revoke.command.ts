@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { PresentedClient } from '../oauth/shared/client-credentials';
+import type { PresentedClient } from '../client-authentication/presented-client';
 
 /**
  * RFC 7009 token revocation by the client that holds the token. No

@@ -3,8 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { characters, parseOAuthParams, text } from '../errors/validation';
-import { presentedClient } from '../oauth/shared/client-credentials';
-import { correlationIdOf, noStore } from '../oauth/shared/http';
+import { presentedClient } from '../client-authentication/presented-client';
+import { correlationIdOf, noStore } from '../http/http';
 import { RevokeTokenCommand } from './rfc7009-revoke.command';
 
 export const revokeParams = z.object({

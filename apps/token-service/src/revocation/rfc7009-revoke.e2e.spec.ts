@@ -32,7 +32,7 @@ describe.each(ADAPTERS)('POST /oauth/revoke (RFC 7009) (%s)', (adapter) => {
     const a = await issueRefreshToken(svc, { client_id: webApp.client_id });
     const post = await svc.http.post('/oauth/revoke', { form: { client_id: webApp.client_id, client_secret: webApp.client_secret, token: a.refresh_token } });
     expect(post.status).toBe(200);
-    expect((await delegate(svc, webApp.client_id, a.refresh_token)).status).toBe(400);
+    expect((await delegate(svc, webApp.client_id, a.refresh_token, { client_secret: webApp.client_secret! })).status).toBe(400);
 
     const b = await issueRefreshToken(svc, { client_id: webApp.client_id });
     const viaBasic = await svc.http.post('/oauth/revoke', {
@@ -40,7 +40,7 @@ describe.each(ADAPTERS)('POST /oauth/revoke (RFC 7009) (%s)', (adapter) => {
       headers: { authorization: basic(webApp.client_id, webApp.client_secret!) },
     });
     expect(viaBasic.status).toBe(200);
-    expect((await delegate(svc, webApp.client_id, b.refresh_token)).status).toBe(400);
+    expect((await delegate(svc, webApp.client_id, b.refresh_token, { client_secret: webApp.client_secret! })).status).toBe(400);
   });
 
   it('answers 200 for an unknown token (§2.2)', async () => {
@@ -62,7 +62,7 @@ describe.each(ADAPTERS)('POST /oauth/revoke (RFC 7009) (%s)', (adapter) => {
     const r = await svc.http.post('/oauth/revoke', { json: { client_id: publicApp.client_id, token: issued.refresh_token } });
     expect(r.status).toBe(200);
     expect(r.text).toBe('');
-    expect((await delegate(svc, webApp.client_id, issued.refresh_token)).status).toBe(200);
+    expect((await delegate(svc, webApp.client_id, issued.refresh_token, { client_secret: webApp.client_secret! })).status).toBe(200);
     expect((await history(svc, issued.id)).events).toHaveLength(1);
   });
 
@@ -82,7 +82,7 @@ describe.each(ADAPTERS)('POST /oauth/revoke (RFC 7009) (%s)', (adapter) => {
     expect(r.status).toBe(401);
     expect(r.body).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
     // Not revoked.
-    expect((await delegate(svc, webApp.client_id, issued.refresh_token)).status).toBe(200);
+    expect((await delegate(svc, webApp.client_id, issued.refresh_token, { client_secret: webApp.client_secret! })).status).toBe(200);
   });
 
   it('refuses bad Basic credentials with 401 invalid_client and WWW-Authenticate', async () => {

@@ -1,10 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CredentialQueries } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
-import { HeadCatchUp } from '../consistency/head-catch-up';
-import { ClientAuthenticator } from '../oauth/shared/client-authenticator';
-import { findRefreshToken } from '../oauth/shared/credential-check';
+import { ConsistentReads } from '../consistency/consistent-reads';
+import { ClientAuthenticator } from '../client-authentication/client-authenticator';
 import { CredentialRevoker } from './credential-revoker';
 import { RevokeTokenCommand } from './rfc7009-revoke.command';
 
@@ -14,9 +12,8 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
 
   constructor(
     private readonly clients: ClientAuthenticator,
-    private readonly queries: CredentialQueries,
     private readonly revoker: CredentialRevoker,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {}
 
   async execute({ token, client: presented, correlationId, clientIp }: RevokeTokenCommand): Promise<void> {
@@ -24,8 +21,7 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
     // Only refresh tokens are revocable here: our access and id tokens are
     // self-contained JWTs. Whatever the hint says we look the token up as a
     // refresh token (§2.1: the hint only speeds up the search).
-    // Unknown here may be issued on another replica a moment ago: catch up with the store first (invariant 9).
-    const credential = await this.headCatchUp.find(() => findRefreshToken(this.queries, token));
+    const credential = await this.reads.refreshToken(token);
     // §2.2: an unknown token, or one of another client (§2.1: "the authorization
     // server ... verifies whether the token was issued to the client making
     // the revocation request"), is answered 200 and not revoked. An already

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { clientStreamId } from '@app/clients/events';
+import { grantTypesOfRegistration } from '@app/clients/client-defaults';
 import { headOf, type FoldHandlers, type FoldOutcome, type FoldReporter, type StreamHead } from './fold';
 
 /** Client registry events → the `clients` table; `changed` is told of every row written (the queries' client cache). */
@@ -23,7 +24,8 @@ export function clientFold(db: Database.Database, report: FoldReporter, changed:
         sealedClientSecret: data.sealedClientSecret ?? null,
         jwtAlg: data.jwtConfiguration.alg,
         jwtLifetimeInSeconds: data.jwtConfiguration.lifetimeInSeconds,
-        grantTypes: JSON.stringify(data.grantTypes),
+        grantTypes: JSON.stringify(grantTypesOfRegistration(data)),
+        allowedClients: JSON.stringify(data.allowedClients ?? []),
         createdAt: data.createdAt,
         streamRevision: event.revision,
         streamHeadHash: event.hash,
@@ -66,6 +68,7 @@ function prepare(db: Database.Database) {
           jwtAlg: string;
           jwtLifetimeInSeconds: number;
           grantTypes: string;
+          allowedClients: string;
           createdAt: string;
           streamRevision: number;
           streamHeadHash: string;
@@ -73,9 +76,9 @@ function prepare(db: Database.Database) {
       ]
     >(
       `INSERT INTO clients (client_id, name, app_type, token_endpoint_auth_method, client_secret_hash, sealed_client_secret, jwt_alg,
-         jwt_lifetime_in_seconds, grant_types, created_at, stream_revision, stream_head_hash)
+         jwt_lifetime_in_seconds, grant_types, allowed_clients, created_at, stream_revision, stream_head_hash)
        VALUES (@clientId, @name, @appType, @tokenEndpointAuthMethod, @clientSecretHash, @sealedClientSecret, @jwtAlg,
-         @jwtLifetimeInSeconds, @grantTypes, @createdAt, @streamRevision, @streamHeadHash)`,
+         @jwtLifetimeInSeconds, @grantTypes, @allowedClients, @createdAt, @streamRevision, @streamHeadHash)`,
     ),
     delete: db.prepare<[{ clientId: string; deletedAt: string; streamRevision: number; streamHeadHash: string }]>(
       `UPDATE clients SET deleted_at = @deletedAt, stream_revision = @streamRevision, stream_head_hash = @streamHeadHash WHERE client_id = @clientId`,

@@ -1,13 +1,12 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { CredentialQueries } from '@app/read-model';
 import type { Clock } from '@app/shared';
 import { bearerToken, InsufficientScopeError, KeyStore, verifyAccessToken } from '@app/signing';
 import type { AppConfig } from '@app/config';
 import { unauthorized } from '../../errors/management-error';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
-import { HeadCatchUp } from '../../consistency/head-catch-up';
+import { ConsistentReads } from '../../consistency/consistent-reads';
 import { boundGrants, effectiveScopes, grantedScopes } from './management-policy';
 import { REQUIRED_SCOPES, type ManagementScope } from './scopes';
 
@@ -31,18 +30,17 @@ export type ManagementRequest = FastifyRequest & { principal?: ManagementPrincip
 export class ManagementAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly queries: CredentialQueries,
     private readonly keys: KeyStore,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ManagementRequest>();
     const requiredScopes =
       this.reflector.getAllAndOverride<ManagementScope[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
-    const { keys, config, clock, queries } = this;
+    const { keys, config, clock } = this;
     const verified = await verifyAccessToken(bearerToken(request.headers.authorization), {
       keyStore: keys,
       issuer: config.issuer,
@@ -51,16 +49,8 @@ export class ManagementAuthGuard implements CanActivate {
       requiredScopes,
     });
     const audience = config.managementAudience;
-    const lookup = () => ({
-      client: queries.getClient(verified.clientId),
-      grants: boundGrants(queries.listClientGrants({ clientId: verified.clientId, audience }), verified.grants),
-    });
-    let { client, grants } = lookup();
-    // A client (or grant) made on another replica a moment ago: catch up before refusing (invariant 9).
-    if (!client || grants.length === 0) {
-      await this.headCatchUp.catchUp();
-      ({ client, grants } = lookup());
-    }
+    // Only the grants this token names, at the revision it names: a deleted or re-created grant does not revive it.
+    const { client, grants } = await this.reads.clientWithGrants(verified.clientId, audience, (all) => boundGrants(all, verified.grants));
     if (!client) throw unauthorized('The client of this token no longer exists');
     if (grants.length === 0) throw unauthorized('The client grant this token was issued under no longer exists');
     const scopes = effectiveScopes(verified.scopes, grantedScopes(grants, verified.clientId, audience));

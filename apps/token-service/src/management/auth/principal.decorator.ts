@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { correlationIdOf } from '../../oauth/shared/http';
+import { correlationIdOf } from '../../http/http';
 import type { RequestContext } from '../../commands/request-context';
 import type { ManagementPrincipal, ManagementRequest } from './management-auth.guard';
 

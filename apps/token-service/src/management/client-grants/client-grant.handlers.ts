@@ -4,8 +4,7 @@ import { type ClientGrantCommand, type ClientGrantEvent, ClientGrantAlreadyExist
 import { type ClientGrantRecord, CredentialQueries } from '@app/read-model';
 import type { Clock, IdGenerator } from '@app/shared';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
-import { ReadYourWrites } from '../../commands/read-your-writes';
-import { HeadCatchUp } from '../../consistency/head-catch-up';
+import { ConsistentReads } from '../../consistency/consistent-reads';
 import { metadataFor } from '../../commands/request-context';
 import { CLIENT_GRANT_COMMANDS, CLOCK, ID_GENERATOR } from '../../infrastructure/tokens';
 import { CreateClientGrantCommand, DeleteClientGrantCommand } from './client-grant.commands';
@@ -17,14 +16,13 @@ export class CreateClientGrantHandler implements ICommandHandler<CreateClientGra
   constructor(
     @Inject(CLIENT_GRANT_COMMANDS) private readonly grants: ClientGrantCommands,
     private readonly queries: CredentialQueries,
-    private readonly readYourWrites: ReadYourWrites,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {}
 
   async execute({ input, context }: CreateClientGrantCommand): Promise<ClientGrantRecord> {
-    if (!(await this.headCatchUp.find(() => this.queries.getClient(input.clientId)))) throw new ClientNotFoundError(input.clientId);
+    if (!(await this.reads.client(input.clientId))) throw new ClientNotFoundError(input.clientId);
     // Auth0: one grant per (client, audience). Checked on the read model: a
     // concurrent duplicate is possible across nodes and harmless (scopes are unioned on use).
     if (this.queries.listClientGrants({ clientId: input.clientId, audience: input.audience }).length > 0) {
@@ -32,8 +30,7 @@ export class CreateClientGrantHandler implements ICommandHandler<CreateClientGra
     }
     const grantId = `cgr_${this.ids.random(12)}`;
     const now = this.clock.now();
-    const result = await this.grants.handle(grantId, { type: 'CreateClientGrant', data: { grantId, ...input, now } }, metadataFor(context, now));
-    await this.readYourWrites.waitFor(result.position);
+    await this.grants.handle(grantId, { type: 'CreateClientGrant', data: { grantId, ...input, now } }, metadataFor(context, now));
     const grant = this.queries.getClientGrant(grantId);
     if (!grant) throw new Error(`client grant ${grantId} missing from the read model after creation`);
     return grant;
@@ -44,7 +41,6 @@ export class CreateClientGrantHandler implements ICommandHandler<CreateClientGra
 export class DeleteClientGrantHandler implements ICommandHandler<DeleteClientGrantCommand> {
   constructor(
     @Inject(CLIENT_GRANT_COMMANDS) private readonly grants: ClientGrantCommands,
-    private readonly readYourWrites: ReadYourWrites,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -52,6 +48,5 @@ export class DeleteClientGrantHandler implements ICommandHandler<DeleteClientGra
     const now = this.clock.now();
     const result = await this.grants.handle(grantId, { type: 'DeleteClientGrant', data: { grantId, now } }, metadataFor(context, now, reason));
     if (result.events.length === 0) throw new ClientGrantNotFoundError(grantId);
-    await this.readYourWrites.waitFor(result.position);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { z } from 'zod';
-import { APP_TYPES, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS, type AppType, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
+import { APP_TYPES, MAX_ALLOWED_CLIENTS, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS, type AppType, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
 import { CredentialQueries } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
@@ -9,7 +9,7 @@ import type { AppConfig } from '@app/config';
 import { conflict, notFound } from '../../errors/management-error';
 import { parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import { CONFIG } from '../../infrastructure/tokens';
-import { HeadCatchUp } from '../../consistency/head-catch-up';
+import { ConsistentReads } from '../../consistency/consistent-reads';
 import { RevokeManyCommand } from '../../revocation/revoke-many.command';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { leavesNoFullAdmin } from '../auth/management-policy';
@@ -34,6 +34,7 @@ export const createClientBody = z
       .strict()
       .optional(),
     grant_types: z.array(text()).max(32).optional(),
+    allowed_clients: z.array(text()).max(MAX_ALLOWED_CLIENTS).optional(),
   })
   .strict();
 export const listClientsQuery = z.object(pagingParams).strict();
@@ -45,7 +46,7 @@ export class ClientsController {
     private readonly commands: CommandBus,
     private readonly queries: CredentialQueries,
     @Inject(CONFIG) private readonly config: AppConfig,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {}
 
   @Post()
@@ -62,6 +63,7 @@ export class ClientsController {
             ? { alg: input.jwt_configuration.alg, lifetimeInSeconds: input.jwt_configuration.lifetime_in_seconds }
             : undefined,
           grantTypes: input.grant_types,
+          allowedClients: input.allowed_clients,
         },
         context,
       ),
@@ -81,7 +83,7 @@ export class ClientsController {
   @RequireScopes('read:clients')
   async get(@Param('id') id: string) {
     const clientId = parsePathParam('id', id);
-    const client = await this.headCatchUp.find(() => this.queries.getClient(clientId));
+    const client = await this.reads.client(clientId);
     if (!client) throw notFound('The client does not exist', 'inexistent_client');
     return presentClient(client);
   }
@@ -109,7 +111,7 @@ export class ClientsController {
   @RequireScopes('delete:refresh_tokens')
   async revokeTokens(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
     const clientId = parsePathParam('id', id);
-    if (!(await this.headCatchUp.find(() => this.queries.getClient(clientId)))) throw notFound('The client does not exist', 'inexistent_client');
+    if (!(await this.reads.client(clientId))) throw notFound('The client does not exist', 'inexistent_client');
     await this.commands.execute(
       new RevokeManyCommand({ kind: 'client', clientId: id }, reasonOf(query, body, REVOCATION_REASONS.clientBulkRevoke), context),
     );

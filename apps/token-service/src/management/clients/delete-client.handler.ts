@@ -4,7 +4,6 @@ import { type ClientCommand, type ClientEvent, ClientNotFoundError, type DeleteC
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { Clock } from '@app/shared';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
-import { ReadYourWrites } from '../../commands/read-your-writes';
 import { metadataFor } from '../../commands/request-context';
 import { CLIENT_COMMANDS, CLOCK } from '../../infrastructure/tokens';
 import { ClientDeletionCascade } from '../../revocation/client-deletion-cascade';
@@ -15,7 +14,6 @@ export class DeleteClientHandler implements ICommandHandler<DeleteClientCommand>
   constructor(
     @Inject(CLIENT_COMMANDS) private readonly clients: DeciderCommandHandler<ClientCommand, ClientEvent>,
     private readonly cascade: ClientDeletionCascade,
-    private readonly readYourWrites: ReadYourWrites,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -24,7 +22,6 @@ export class DeleteClientHandler implements ICommandHandler<DeleteClientCommand>
     const command: DeleteClient = { type: 'DeleteClient', data: { clientId, now } };
     const result = await this.clients.handle(clientId, command, metadataFor(context, now, reason ?? REVOCATION_REASONS.clientDeleted));
     // An already deleted client is 404 to the caller (it is no longer a client), after finishing any cascade left over.
-    await this.readYourWrites.waitFor(result.position);
     const revoked = await this.cascade.run(clientId, { correlationId: context.correlationId, causationId: context.causationId });
     if (result.events.length === 0) throw new ClientNotFoundError(clientId);
     return { revoked };

@@ -9,6 +9,7 @@ export interface RegisterClientInput {
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   jwtConfiguration?: { alg?: SigningAlg; lifetimeInSeconds?: number };
   grantTypes?: string[];
+  allowedClients?: string[];
   /** Bootstrap only: a fixed id and secret from the environment. */
   clientId?: string;
   clientSecret?: string;

@@ -5,7 +5,6 @@ import { CredentialQueries } from '@app/read-model';
 import type { Clock } from '@app/shared';
 import { generateClientId, generateClientSecret, hashClientSecret, KeyStore, SecretSealer, SigningAlgUnavailableError } from '@app/signing';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
-import { ReadYourWrites } from '../../commands/read-your-writes';
 import { metadataFor } from '../../commands/request-context';
 import { CLIENT_COMMANDS, CLOCK } from '../../infrastructure/tokens';
 import { RegisterClientCommand, type RegisteredClient } from './register-client.command';
@@ -16,7 +15,6 @@ export class RegisterClientHandler implements ICommandHandler<RegisterClientComm
     @Inject(CLIENT_COMMANDS) private readonly clients: DeciderCommandHandler<ClientCommand, ClientEvent>,
     private readonly queries: CredentialQueries,
     private readonly sealer: SecretSealer,
-    private readonly readYourWrites: ReadYourWrites,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly keys: KeyStore,
   ) {}
@@ -45,11 +43,11 @@ export class RegisterClientHandler implements ICommandHandler<RegisterClientComm
         ...(input.jwtConfiguration?.alg === 'HS256' && clientSecret !== null ? { sealedClientSecret: this.sealer.seal(clientSecret, clientId) } : {}),
         jwtConfiguration: input.jwtConfiguration,
         grantTypes: input.grantTypes,
+        allowedClients: input.allowedClients,
         now,
       },
     };
-    const result = await this.clients.handle(clientId, command, metadataFor(context, now));
-    await this.readYourWrites.waitFor(result.position);
+    await this.clients.handle(clientId, command, metadataFor(context, now));
     const client = this.queries.getClient(clientId);
     if (!client) throw new Error(`client ${clientId} missing from the read model after registration`);
     return { client, clientSecret };

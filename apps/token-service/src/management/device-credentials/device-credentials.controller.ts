@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CredentialQueries } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
-import { HeadCatchUp } from '../../consistency/head-catch-up';
+import { ConsistentReads } from '../../consistency/consistent-reads';
 import { notFound } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import { RevokeRefreshTokenCommand } from '../../revocation/revoke-refresh-token.command';
@@ -33,7 +33,7 @@ export class DeviceCredentialsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: CredentialQueries,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {}
 
   /** Only valid credentials; Auth0's paging and field selection. */
@@ -57,7 +57,7 @@ export class DeviceCredentialsController {
   @RequireScopes('delete:device_credentials')
   async remove(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
     const credentialId = parsePathParam('id', id);
-    if (!(await this.headCatchUp.find(() => this.queries.findById(credentialId)))) throw notFound('The device credential does not exist');
+    if (!(await this.reads.credential(credentialId))) throw notFound('The device credential does not exist');
     const outcome = await this.commands.execute(new RevokeRefreshTokenCommand(id, reasonOf(query, body, REVOCATION_REASONS.deviceCredentialDeleted), context));
     if (!outcome.revoked) throw notFound('The device credential does not exist');
   }

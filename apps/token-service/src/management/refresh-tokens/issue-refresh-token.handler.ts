@@ -7,9 +7,8 @@ import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
 import type { Clock, IdGenerator } from '@app/shared';
 import { generateCredentialId } from '@app/signing';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
-import { ReadYourWrites } from '../../commands/read-your-writes';
 import { metadataFor } from '../../commands/request-context';
-import { HeadCatchUp } from '../../consistency/head-catch-up';
+import { ConsistentReads } from '../../consistency/consistent-reads';
 import { CLOCK, ID_GENERATOR, REFRESH_TOKEN_COMMANDS } from '../../infrastructure/tokens';
 import { ClientDeletionCascade } from '../../revocation/client-deletion-cascade';
 import { IssueRefreshTokenCommand, type IssuedRefreshToken } from './issue-refresh-token.command';
@@ -19,16 +18,14 @@ export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTok
   constructor(
     @Inject(REFRESH_TOKEN_COMMANDS) private readonly refreshTokens: DeciderCommandHandler<RefreshTokenCommand, RefreshTokenEvent>,
     private readonly queries: CredentialQueries,
-    private readonly readYourWrites: ReadYourWrites,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     private readonly cascade: ClientDeletionCascade,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {}
 
   async execute({ input, context }: IssueRefreshTokenCommand): Promise<IssuedRefreshToken> {
-    // Registered on another replica a moment ago? Catch up before answering 404 (invariant 9).
-    const client = await this.headCatchUp.find(() => this.queries.getClient(input.clientId));
+    const client = await this.reads.client(input.clientId);
     if (!client) throw new ClientNotFoundError(input.clientId);
     if (!client.grantTypes.includes('refresh_token')) throw new GrantTypeNotAllowedError('refresh_token', 'is not among the client\'s grant types');
 
@@ -42,7 +39,6 @@ export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTok
       data: { ...input, credentialId, deviceId, tokenHash: hashRefreshToken(refreshToken), now },
     };
     const result = await this.refreshTokens.handle(credentialId, command, metadataFor(context, now));
-    await this.readYourWrites.waitFor(result.position);
     // The client may have been deleted on another replica meanwhile, its cascade
     // listing its tokens before ours landed: once our projection shows both, we
     // revoke what it missed and answer as for a deleted client. (A crash right

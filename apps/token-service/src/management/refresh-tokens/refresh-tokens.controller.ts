@@ -6,7 +6,7 @@ import { CredentialQueries } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
-import { HeadCatchUp } from '../../consistency/head-catch-up';
+import { ConsistentReads } from '../../consistency/consistent-reads';
 import { notFound } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import { EVENT_STORE } from '../../infrastructure/tokens';
@@ -35,7 +35,7 @@ export class RefreshTokensController {
     private readonly commands: CommandBus,
     private readonly queries: CredentialQueries,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly headCatchUp: HeadCatchUp,
+    private readonly reads: ConsistentReads,
   ) {}
 
   @Post()
@@ -64,7 +64,7 @@ export class RefreshTokensController {
   @RequireScopes('read:refresh_tokens')
   async get(@Param('id') id: string) {
     const credentialId = parsePathParam('id', id);
-    const credential = await this.headCatchUp.find(() => this.queries.findById(credentialId));
+    const credential = await this.reads.credential(credentialId);
     if (!credential) throw notFound('The refresh token does not exist');
     return presentRefreshToken(credential);
   }

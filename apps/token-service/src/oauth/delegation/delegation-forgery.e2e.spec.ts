@@ -28,12 +28,16 @@ describe.each(ADAPTERS)('POST /delegation with forged id_tokens (%s)', (adapter)
   /** Someone else's client and one of its users' credentials. */
   let victim: CreatedClient;
   let victimToken: IssuedRefreshToken;
+  /** A third, honest client the victim accepts as a delegation caller. */
+  let native: CreatedClient;
 
   beforeAll(async () => {
     svc = await startTokenService({ adapter, env: { DELEGATION_RATE_LIMIT: '100000' } });
     attacker = await createClient(svc, { app_type: 'regular_web', jwt_configuration: { alg: 'HS256' } });
     attackerToken = await issueRefreshToken(svc, { client_id: attacker.client_id });
-    victim = await createClient(svc, { app_type: 'native' });
+    native = await createClient(svc, { app_type: 'native' });
+    // The victim accepts both as callers, so the target rule is not what refuses the forgeries below.
+    victim = await createClient(svc, { app_type: 'native', allowed_clients: [attacker.client_id, native.client_id] });
     victimToken = await issueRefreshToken(svc, { client_id: victim.client_id });
   });
   afterAll(async () => {
@@ -53,7 +57,9 @@ describe.each(ADAPTERS)('POST /delegation with forged id_tokens (%s)', (adapter)
   }
 
   function present(clientId: string, idToken: string, extra: Record<string, string> = {}): Promise<HttpResponse<DelegationBody & OAuthErrorBody>> {
-    return svc.http.post('/delegation', { json: { client_id: clientId, grant_type: JWT_BEARER, id_token: idToken, ...extra } });
+    // The attacker's client is confidential: its operator authenticates it with the secret it holds.
+    const secret = clientId === attacker.client_id ? { client_secret: attacker.client_secret! } : {};
+    return svc.http.post('/delegation', { json: { client_id: clientId, grant_type: JWT_BEARER, id_token: idToken, ...secret, ...extra } });
   }
 
   function expectInvalidGrant(r: HttpResponse<DelegationBody & OAuthErrorBody>): void {
@@ -100,7 +106,6 @@ describe.each(ADAPTERS)('POST /delegation with forged id_tokens (%s)', (adapter)
   });
 
   it("refuses our own RS256 id_token minted for another client with target = the caller (azp is not the caller)", async () => {
-    const native = await createClient(svc, { app_type: 'native' });
     const nativeToken = await issueRefreshToken(svc, { client_id: native.client_id });
     const minted = await delegate(svc, native.client_id, nativeToken.refresh_token, { target: victim.client_id });
     expect(minted.status).toBe(200);

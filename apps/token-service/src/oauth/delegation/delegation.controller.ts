@@ -1,14 +1,15 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { characters, parseOAuthParams, text } from '../../errors/validation';
-import { noStore } from '../shared/http';
-import { rateLimitHeaders } from '../shared/rate-limiter';
-import { DelegationHandler } from './delegation.handler';
+import { presentedClient } from '../../client-authentication/presented-client';
+import { noStore } from '../../http/http';
+import { DelegationGrant } from '../grants/delegation.grant';
 
 const MAX_TOKEN = 8192;
 export const delegationParams = z.object({
-  client_id: text(),
+  client_id: text().optional(),
+  client_secret: z.string().min(1).max(1024).optional(),
   grant_type: characters(256, 1),
   refresh_token: z.string().min(1).max(MAX_TOKEN).optional(),
   id_token: z.string().min(1).max(MAX_TOKEN).optional(),
@@ -19,14 +20,18 @@ export const delegationParams = z.object({
 
 @Controller()
 export class DelegationController {
-  constructor(private readonly delegation: DelegationHandler) {}
+  constructor(private readonly delegation: DelegationGrant) {}
 
   @Post('delegation')
   @HttpCode(200)
-  async delegate(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async delegate(
+    @Body() body: unknown,
+    @Headers('authorization') authorization: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     noStore(reply);
-    const result = await this.delegation.handle(parseOAuthParams(delegationParams, body), request.ip);
-    if (result.rateLimit) void reply.headers(rateLimitHeaders(result.rateLimit));
-    return result.body;
+    const params = parseOAuthParams(delegationParams, body);
+    return this.delegation.grant(params, presentedClient(authorization, params), request.ip);
   }
 }

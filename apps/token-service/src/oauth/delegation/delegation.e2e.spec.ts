@@ -76,7 +76,7 @@ describe.each(ADAPTERS)('POST /delegation (%s)', (adapter) => {
       });
 
       it('sets aud to target (another client) while azp stays the caller', async () => {
-        const api = await createClient(svc, { app_type: 'regular_web' });
+        const api = await createClient(svc, { app_type: 'regular_web', allowed_clients: [app.client_id] });
         const issued = await issueRefreshToken(svc, { client_id: app.client_id });
         const r = await delegate(svc, app.client_id, issued.refresh_token, { target: api.client_id });
         expect(r.status).toBe(200);
@@ -87,7 +87,7 @@ describe.each(ADAPTERS)('POST /delegation (%s)', (adapter) => {
       it('signs with HS256 and the client secret when the client asks for it', async () => {
         const hs = await createClient(svc, { app_type: 'regular_web', jwt_configuration: { alg: 'HS256' } });
         const issued = await issueRefreshToken(svc, { client_id: hs.client_id });
-        const r = await delegate(svc, hs.client_id, issued.refresh_token);
+        const r = await delegate(svc, hs.client_id, issued.refresh_token, { client_secret: hs.client_secret! });
         expect(r.status).toBe(200);
         expect(decodeProtectedHeader(r.body.id_token).alg).toBe('HS256');
         const { payload } = await jwtVerify(r.body.id_token, new TextEncoder().encode(hs.client_secret!), {
@@ -97,7 +97,9 @@ describe.each(ADAPTERS)('POST /delegation (%s)', (adapter) => {
         });
         expect(payload.sid).toBe(issued.id);
         // The HS256 id_token is also accepted back at /delegation.
-        const again = await svc.http.post('/delegation', { json: { client_id: hs.client_id, grant_type: JWT_BEARER, id_token: r.body.id_token } });
+        const again = await svc.http.post('/delegation', {
+          json: { client_id: hs.client_id, client_secret: hs.client_secret, grant_type: JWT_BEARER, id_token: r.body.id_token },
+        });
         expect(again.status).toBe(200);
       });
 

@@ -1,10 +1,13 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { ClientAuthenticator } from '../../client-authentication/client-authenticator';
+import { presentedClient } from '../../client-authentication/presented-client';
+import { unauthorizedClient, unsupportedGrantType } from '../../errors/oauth-error';
 import { characters, parseOAuthParams, text } from '../../errors/validation';
-import { presentedClient } from '../shared/client-credentials';
-import { noStore } from '../shared/http';
-import { TokenHandler } from './token.handler';
+import { noStore } from '../../http/http';
+import { ClientCredentialsGrant } from '../grants/client-credentials.grant';
+import { RefreshTokenGrant } from '../grants/refresh-token.grant';
 
 export const tokenParams = z.object({
   grant_type: characters(256, 1),
@@ -15,9 +18,14 @@ export const tokenParams = z.object({
   audience: characters(1024, 1).optional(),
 });
 
+/** POST /oauth/token: authenticates the client, then hands over to the grant it asked for. */
 @Controller('oauth')
 export class TokenController {
-  constructor(private readonly tokens: TokenHandler) {}
+  constructor(
+    private readonly clients: ClientAuthenticator,
+    private readonly refreshToken: RefreshTokenGrant,
+    private readonly clientCredentials: ClientCredentialsGrant,
+  ) {}
 
   @Post('token')
   @HttpCode(200)
@@ -28,7 +36,13 @@ export class TokenController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     noStore(reply);
-    const p = parseOAuthParams(tokenParams, body);
-    return this.tokens.handle(p, presentedClient(authorization, p), request.ip);
+    const params = parseOAuthParams(tokenParams, body);
+    const grantType = params.grant_type;
+    if (grantType !== 'refresh_token' && grantType !== 'client_credentials') throw unsupportedGrantType(grantType);
+    // `request.ip` (X-Forwarded-For only through TRUST_PROXY) is a rate-limit key.
+    const client = await this.clients.authenticate(presentedClient(authorization, params), request.ip);
+    // RFC 6749 §5.2 unauthorized_client: the grant is not enabled for this client.
+    if (!client.grantTypes.includes(grantType)) throw unauthorizedClient(`The grant type ${grantType} is not allowed for this client.`);
+    return grantType === 'refresh_token' ? this.refreshToken.grant(params, client, request.ip) : this.clientCredentials.grant(params, client);
   }
 }

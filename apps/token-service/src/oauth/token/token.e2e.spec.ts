@@ -106,6 +106,19 @@ describe.each(ADAPTERS)('POST /oauth/token (%s)', (adapter) => {
       expectOAuthError(r, 401, 'invalid_client');
     });
 
+    it("sends the per-user budget's X-RateLimit headers on the refresh grant's 200 and on its refusal, as /delegation does", async () => {
+      const issued = await issueRefreshToken(svc, { client_id: publicApp.client_id });
+      const ok = await token({ grant_type: 'refresh_token', client_id: publicApp.client_id, refresh_token: issued.refresh_token });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('x-ratelimit-limit')).toBe('10');
+      expect(Number(ok.headers.get('x-ratelimit-remaining'))).toBeLessThan(10);
+      const wide = await token({ grant_type: 'refresh_token', client_id: publicApp.client_id, refresh_token: issued.refresh_token, scope: 'openid admin' });
+      expect(wide.status).toBe(400);
+      expect(wide.headers.get('x-ratelimit-limit')).toBe('10');
+      // The public description is generic: the requested scope is not echoed back.
+      expect(wide.body.error_description).not.toContain('admin');
+    });
+
     it('narrows the scope on request (RFC 6749 §6) and refuses a wider one with 400 invalid_scope', async () => {
       const issued = await issueRefreshToken(svc, { client_id: publicApp.client_id, scope: 'openid profile offline_access' });
       const narrow = await token({ grant_type: 'refresh_token', client_id: publicApp.client_id, refresh_token: issued.refresh_token, scope: 'openid' });
@@ -137,7 +150,7 @@ describe.each(ADAPTERS)('POST /oauth/token (%s)', (adapter) => {
       const r = await token({ grant_type: 'refresh_token', client_id: publicApp.client_id, refresh_token: issued.refresh_token });
       expectOAuthError(r, 400, 'invalid_grant', 'Unknown or invalid refresh token.');
       // And the token still works for its own client.
-      expect((await delegate(svc, webApp.client_id, issued.refresh_token)).status).toBe(200);
+      expect((await delegate(svc, webApp.client_id, issued.refresh_token, { client_secret: webApp.client_secret! })).status).toBe(200);
     });
 
     it('refuses a missing refresh_token with 400 invalid_request', async () => {

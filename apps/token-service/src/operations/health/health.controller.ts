@@ -1,10 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { ProjectionRunner } from '@app/read-model';
+import type { ProjectionProgress } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
 import type { AppConfig } from '@app/config';
-import { CONFIG, EVENT_STORE, REVOCATION_RELAY } from '../../infrastructure/tokens';
+import { CONFIG, EVENT_STORE, PROJECTION_PROGRESS, REVOCATION_RELAY } from '../../infrastructure/tokens';
 import { cachedRead, HEAD_CACHE_MS } from './cached-read';
 
 const STORE_TIMEOUT_MS = 2_000;
@@ -19,7 +19,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly runner: ProjectionRunner,
+    @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(REVOCATION_RELAY) private readonly relay: RevocationRelayHandle | undefined,
     @Inject(CONFIG) private readonly config: AppConfig,
   ) {

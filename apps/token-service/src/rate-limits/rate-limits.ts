@@ -1,12 +1,14 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { AppConfig } from '@app/config';
-import { CONFIG, LOGGER } from '../../infrastructure/tokens';
+import { CONFIG, LOGGER } from '../infrastructure/tokens';
 import { RateLimiterCluster, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { KeyedRateLimit, memoryRateLimiter, type RateLimitDecision, tooManyRequests } from './rate-limiter';
 import { RedisRateLimitStore } from './rate-limit-store';
 
 const MINUTE = 60;
+/** A network's failure budget, in client-id budgets: room for a few clients behind one NAT, none for a spray of fresh ids. */
+const NETWORK_FACTOR = 5;
 
 /**
  * The service's rate limits: in this process's memory (RATE_LIMIT_STORE=memory,
@@ -18,8 +20,10 @@ const MINUTE = 60;
 export class RateLimits implements OnApplicationShutdown {
   /** Auth0's /delegation budget per (IP, user), shared with the refresh grant of /oauth/token: spent through `spendPerUser`. */
   private readonly perUser: KeyedRateLimit;
-  /** Failed client authentications per (client id, IP) at /oauth/token and /oauth/revoke. */
+  /** Failed client authentications per (client id, network) at /oauth/token, /oauth/revoke and /delegation. */
   readonly clientAuthFailures: KeyedRateLimit;
+  /** The same failures, unknown client ids included, per network (IPv4 address, IPv6 /64): fresh client ids get no fresh budget. */
+  readonly clientAuthFailuresPerNetwork: KeyedRateLimit;
 
   private readonly redis: RedisRateLimitStore | undefined;
 
@@ -29,11 +33,15 @@ export class RateLimits implements OnApplicationShutdown {
       const redis = (this.redis = new RedisRateLimitStore(config.redisUrl!, logger.child({ component: 'rate-limits' })));
       this.perUser = new KeyedRateLimit(redis.limiter('per-user', delegationRateLimit, MINUTE, rateLimitMaxKeys));
       this.clientAuthFailures = new KeyedRateLimit(redis.limiter('client-auth-failures', clientAuthFailureLimit, MINUTE, rateLimitMaxKeys));
+      this.clientAuthFailuresPerNetwork = new KeyedRateLimit(
+        redis.limiter('client-auth-failures-network', clientAuthFailureLimit * NETWORK_FACTOR, MINUTE, rateLimitMaxKeys),
+      );
     } else {
       const memory = (name: string, points: number): RateLimiterAbstract | undefined =>
         config.workers > 1 ? clusterRateLimiter(name, points, MINUTE) : memoryRateLimiter(points, MINUTE, rateLimitMaxKeys);
       this.perUser = new KeyedRateLimit(memory('per-user', delegationRateLimit));
       this.clientAuthFailures = new KeyedRateLimit(memory('client-auth-failures', clientAuthFailureLimit));
+      this.clientAuthFailuresPerNetwork = new KeyedRateLimit(memory('client-auth-failures-network', clientAuthFailureLimit * NETWORK_FACTOR));
     }
   }
 

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientRecord, TokenCredential } from '@app/read-model';
 import type { Clock } from '@app/shared';
-import { KeyStore, mintAccessToken, mintIdToken, type MintedIdToken, SecretSealer } from '@app/signing';
+import { type GrantBinding, KeyStore, mintAccessToken, mintIdToken, type MintedIdToken, SecretSealer } from '@app/signing';
 import type { AppConfig } from '@app/config';
 import { CLOCK, CONFIG } from '../../infrastructure/tokens';
+import { invalidGrant } from '../../errors/oauth-error';
 
 /** Mints the tokens the OAuth endpoints hand out, per client configuration (F7). */
 @Injectable()
@@ -19,9 +20,21 @@ export class TokenMinter {
     this.issuer = config.issuer;
   }
 
-  /** An id_token for the credential's user, signed as the client is configured; `sid` is the credential id. */
-  idToken(credential: Pick<TokenCredential, 'credentialId' | 'userId'>, client: ClientRecord, audience: string = client.clientId): Promise<MintedIdToken> {
-    const { alg, lifetimeInSeconds } = client.jwtConfiguration;
+  /**
+   * An id_token for the credential's user, signed as the client is configured;
+   * `sid` is the credential id. `notAfter` (epoch seconds) caps its `exp`: an
+   * id_token traded for another never outlives it (null when none is left).
+   */
+  idToken(
+    credential: Pick<TokenCredential, 'credentialId' | 'userId'>,
+    client: ClientRecord,
+    audience: string = client.clientId,
+    notAfter?: number,
+  ): Promise<MintedIdToken> {
+    const { alg } = client.jwtConfiguration;
+    let { lifetimeInSeconds } = client.jwtConfiguration;
+    if (notAfter !== undefined) lifetimeInSeconds = Math.min(lifetimeInSeconds, notAfter - Math.floor(this.clock.now().getTime() / 1000));
+    if (lifetimeInSeconds < 1) throw invalidGrant('Invalid id_token.', 'the presented id_token has no lifetime left');
     return mintIdToken({
       keyStore: this.keys,
       issuer: this.issuer,
@@ -54,6 +67,14 @@ export class TokenMinter {
       grantType: 'refresh_token',
       extraClaims: { sid: credential.credentialId },
     });
+  }
+
+  /**
+   * An RFC 9068 management access token (`client_credentials`) for `audience` with `scope`,
+   * bound to the grants (id and revision) it was minted under: a deleted or changed grant stops it.
+   */
+  managementAccessToken(client: ClientRecord, audience: string, scope: string[], grants: readonly GrantBinding[]) {
+    return mintAccessToken({ keyStore: this.keys, issuer: this.issuer, audience, clientId: client.clientId, scope, clock: this.clock, grants });
   }
 
   /** The HS256 key of a client: its secret, unsealed for the moment of signing. */

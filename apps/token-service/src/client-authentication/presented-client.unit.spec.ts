@@ -1,5 +1,5 @@
-import { OAuthError } from '../../errors/oauth-error';
-import { presentedClient } from './client-credentials';
+import { OAuthError } from '../errors/oauth-error';
+import { presentedClient } from './presented-client';
 
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;

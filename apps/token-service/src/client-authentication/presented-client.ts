@@ -1,4 +1,4 @@
-import { invalidClient, invalidRequest } from '../../errors/oauth-error';
+import { invalidClient, invalidRequest } from '../errors/oauth-error';
 
 /** Client credentials as presented, before they are checked. */
 export interface PresentedClient {

@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { OAuthError } from '../../errors/oauth-error';
+import { OAuthError } from '../errors/oauth-error';
 
 /**
  * Fixed windows per key on rate-limiter-flexible: a window opens at a key's
@@ -116,13 +116,36 @@ export function memoryRateLimiter(points: number, durationSec: number, maxKeys: 
   return points > 0 ? new BoundedRateLimiterMemory({ points, duration: durationSec }, maxKeys) : undefined;
 }
 
-/** RFC 6585 429 in the RFC 6749 error shape, with Retry-After and the X-RateLimit headers. */
-export function tooManyRequests(decision: RateLimitDecision): OAuthError {
-  return new OAuthError(429, 'too_many_requests', 'Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.', {
-    headers: { ...rateLimitHeaders(decision), 'Retry-After': String(decision.retryAfter) },
-  });
+/** The budget a thrown error's request spent, so its answer carries the headers too (read by `RateLimitHeadersInterceptor`). */
+const spentBy = new WeakMap<object, RateLimitDecision>();
+
+export function rateLimitOf(error: unknown): RateLimitDecision | undefined {
+  return typeof error === 'object' && error !== null ? spentBy.get(error) : undefined;
 }
 
+/** Runs the rest of a request that spent `rateLimit`: whatever it throws carries the decision. */
+export async function afterSpending<T>(rateLimit: RateLimitDecision | undefined, work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (rateLimit && typeof error === 'object' && error !== null && !spentBy.has(error)) spentBy.set(error, rateLimit);
+    throw error;
+  }
+}
+
+/** RFC 6585 429 in the RFC 6749 error shape; its headers (Retry-After included) come from the decision. */
+export function tooManyRequests(decision: RateLimitDecision): OAuthError {
+  const error = new OAuthError(429, 'too_many_requests', 'Too many requests. Check the X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers.');
+  spentBy.set(error, decision);
+  return error;
+}
+
+/** X-RateLimit-Limit/Remaining/Reset of a decision, and Retry-After when it refused. */
 export function rateLimitHeaders(d: RateLimitDecision): Record<string, string> {
-  return { 'X-RateLimit-Limit': String(d.limit), 'X-RateLimit-Remaining': String(d.remaining), 'X-RateLimit-Reset': String(d.reset) };
+  return {
+    'X-RateLimit-Limit': String(d.limit),
+    'X-RateLimit-Remaining': String(d.remaining),
+    'X-RateLimit-Reset': String(d.reset),
+    ...(d.allowed ? {} : { 'Retry-After': String(d.retryAfter) }),
+  };
 }

@@ -1,0 +1,16 @@
+/** The parameters of POST /oauth/token its grants read. */
+export interface TokenParams {
+  grant_type: string;
+  refresh_token?: string;
+  scope?: string;
+  audience?: string;
+}
+
+/** RFC 6749 §5.1 successful response. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  id_token?: string;
+}
