@@ -5,42 +5,16 @@
  * connection (Node's cluster spreads connections round-robin); which worker
  * answered is read from the request log (each worker's lines carry its pid).
  */
-import { request } from 'node:http';
 import { rmSync } from 'node:fs';
 import { EntryProcess } from '../support/entry-process';
-import { HttpClient, type HttpResponse } from '../support/http-client';
+import { onFreshConnection } from '../support/fresh-connection';
+import { HttpClient } from '../support/http-client';
 import { clientCredentialsToken, createClient, issueRefreshToken, JWT_BEARER, type ServiceHandle } from '../support/fixtures';
 import { freePort, tempDir, uniqueId } from '../support/token-service';
 
 const MANAGEMENT_CLIENT_ID = 'workers-e2e-management';
 const MANAGEMENT_CLIENT_SECRET = 'workers-e2e-management-secret-0123456789abcdef';
 const DELEGATION_RATE_LIMIT = 30;
-
-/** One request on its own TCP connection (no keep-alive pool), so the cluster may hand it to any worker. */
-function onFreshConnection(port: number, method: string, path: string, body?: unknown, token?: string): Promise<HttpResponse> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { connection: 'close' };
-    if (payload !== undefined) headers['content-type'] = 'application/json';
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        let parsed: unknown;
-        try {
-          parsed = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: res.statusCode!, headers: new Headers(res.headers as Record<string, string>), text, body: parsed });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 /** Pids of the workers that logged a request to `route`, and how often each. */
 function answeringPids(output: string, route: string): Map<number, number> {

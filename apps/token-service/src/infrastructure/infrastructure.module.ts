@@ -23,6 +23,7 @@ import {
   EVENT_STORE,
   ID_GENERATOR,
   LOGGER,
+  MANAGEMENT_AUDIENCE,
   PROJECTION_PROGRESS,
   provideValue,
   REFRESH_TOKEN_COMMANDS,
@@ -117,6 +118,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
   const deps = { store, ids, writes: sync };
   const providers = [
     provideValue(CONFIG, config),
+    provideValue(MANAGEMENT_AUDIENCE, config.managementAudience),
     provideValue(LOGGER, logger),
     provideValue(CLOCK, clock),
     provideValue(ID_GENERATOR, ids),

@@ -7,6 +7,7 @@ import type { DeciderCommandHandler } from '../../commands/decider-command-handl
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { metadataFor } from '../../commands/request-context';
 import { CLIENT_GRANT_COMMANDS, CLOCK, ID_GENERATOR } from '../../infrastructure/tokens';
+import { AdminRemovals } from '../auth/admin-removals';
 import { CreateClientGrantCommand, DeleteClientGrantCommand } from './client-grant.commands';
 
 type ClientGrantCommands = DeciderCommandHandler<ClientGrantCommand, ClientGrantEvent>;
@@ -42,11 +43,15 @@ export class DeleteClientGrantHandler implements ICommandHandler<DeleteClientGra
   constructor(
     @Inject(CLIENT_GRANT_COMMANDS) private readonly grants: ClientGrantCommands,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly adminRemovals: AdminRemovals,
   ) {}
 
   async execute({ grantId, reason, context }: DeleteClientGrantCommand): Promise<void> {
     const now = this.clock.now();
-    const result = await this.grants.handle(grantId, { type: 'DeleteClientGrant', data: { grantId, now } }, metadataFor(context, now, reason));
+    const metadata = metadataFor(context, now, reason);
+    // No lock-out: the last grant holding every management scope stays (409), under concurrency too.
+    await this.adminRemovals.admit({ grantId }, metadata);
+    const result = await this.grants.handle(grantId, { type: 'DeleteClientGrant', data: { grantId, now } }, metadata);
     if (result.events.length === 0) throw new ClientGrantNotFoundError(grantId);
   }
 }

@@ -3,12 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { z } from 'zod';
 import { CredentialQueries } from '@app/read-model';
 import type { RequestContext } from '../../commands/request-context';
-import { badRequest, conflict, insufficientScope } from '../../errors/management-error';
+import { badRequest, insufficientScope } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import type { AppConfig } from '@app/config';
 import { CONFIG } from '../../infrastructure/tokens';
 import { ManagementAuthGuard, type ManagementPrincipal } from '../auth/management-auth.guard';
-import { leavesNoFullAdmin, scopesBeyond } from '../auth/management-policy';
+import { scopesBeyond } from '../auth/management-policy';
 import { ManagementContext, Principal } from '../auth/principal.decorator';
 import { MANAGEMENT_SCOPES, RequireScopes } from '../auth/scopes';
 import { pagedList, pageOf, pagingParams } from '../paging';
@@ -66,10 +66,6 @@ export class ClientGrantsController {
   async remove(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext): Promise<void> {
     parsePathParam('id', id);
     const { reason } = revokeInput(reasonOnly, query, body);
-    const audience = this.config.managementAudience;
-    if (leavesNoFullAdmin(this.queries.listClientGrants({ audience }), audience, (g) => g.grantId === id)) {
-      throw conflict('This grant is the last one holding every management scope; grant them to another client first.', 'last_management_grant');
-    }
     await this.commands.execute(new DeleteClientGrantCommand(id, reason, context));
   }
 }

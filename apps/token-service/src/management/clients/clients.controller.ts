@@ -12,7 +12,6 @@ import { CONFIG } from '../../infrastructure/tokens';
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { RevokeManyCommand } from '../../revocation/revoke-many.command';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
-import { leavesNoFullAdmin } from '../auth/management-policy';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
 import { presentClient } from '../presenters';
@@ -93,13 +92,9 @@ export class ClientsController {
     parsePathParam('id', id);
     const { reason } = revokeInput(reasonOnly, query, body);
     // No lock-out: the operator's configured client, and the last full admin, stay.
-    const { config, queries } = this;
+    const { config } = this;
     if (id === config.managementClientId) {
       throw conflict('This client is MANAGEMENT_CLIENT_ID, the bootstrap management client; unset or change that variable first.', 'management_client');
-    }
-    const audience = config.managementAudience;
-    if (leavesNoFullAdmin(queries.listClientGrants({ audience }), audience, (g) => g.clientId === id)) {
-      throw conflict('This client is the last one holding every management scope; grant them to another client first.', 'last_management_client');
     }
     await this.commands.execute(new DeleteClientCommand(id, reason, context));
   }
