@@ -17,6 +17,7 @@ import { assertDataKeyOpensSealedSecrets } from './data-key-check';
 import { createRootLogger } from './logger';
 import {
   CLIENT_COMMANDS,
+  CLIENT_DELETION_SWEEP_MS,
   CLIENT_GRANT_COMMANDS,
   CLOCK,
   CONFIG,
@@ -24,6 +25,7 @@ import {
   ID_GENERATOR,
   LOGGER,
   MANAGEMENT_AUDIENCE,
+  MANAGEMENT_CLIENT_ID,
   PROJECTION_PROGRESS,
   provideValue,
   REFRESH_TOKEN_COMMANDS,
@@ -119,6 +121,8 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
   const providers = [
     provideValue(CONFIG, config),
     provideValue(MANAGEMENT_AUDIENCE, config.managementAudience),
+    provideValue(MANAGEMENT_CLIENT_ID, config.managementClientId),
+    provideValue(CLIENT_DELETION_SWEEP_MS, config.clientDeletionSweepMs),
     provideValue(LOGGER, logger),
     provideValue(CLOCK, clock),
     provideValue(ID_GENERATOR, ids),

@@ -1,16 +1,31 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type ClientCommand, type ClientEvent, isPublicClient, type RegisterClient, resolveTokenEndpointAuthMethod } from '@app/clients';
-import { CredentialQueries } from '@app/read-model';
+import { Inject, Injectable } from '@nestjs/common';
+import { type AppType, type ClientCommand, type ClientEvent, isPublicClient, type RegisterClient, resolveTokenEndpointAuthMethod, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
+import { type ClientRecord, CredentialQueries } from '@app/read-model';
 import type { Clock } from '@app/shared';
 import { generateClientId, generateClientSecret, hashClientSecret, SecretSealer } from '@app/signing';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
-import { metadataFor } from '../../commands/request-context';
+import { metadataFor, type RequestContext } from '../../commands/request-context';
 import { CLIENT_COMMANDS, CLOCK } from '../../infrastructure/tokens';
-import { RegisterClientCommand, type RegisteredClient } from './register-client.command';
 
-@CommandHandler(RegisterClientCommand)
-export class RegisterClientHandler implements ICommandHandler<RegisterClientCommand> {
+export interface RegisterClientInput {
+  name: string;
+  appType: AppType;
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  jwtConfiguration?: { alg?: SigningAlg; lifetimeInSeconds?: number };
+  grantTypes?: string[];
+  /** Bootstrap only: a fixed id and secret from the environment. */
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface RegisteredClient {
+  client: ClientRecord;
+  /** Plaintext, returned once in the 201 (null for a public client). */
+  clientSecret: string | null;
+}
+
+@Injectable()
+export class RegisterClientHandler {
   constructor(
     @Inject(CLIENT_COMMANDS) private readonly clients: DeciderCommandHandler<ClientCommand, ClientEvent>,
     private readonly queries: CredentialQueries,
@@ -18,7 +33,7 @@ export class RegisterClientHandler implements ICommandHandler<RegisterClientComm
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ input, context }: RegisterClientCommand): Promise<RegisteredClient> {
+  async execute(input: RegisterClientInput, context: RequestContext): Promise<RegisteredClient> {
     const clientId = input.clientId ?? generateClientId();
     const method = resolveTokenEndpointAuthMethod(input.appType, input.tokenEndpointAuthMethod);
     const clientSecret = isPublicClient(method) ? null : (input.clientSecret ?? generateClientSecret());
