@@ -5,12 +5,12 @@
  * Exactly one of the two deletions may happen; the other answers 409.
  */
 import { rmSync } from 'node:fs';
-import { EntryProcess } from '../support/entry-process';
-import { clientCredentialsToken, type ServiceHandle } from '../support/fixtures';
+import { startCluster } from '../support/cluster-service';
+import type { EntryProcess } from '../support/entry-process';
+import type { ServiceHandle } from '../support/fixtures';
 import { onFreshConnection } from '../support/fresh-connection';
-import { HttpClient } from '../support/http-client';
 import { playLockoutRace } from '../support/lockout-race';
-import { freePort, tempDir } from '../support/token-service';
+import { tempDir } from '../support/token-service';
 
 const MANAGEMENT_CLIENT_ID = 'lockout-race-management';
 const MANAGEMENT_CLIENT_SECRET = 'lockout-race-management-secret-0123456789abcdef';
@@ -23,26 +23,7 @@ describe.each(['client', 'grant'] as const)('no lock-out by racing with WORKERS=
   let svc: ServiceHandle;
 
   beforeAll(async () => {
-    port = await freePort();
-    const issuer = `http://localhost:${port}/`;
-    service = new EntryProcess('token-service', {
-      WORKERS: '2',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ISSUER: issuer,
-      DATA_DIR: dataDir,
-      EVENT_STORE: 'sqlite',
-      EMBEDDED_RELAY: 'false',
-      KAFKA_BROKERS: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-      MANAGEMENT_CLIENT_ID,
-      MANAGEMENT_CLIENT_SECRET,
-    });
-    await service.waitForOutput(/token-service cluster: 2 workers listening/, 60_000);
-    const managementAudience = `${issuer}api/v2/`;
-    const http = new HttpClient(`http://127.0.0.1:${port}/`);
-    const token = await clientCredentialsToken({ http, managementAudience, managementToken: async () => '' }, MANAGEMENT_CLIENT_ID, MANAGEMENT_CLIENT_SECRET);
-    svc = { http, managementAudience, managementToken: async () => token };
+    ({ service, port, svc } = await startCluster({ dataDir, managementClientId: MANAGEMENT_CLIENT_ID, managementClientSecret: MANAGEMENT_CLIENT_SECRET }));
   }, 90_000);
 
   afterAll(async () => {
