@@ -5,42 +5,16 @@
  * connection (Node's cluster spreads connections round-robin); which worker
  * answered is read from the request log (each worker's lines carry its pid).
  */
-import { request } from 'node:http';
 import { rmSync } from 'node:fs';
-import { EntryProcess } from '../support/entry-process';
-import { HttpClient, type HttpResponse } from '../support/http-client';
-import { clientCredentialsToken, createClient, issueRefreshToken, JWT_BEARER, type ServiceHandle } from '../support/fixtures';
-import { freePort, tempDir, uniqueId } from '../support/token-service';
+import { startCluster } from '../support/cluster-service';
+import type { EntryProcess } from '../support/entry-process';
+import { onFreshConnection } from '../support/fresh-connection';
+import { createClient, issueRefreshToken, JWT_BEARER, type ServiceHandle } from '../support/fixtures';
+import { tempDir, uniqueId } from '../support/token-service';
 
 const MANAGEMENT_CLIENT_ID = 'workers-e2e-management';
 const MANAGEMENT_CLIENT_SECRET = 'workers-e2e-management-secret-0123456789abcdef';
 const DELEGATION_RATE_LIMIT = 30;
-
-/** One request on its own TCP connection (no keep-alive pool), so the cluster may hand it to any worker. */
-function onFreshConnection(port: number, method: string, path: string, body?: unknown, token?: string): Promise<HttpResponse> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = { connection: 'close' };
-    if (payload !== undefined) headers['content-type'] = 'application/json';
-    if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        let parsed: unknown;
-        try {
-          parsed = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          parsed = undefined;
-        }
-        resolve({ status: res.statusCode!, headers: new Headers(res.headers as Record<string, string>), text, body: parsed });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 /** Pids of the workers that logged a request to `route`, and how often each. */
 function answeringPids(output: string, route: string): Map<number, number> {
@@ -62,30 +36,12 @@ describe('token-service with WORKERS=2 (cluster on one DATA_DIR)', () => {
   let initialPids = new Set<number>();
 
   beforeAll(async () => {
-    port = await freePort();
-    const issuer = `http://localhost:${port}/`;
-    service = new EntryProcess('token-service', {
-      WORKERS: '2',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ISSUER: issuer,
-      DATA_DIR: dataDir,
-      EVENT_STORE: 'sqlite',
-      EMBEDDED_RELAY: 'false',
-      KAFKA_BROKERS: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-      MANAGEMENT_CLIENT_ID,
-      MANAGEMENT_CLIENT_SECRET,
-      DELEGATION_RATE_LIMIT: String(DELEGATION_RATE_LIMIT),
-      LOG_LEVEL: 'info',
-      LOG_REQUESTS: 'true',
-    });
-    await service.waitForOutput(/token-service cluster: 2 workers listening/, 60_000);
-    const managementAudience = `${issuer}api/v2/`;
-    const http = new HttpClient(`http://127.0.0.1:${port}/`);
-    // client_credentials needs no management token itself.
-    const token = await clientCredentialsToken({ http, managementAudience, managementToken: async () => '' }, MANAGEMENT_CLIENT_ID, MANAGEMENT_CLIENT_SECRET);
-    svc = { http, managementAudience, managementToken: async () => token };
+    ({ service, port, svc } = await startCluster({
+      dataDir,
+      managementClientId: MANAGEMENT_CLIENT_ID,
+      managementClientSecret: MANAGEMENT_CLIENT_SECRET,
+      env: { DELEGATION_RATE_LIMIT: String(DELEGATION_RATE_LIMIT), LOG_LEVEL: 'info', LOG_REQUESTS: 'true' },
+    }));
   }, 90_000);
 
   afterAll(async () => {

@@ -55,7 +55,7 @@ export interface HistoryBody {
   events: { type: string; time: string; log_position: number; actor: string; reason: string | null; data: Record<string, unknown> }[];
 }
 
-function expectStatus(r: HttpResponse, status: number, what: string): void {
+export function expectStatus(r: HttpResponse, status: number, what: string): void {
   if (r.status !== status) throw new Error(`${what}: expected ${status}, got ${r.status} ${r.text.slice(0, 500)}`);
 }
 

@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import { AdminPageController } from './admin/admin-page.controller';
 import { DocsController } from './docs/docs.controller';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
@@ -11,15 +10,16 @@ import { RevocationModule } from './revocation/revocation.module';
 
 /**
  * token-service: the modules by concern over the opened infrastructure
- * (architecture.md: apps are thin). Writes go through the CommandBus to the
- * handler beside the controller; reads call the read model directly.
+ * (architecture.md: apps are thin). A controller calls the use case beside it
+ * directly (an injectable; no command bus); reads go through ConsistentReads
+ * or, for listings, the read model.
  */
 @Module({})
 export class AppModule {
   static register(infrastructure: DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), infrastructure, OAuthModule, RevocationModule, ManagementModule, OperationsModule],
+      imports: [infrastructure, OAuthModule, RevocationModule, ManagementModule, OperationsModule],
       // The administration page: static files; it calls the management API like any other client.
       controllers: [AdminPageController, DocsController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -18,12 +18,15 @@ import { assertDataKeyOpensSealedSecrets } from './data-key-check';
 import { createRootLogger } from './logger';
 import {
   CLIENT_COMMANDS,
+  CLIENT_DELETION_SWEEP_MS,
   CLIENT_GRANT_COMMANDS,
   CLOCK,
   CONFIG,
   EVENT_STORE,
   ID_GENERATOR,
   LOGGER,
+  MANAGEMENT_AUDIENCE,
+  MANAGEMENT_CLIENT_ID,
   PROJECTION_PROGRESS,
   provideValue,
   REFRESH_TOKEN_COMMANDS,
@@ -118,6 +121,9 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
   const deps = { store, ids, writes: sync };
   const providers = [
     provideValue(CONFIG, config),
+    provideValue(MANAGEMENT_AUDIENCE, config.managementAudience),
+    provideValue(MANAGEMENT_CLIENT_ID, config.managementClientId),
+    provideValue(CLIENT_DELETION_SWEEP_MS, config.clientDeletionSweepMs),
     provideValue(LOGGER, logger),
     provideValue(CLOCK, clock),
     provideValue(ID_GENERATOR, ids),

@@ -26,6 +26,11 @@ export const PROJECTION_PROGRESS = token<ProjectionProgress>('ProjectionProgress
 /** The embedded revocation relay; undefined when it runs as its own process (EMBEDDED_RELAY=false). */
 export const REVOCATION_RELAY = token<RevocationRelayHandle | undefined>('RevocationRelay');
 
+/** Config values a class needs, each its own token: a class is given what it uses, not the whole AppConfig. */
+export const MANAGEMENT_AUDIENCE = token<string>('ManagementAudience');
+export const MANAGEMENT_CLIENT_ID = token<string | undefined>('ManagementClientId');
+export const CLIENT_DELETION_SWEEP_MS = token<number>('ClientDeletionSweepMs');
+
 /** One command handler bound per decider (load, decide, append with the expected revision). */
 export const REFRESH_TOKEN_COMMANDS = token<DeciderCommandHandler<RefreshTokenCommand, RefreshTokenEvent>>('RefreshTokenCommands');
 export const CLIENT_COMMANDS = token<DeciderCommandHandler<ClientCommand, ClientEvent>>('ClientCommands');

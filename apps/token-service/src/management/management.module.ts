@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RevocationModule } from '../revocation/revocation.module';
+import { AdminRemovals } from './auth/admin-removals';
 import { ManagementAuthGuard } from './auth/management-auth.guard';
 import { ManagementClientBootstrap } from './bootstrap/management-client-bootstrap';
 import { CreateClientGrantHandler, DeleteClientGrantHandler } from './client-grants/client-grant.handlers';
@@ -18,6 +19,7 @@ import { UserRefreshTokensController } from './users/user-refresh-tokens.control
   controllers: [ClientsController, ClientGrantsController, RefreshTokensController, DeviceCredentialsController, UserRefreshTokensController],
   providers: [
     ManagementAuthGuard,
+    AdminRemovals,
     ManagementClientBootstrap,
     RegisterClientHandler,
     DeleteClientHandler,

@@ -4,7 +4,13 @@ import type { Clock } from '@app/shared';
 import type { CommandOf, DeciderCommandHandler } from '../commands/decider-command-handler';
 import { metadataFor, type RequestContext } from '../commands/request-context';
 import { CLOCK, REFRESH_TOKEN_COMMANDS } from '../infrastructure/tokens';
-import type { RevocationOutcome } from './revoke-refresh-token.command';
+
+export interface RevocationOutcome {
+  /** False when the token was already revoked: nothing was appended (invariant 4). */
+  revoked: boolean;
+  /** Log position of the RefreshTokenRevoked event, when one was appended. */
+  position?: number;
+}
 
 /**
  * Every revocation path ends here: one RevokeRefreshToken per credential

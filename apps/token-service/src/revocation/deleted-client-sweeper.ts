@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { AppConfig } from '@app/config';
-import { CONFIG, LOGGER } from '../infrastructure/tokens';
+import { CLIENT_DELETION_SWEEP_MS, LOGGER } from '../infrastructure/tokens';
 import { ClientDeletionCascade } from './client-deletion-cascade';
 
 /**
@@ -20,13 +19,12 @@ export class DeletedClientSweeper implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     private readonly cascade: ClientDeletionCascade,
-    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(CLIENT_DELETION_SWEEP_MS) private readonly every: number,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    const every = this.config.clientDeletionSweepMs;
-    if (every === 0) return;
+    if (this.every === 0) return;
     this.timer = setInterval(() => {
       this.running ??= this.cascade
         .resumePending()
@@ -34,7 +32,7 @@ export class DeletedClientSweeper implements OnApplicationBootstrap, OnApplicati
         .finally(() => {
           this.running = undefined;
         });
-    }, every);
+    }, this.every);
     this.timer.unref();
   }
 

@@ -1,11 +1,10 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { characters, parseOAuthParams, text } from '../errors/validation';
 import { presentedClient } from '../client-authentication/presented-client';
 import { correlationIdOf, noStore } from '../http/http';
-import { RevokeTokenCommand } from './rfc7009-revoke.command';
+import { RevokeTokenHandler } from './rfc7009-revoke.handler';
 
 export const revokeParams = z.object({
   token: z.string().min(1).max(8192),
@@ -16,7 +15,7 @@ export const revokeParams = z.object({
 
 @Controller('oauth')
 export class RevokeController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly revocation: RevokeTokenHandler) {}
 
   /** RFC 7009 §2.2: 200 with an empty body, also for an unknown token. */
   @Post('revoke')
@@ -31,6 +30,6 @@ export class RevokeController {
     const p = parseOAuthParams(revokeParams, body);
     // Authenticate before looking at the token, so a bad client is 401 whatever the token.
     const client = presentedClient(authorization, p);
-    await this.commands.execute(new RevokeTokenCommand(p.token, client, correlationIdOf(request), request.ip));
+    await this.revocation.execute(p.token, client, correlationIdOf(request), request.ip);
   }
 }

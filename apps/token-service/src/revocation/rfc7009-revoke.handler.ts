@@ -1,13 +1,17 @@
-import { Logger } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Injectable, Logger } from '@nestjs/common';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import { ConsistentReads } from '../consistency/consistent-reads';
 import { ClientAuthenticator } from '../client-authentication/client-authenticator';
 import { CredentialRevoker } from './credential-revoker';
-import { RevokeTokenCommand } from './rfc7009-revoke.command';
+import type { PresentedClient } from '../client-authentication/presented-client';
 
-@CommandHandler(RevokeTokenCommand)
-export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
+/**
+ * RFC 7009 token revocation by the client that holds the token. No
+ * token_type_hint: only refresh tokens are revocable here (§2.1: the hint
+ * only speeds up a search, and there is one kind to search).
+ */
+@Injectable()
+export class RevokeTokenHandler {
   private readonly logger = new Logger('RevokeToken');
 
   constructor(
@@ -16,7 +20,8 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand> {
     private readonly reads: ConsistentReads,
   ) {}
 
-  async execute({ token, client: presented, correlationId, clientIp }: RevokeTokenCommand): Promise<void> {
+  /** `clientIp`: failed client authentications are limited per (client id, IP). */
+  async execute(token: string, presented: PresentedClient, correlationId: string, clientIp: string): Promise<void> {
     const client = await this.clients.authenticate(presented, clientIp);
     // Only refresh tokens are revocable here: our access and id tokens are
     // self-contained JWTs. Whatever the hint says we look the token up as a

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { ClientAlreadyExistsError } from '@app/clients';
 import { Inject, Injectable } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { CredentialQueries } from '@app/read-model';
 import { verifyClientSecret } from '@app/signing';
@@ -10,8 +9,8 @@ import { SYSTEM_ACTOR, type RequestContext } from '../../commands/request-contex
 import type { AppConfig } from '@app/config';
 import { CONFIG, LOGGER } from '../../infrastructure/tokens';
 import { MANAGEMENT_SCOPES } from '../auth/scopes';
-import { CreateClientGrantCommand } from '../client-grants/client-grant.commands';
-import { RegisterClientCommand } from '../clients/register-client.command';
+import { CreateClientGrantHandler } from '../client-grants/client-grant.handlers';
+import { RegisterClientHandler } from '../clients/register-client.handler';
 
 const CONTEXT: RequestContext = { actor: SYSTEM_ACTOR, correlationId: 'bootstrap' };
 const NAME = 'Management API (bootstrap)';
@@ -36,7 +35,8 @@ export class BootstrapRefusedError extends Error {
 @Injectable()
 export class ManagementClientBootstrap {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly registration: RegisterClientHandler,
+    private readonly grants: CreateClientGrantHandler,
     private readonly queries: CredentialQueries,
     @Inject(CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -55,7 +55,7 @@ export class ManagementClientBootstrap {
   }
 
   private async ensureConfiguredClient(clientId: string, secret: string): Promise<void> {
-    const { config, queries, logger, commands } = this;
+    const { config, queries, logger } = this;
     const audience = config.managementAudience;
     const existing = queries.getClient(clientId, { includeDeleted: true });
     if (existing?.deletedAt) {
@@ -68,8 +68,8 @@ export class ManagementClientBootstrap {
     }
     if (!existing) {
       // Replicas starting together race to register it: the loser finds it registered, which is what it wanted.
-      await commands
-        .execute(new RegisterClientCommand({ name: NAME, appType: 'non_interactive', clientId, clientSecret: secret }, CONTEXT))
+      await this.registration
+        .execute({ name: NAME, appType: 'non_interactive', clientId, clientSecret: secret }, CONTEXT)
         .catch((error: unknown) => {
           if (!(error instanceof ClientAlreadyExistsError)) throw error;
         });
@@ -77,7 +77,7 @@ export class ManagementClientBootstrap {
       logger.error({ clientId }, 'MANAGEMENT_CLIENT_SECRET does not match the registered secret of MANAGEMENT_CLIENT_ID');
     }
     if (queries.listClientGrants({ clientId, audience }).length === 0) {
-      await commands.execute(new CreateClientGrantCommand({ clientId, audience, scope: [...MANAGEMENT_SCOPES] }, CONTEXT));
+      await this.grants.execute({ clientId, audience, scope: [...MANAGEMENT_SCOPES] }, CONTEXT, MANAGEMENT_SCOPES);
     }
   }
 
@@ -96,11 +96,11 @@ export class ManagementClientBootstrap {
   }
 
   private async generateClient(): Promise<void> {
-    const { config, logger, commands } = this;
+    const { config, logger } = this;
     const terminal = process.stdout;
     const audience = config.managementAudience;
-    const { client, clientSecret } = await commands.execute(new RegisterClientCommand({ name: NAME, appType: 'non_interactive' }, CONTEXT));
-    await commands.execute(new CreateClientGrantCommand({ clientId: client.clientId, audience, scope: [...MANAGEMENT_SCOPES] }, CONTEXT));
+    const { client, clientSecret } = await this.registration.execute({ name: NAME, appType: 'non_interactive' }, CONTEXT);
+    await this.grants.execute({ clientId: client.clientId, audience, scope: [...MANAGEMENT_SCOPES] }, CONTEXT, MANAGEMENT_SCOPES);
     const file = join(config.dataDir, BOOTSTRAP_CLIENT_FILE);
     const record = { client_id: client.clientId, client_secret: clientSecret, audience, token_endpoint: `${config.issuer}oauth/token` };
     await writePrivateFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);

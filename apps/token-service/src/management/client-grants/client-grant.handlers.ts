@@ -1,18 +1,19 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import { type ClientGrantCommand, type ClientGrantEvent, ClientGrantAlreadyExistsError, ClientGrantNotFoundError, ClientNotFoundError } from '@app/clients';
 import { type ClientGrantRecord, CredentialQueries } from '@app/read-model';
 import type { Clock, IdGenerator } from '@app/shared';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
 import { ConsistentReads } from '../../consistency/consistent-reads';
-import { metadataFor } from '../../commands/request-context';
+import { metadataFor, type RequestContext } from '../../commands/request-context';
+import { insufficientScope } from '../../errors/management-error';
+import { scopesBeyond } from '../auth/management-policy';
 import { CLIENT_GRANT_COMMANDS, CLOCK, ID_GENERATOR } from '../../infrastructure/tokens';
-import { CreateClientGrantCommand, DeleteClientGrantCommand } from './client-grant.commands';
+import { AdminRemovals } from '../auth/admin-removals';
 
 type ClientGrantCommands = DeciderCommandHandler<ClientGrantCommand, ClientGrantEvent>;
 
-@CommandHandler(CreateClientGrantCommand)
-export class CreateClientGrantHandler implements ICommandHandler<CreateClientGrantCommand> {
+@Injectable()
+export class CreateClientGrantHandler {
   constructor(
     @Inject(CLIENT_GRANT_COMMANDS) private readonly grants: ClientGrantCommands,
     private readonly queries: CredentialQueries,
@@ -21,7 +22,10 @@ export class CreateClientGrantHandler implements ICommandHandler<CreateClientGra
     private readonly reads: ConsistentReads,
   ) {}
 
-  async execute({ input, context }: CreateClientGrantCommand): Promise<ClientGrantRecord> {
+  /** `held`: the caller's scopes; a caller grants only what it holds (no escalation). */
+  async execute(input: { clientId: string; audience: string; scope: string[] }, context: RequestContext, held: readonly string[]): Promise<ClientGrantRecord> {
+    const beyond = scopesBeyond(held, input.scope);
+    if (beyond.length > 0) throw insufficientScope(`A client grant may hold only scopes the caller holds; missing: ${beyond.join(' ')}`);
     if (!(await this.reads.client(input.clientId))) throw new ClientNotFoundError(input.clientId);
     // Auth0: one grant per (client, audience). Checked on the read model: a
     // concurrent duplicate is possible across nodes and harmless (scopes are unioned on use).
@@ -37,16 +41,21 @@ export class CreateClientGrantHandler implements ICommandHandler<CreateClientGra
   }
 }
 
-@CommandHandler(DeleteClientGrantCommand)
-export class DeleteClientGrantHandler implements ICommandHandler<DeleteClientGrantCommand> {
+@Injectable()
+export class DeleteClientGrantHandler {
   constructor(
     @Inject(CLIENT_GRANT_COMMANDS) private readonly grants: ClientGrantCommands,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly adminRemovals: AdminRemovals,
   ) {}
 
-  async execute({ grantId, reason, context }: DeleteClientGrantCommand): Promise<void> {
+  /** `reason`: the caller's, recorded in ClientGrantDeleted's metadata (none by default). */
+  async execute(grantId: string, reason: string | undefined, context: RequestContext): Promise<void> {
     const now = this.clock.now();
-    const result = await this.grants.handle(grantId, { type: 'DeleteClientGrant', data: { grantId, now } }, metadataFor(context, now, reason));
+    const metadata = metadataFor(context, now, reason);
+    // No lock-out: the last grant holding every management scope stays (409), under concurrency too.
+    await this.adminRemovals.admit({ grantId }, metadata);
+    const result = await this.grants.handle(grantId, { type: 'DeleteClientGrant', data: { grantId, now } }, metadata);
     if (result.events.length === 0) throw new ClientGrantNotFoundError(grantId);
   }
 }

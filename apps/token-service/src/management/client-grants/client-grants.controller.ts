@@ -1,20 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { z } from 'zod';
 import { CredentialQueries } from '@app/read-model';
 import type { RequestContext } from '../../commands/request-context';
-import { badRequest, conflict, insufficientScope } from '../../errors/management-error';
+import { badRequest } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
-import type { AppConfig } from '@app/config';
-import { CONFIG } from '../../infrastructure/tokens';
+import { MANAGEMENT_AUDIENCE } from '../../infrastructure/tokens';
 import { ManagementAuthGuard, type ManagementPrincipal } from '../auth/management-auth.guard';
-import { leavesNoFullAdmin, scopesBeyond } from '../auth/management-policy';
 import { ManagementContext, Principal } from '../auth/principal.decorator';
 import { MANAGEMENT_SCOPES, RequireScopes } from '../auth/scopes';
 import { pagedList, pageOf, pagingParams } from '../paging';
 import { presentClientGrant } from '../presenters';
 import { reasonOnly, revokeInput } from '../reason';
-import { CreateClientGrantCommand, DeleteClientGrantCommand } from './client-grant.commands';
+import { CreateClientGrantHandler, DeleteClientGrantHandler } from './client-grant.handlers';
 
 export const createClientGrantBody = z
   .object({
@@ -31,9 +28,10 @@ export const listClientGrantsQuery = z
 @Controller('api/v2/client-grants')
 export class ClientGrantsController {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly creation: CreateClientGrantHandler,
+    private readonly deletion: DeleteClientGrantHandler,
     private readonly queries: CredentialQueries,
-    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(MANAGEMENT_AUDIENCE) private readonly audience: string,
   ) {}
 
   /** The scopes a client may get through client_credentials for an audience (Auth0's shape). */
@@ -41,14 +39,12 @@ export class ClientGrantsController {
   @RequireScopes('create:client_grants')
   async create(@Body() body: unknown, @ManagementContext() context: RequestContext, @Principal() principal: ManagementPrincipal) {
     const input = parseManagementInput(createClientGrantBody, body);
-    if (input.audience !== this.config.managementAudience) {
-      throw badRequest(`audience must be the management API, ${this.config.managementAudience}`, 'invalid_audience');
+    if (input.audience !== this.audience) {
+      throw badRequest(`audience must be the management API, ${this.audience}`, 'invalid_audience');
     }
     const unknown = input.scope.filter((s) => !(MANAGEMENT_SCOPES as readonly string[]).includes(s));
     if (unknown.length > 0) throw badRequest(`Unknown scope(s): ${unknown.join(', ').slice(0, 300)}`, 'invalid_scope');
-    const beyond = scopesBeyond(principal.scopes, input.scope);
-    if (beyond.length > 0) throw insufficientScope(`A client grant may hold only scopes the caller holds; missing: ${beyond.join(' ')}`);
-    const grant = await this.commands.execute(new CreateClientGrantCommand({ clientId: input.client_id, audience: input.audience, scope: input.scope }, context));
+    const grant = await this.creation.execute({ clientId: input.client_id, audience: input.audience, scope: input.scope }, context, principal.scopes);
     return presentClientGrant(grant);
   }
 
@@ -66,10 +62,6 @@ export class ClientGrantsController {
   async remove(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext): Promise<void> {
     parsePathParam('id', id);
     const { reason } = revokeInput(reasonOnly, query, body);
-    const audience = this.config.managementAudience;
-    if (leavesNoFullAdmin(this.queries.listClientGrants({ audience }), audience, (g) => g.grantId === id)) {
-      throw conflict('This grant is the last one holding every management scope; grant them to another client first.', 'last_management_grant');
-    }
-    await this.commands.execute(new DeleteClientGrantCommand(id, reason, context));
+    await this.deletion.execute(id, reason, context);
   }
 }

@@ -1,25 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { APP_TYPES, MAX_ALLOWED_CLIENTS, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS, type AppType, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
 import { CredentialQueries } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
-import type { AppConfig } from '@app/config';
-import { conflict, notFound } from '../../errors/management-error';
+import { notFound } from '../../errors/management-error';
 import { parseManagementInput, parsePathParam, text } from '../../errors/validation';
-import { CONFIG } from '../../infrastructure/tokens';
 import { ConsistentReads } from '../../consistency/consistent-reads';
-import { RevokeManyCommand } from '../../revocation/revoke-many.command';
+import { RevokeManyHandler } from '../../revocation/revoke-many.handler';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
-import { leavesNoFullAdmin } from '../auth/management-policy';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
 import { presentClient } from '../presenters';
 import { pagedList, pageOf, pagingParams } from '../paging';
 import { reasonOf, reasonOnly, revokeInput } from '../reason';
-import { DeleteClientCommand } from './delete-client.command';
-import { RegisterClientCommand } from './register-client.command';
+import { DeleteClientHandler } from './delete-client.handler';
+import { RegisterClientHandler } from './register-client.handler';
 
 export const createClientBody = z
   .object({
@@ -43,9 +39,10 @@ export const listClientsQuery = z.object(pagingParams).strict();
 @Controller('api/v2/clients')
 export class ClientsController {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly registration: RegisterClientHandler,
+    private readonly deletion: DeleteClientHandler,
+    private readonly revokeMany: RevokeManyHandler,
     private readonly queries: CredentialQueries,
-    @Inject(CONFIG) private readonly config: AppConfig,
     private readonly reads: ConsistentReads,
   ) {}
 
@@ -53,20 +50,18 @@ export class ClientsController {
   @RequireScopes('create:clients')
   async create(@Body() body: unknown, @ManagementContext() context: RequestContext) {
     const input = parseManagementInput(createClientBody, body);
-    const { client, clientSecret } = await this.commands.execute(
-      new RegisterClientCommand(
-        {
-          name: input.name,
-          appType: input.app_type,
-          tokenEndpointAuthMethod: input.token_endpoint_auth_method,
-          jwtConfiguration: input.jwt_configuration
-            ? { alg: input.jwt_configuration.alg, lifetimeInSeconds: input.jwt_configuration.lifetime_in_seconds }
-            : undefined,
-          grantTypes: input.grant_types,
-          allowedClients: input.allowed_clients,
-        },
-        context,
-      ),
+    const { client, clientSecret } = await this.registration.execute(
+      {
+        name: input.name,
+        appType: input.app_type,
+        tokenEndpointAuthMethod: input.token_endpoint_auth_method,
+        jwtConfiguration: input.jwt_configuration
+          ? { alg: input.jwt_configuration.alg, lifetimeInSeconds: input.jwt_configuration.lifetime_in_seconds }
+          : undefined,
+        grantTypes: input.grant_types,
+        allowedClients: input.allowed_clients,
+      },
+      context,
     );
     return presentClient(client, clientSecret);
   }
@@ -94,16 +89,7 @@ export class ClientsController {
   async remove(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext): Promise<void> {
     parsePathParam('id', id);
     const { reason } = revokeInput(reasonOnly, query, body);
-    // No lock-out: the operator's configured client, and the last full admin, stay.
-    const { config, queries } = this;
-    if (id === config.managementClientId) {
-      throw conflict('This client is MANAGEMENT_CLIENT_ID, the bootstrap management client; unset or change that variable first.', 'management_client');
-    }
-    const audience = config.managementAudience;
-    if (leavesNoFullAdmin(queries.listClientGrants({ audience }), audience, (g) => g.clientId === id)) {
-      throw conflict('This client is the last one holding every management scope; grant them to another client first.', 'last_management_client');
-    }
-    await this.commands.execute(new DeleteClientCommand(id, reason, context));
+    await this.deletion.execute(id, reason, context);
   }
 
   @Delete(':id/refresh-tokens')
@@ -112,8 +98,6 @@ export class ClientsController {
   async revokeTokens(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
     const clientId = parsePathParam('id', id);
     if (!(await this.reads.client(clientId))) throw notFound('The client does not exist', 'inexistent_client');
-    await this.commands.execute(
-      new RevokeManyCommand({ kind: 'client', clientId: id }, reasonOf(query, body, REVOCATION_REASONS.clientBulkRevoke), context),
-    );
+    await this.revokeMany.execute({ kind: 'client', clientId: id }, reasonOf(query, body, REVOCATION_REASONS.clientBulkRevoke), context);
   }
 }

@@ -1,16 +1,32 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type ClientCommand, type ClientEvent, isPublicClient, type RegisterClient, resolveTokenEndpointAuthMethod } from '@app/clients';
-import { CredentialQueries } from '@app/read-model';
+import { Inject, Injectable } from '@nestjs/common';
+import { type AppType, type ClientCommand, type ClientEvent, isPublicClient, type RegisterClient, resolveTokenEndpointAuthMethod, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
+import { type ClientRecord, CredentialQueries } from '@app/read-model';
 import type { Clock } from '@app/shared';
 import { generateClientId, generateClientSecret, hashClientSecret, KeyStore, SecretSealer, SigningAlgUnavailableError } from '@app/signing';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
-import { metadataFor } from '../../commands/request-context';
+import { metadataFor, type RequestContext } from '../../commands/request-context';
 import { CLIENT_COMMANDS, CLOCK } from '../../infrastructure/tokens';
-import { RegisterClientCommand, type RegisteredClient } from './register-client.command';
 
-@CommandHandler(RegisterClientCommand)
-export class RegisterClientHandler implements ICommandHandler<RegisterClientCommand> {
+export interface RegisterClientInput {
+  name: string;
+  appType: AppType;
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  jwtConfiguration?: { alg?: SigningAlg; lifetimeInSeconds?: number };
+  grantTypes?: string[];
+  allowedClients?: string[];
+  /** Bootstrap only: a fixed id and secret from the environment. */
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export interface RegisteredClient {
+  client: ClientRecord;
+  /** Plaintext, returned once in the 201 (null for a public client). */
+  clientSecret: string | null;
+}
+
+@Injectable()
+export class RegisterClientHandler {
   constructor(
     @Inject(CLIENT_COMMANDS) private readonly clients: DeciderCommandHandler<ClientCommand, ClientEvent>,
     private readonly queries: CredentialQueries,
@@ -19,7 +35,7 @@ export class RegisterClientHandler implements ICommandHandler<RegisterClientComm
     private readonly keys: KeyStore,
   ) {}
 
-  async execute({ input, context }: RegisterClientCommand): Promise<RegisteredClient> {
+  async execute(input: RegisterClientInput, context: RequestContext): Promise<RegisteredClient> {
     const alg = input.jwtConfiguration?.alg;
     // HS256 signs with the client's own secret; any other alg needs a key of ours, else every delegation would fail.
     if (alg !== undefined && alg !== 'HS256' && !this.keys.algorithms().includes(alg)) {

@@ -1,5 +1,4 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { z } from 'zod';
 import { CredentialQueries } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
@@ -7,7 +6,7 @@ import type { RequestContext } from '../../commands/request-context';
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { notFound } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
-import { RevokeRefreshTokenCommand } from '../../revocation/revoke-refresh-token.command';
+import { CredentialRevoker } from '../../revocation/credential-revoker';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
@@ -31,7 +30,7 @@ export const listDeviceCredentialsQuery = z
 @Controller('api/v2/device-credentials')
 export class DeviceCredentialsController {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly revoker: CredentialRevoker,
     private readonly queries: CredentialQueries,
     private readonly reads: ConsistentReads,
   ) {}
@@ -58,7 +57,7 @@ export class DeviceCredentialsController {
   async remove(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
     const credentialId = parsePathParam('id', id);
     if (!(await this.reads.credential(credentialId))) throw notFound('The device credential does not exist');
-    const outcome = await this.commands.execute(new RevokeRefreshTokenCommand(id, reasonOf(query, body, REVOCATION_REASONS.deviceCredentialDeleted), context));
+    const outcome = await this.revoker.revoke(id, reasonOf(query, body, REVOCATION_REASONS.deviceCredentialDeleted), context);
     if (!outcome.revoked) throw notFound('The device credential does not exist');
   }
 }

@@ -1,5 +1,4 @@
-import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import { ClientNotFoundError, GrantTypeNotAllowedError } from '@app/clients';
 import { CredentialQueries } from '@app/read-model';
 import { generateRefreshToken, type IssueRefreshToken, type RefreshTokenCommand, type RefreshTokenEvent } from '@app/refresh-tokens';
@@ -7,14 +6,25 @@ import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
 import type { Clock, IdGenerator } from '@app/shared';
 import { generateCredentialId } from '@app/signing';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
-import { metadataFor } from '../../commands/request-context';
+import { metadataFor, type RequestContext } from '../../commands/request-context';
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { CLOCK, ID_GENERATOR, REFRESH_TOKEN_COMMANDS } from '../../infrastructure/tokens';
 import { ClientDeletionCascade } from '../../revocation/client-deletion-cascade';
-import { IssueRefreshTokenCommand, type IssuedRefreshToken } from './issue-refresh-token.command';
 
-@CommandHandler(IssueRefreshTokenCommand)
-export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTokenCommand> {
+export interface IssuedRefreshToken {
+  id: string;
+  /** The plaintext, shown once (F1); never stored. */
+  refreshToken: string;
+  clientId: string;
+  userId: string;
+  deviceId: string;
+  deviceName: string;
+  scope: string;
+  createdAt: string;
+}
+
+@Injectable()
+export class IssueRefreshTokenHandler {
   constructor(
     @Inject(REFRESH_TOKEN_COMMANDS) private readonly refreshTokens: DeciderCommandHandler<RefreshTokenCommand, RefreshTokenEvent>,
     private readonly queries: CredentialQueries,
@@ -24,7 +34,10 @@ export class IssueRefreshTokenHandler implements ICommandHandler<IssueRefreshTok
     private readonly reads: ConsistentReads,
   ) {}
 
-  async execute({ input, context }: IssueRefreshTokenCommand): Promise<IssuedRefreshToken> {
+  async execute(
+    input: { clientId: string; userId: string; deviceName: string; deviceId?: string; scope: string },
+    context: RequestContext,
+  ): Promise<IssuedRefreshToken> {
     const client = await this.reads.client(input.clientId);
     if (!client) throw new ClientNotFoundError(input.clientId);
     if (!client.grantTypes.includes('refresh_token')) throw new GrantTypeNotAllowedError('refresh_token', 'is not among the client\'s grant types');

@@ -1,8 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { z } from 'zod';
 import { tokenHistory } from '@app/audit';
-import { CredentialQueries } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
@@ -10,13 +8,13 @@ import { ConsistentReads } from '../../consistency/consistent-reads';
 import { notFound } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
 import { EVENT_STORE } from '../../infrastructure/tokens';
-import { RevokeRefreshTokenCommand } from '../../revocation/revoke-refresh-token.command';
+import { CredentialRevoker } from '../../revocation/credential-revoker';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
 import { presentRefreshToken } from '../presenters';
 import { reasonOf } from '../reason';
-import { IssueRefreshTokenCommand } from './issue-refresh-token.command';
+import { IssueRefreshTokenHandler } from './issue-refresh-token.handler';
 
 export const issueRefreshTokenBody = z
   .object({
@@ -32,8 +30,8 @@ export const issueRefreshTokenBody = z
 @Controller('api/v2/refresh-tokens')
 export class RefreshTokensController {
   constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: CredentialQueries,
+    private readonly issuance: IssueRefreshTokenHandler,
+    private readonly revoker: CredentialRevoker,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly reads: ConsistentReads,
   ) {}
@@ -42,11 +40,9 @@ export class RefreshTokensController {
   @RequireScopes('create:refresh_tokens')
   async create(@Body() body: unknown, @ManagementContext() context: RequestContext) {
     const input = parseManagementInput(issueRefreshTokenBody, body);
-    const issued = await this.commands.execute(
-      new IssueRefreshTokenCommand(
-        { clientId: input.client_id, userId: input.user_id, deviceName: input.device_name, deviceId: input.device_id, scope: input.scope },
-        context,
-      ),
+    const issued = await this.issuance.execute(
+      { clientId: input.client_id, userId: input.user_id, deviceName: input.device_name, deviceId: input.device_id, scope: input.scope },
+      context,
     );
     return {
       id: issued.id,
@@ -74,7 +70,7 @@ export class RefreshTokensController {
   @HttpCode(204)
   @RequireScopes('delete:refresh_tokens')
   async revoke(@Param('id') id: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
-    await this.commands.execute(new RevokeRefreshTokenCommand(parsePathParam('id', id), reasonOf(query, body, REVOCATION_REASONS.refreshTokenDeleted), context));
+    await this.revoker.revoke(parsePathParam('id', id), reasonOf(query, body, REVOCATION_REASONS.refreshTokenDeleted), context);
   }
 
   @Get(':id/history')

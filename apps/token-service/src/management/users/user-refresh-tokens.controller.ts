@@ -1,12 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Query, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { z } from 'zod';
 import { CredentialQueries, MAX_TAKE } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
 import { badRequest } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
-import { RevokeManyCommand } from '../../revocation/revoke-many.command';
+import { RevokeManyHandler } from '../../revocation/revoke-many.handler';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
@@ -37,7 +36,7 @@ export const revokeUserRefreshTokensFilters = z.object({ client_id: text().optio
 @Controller('api/v2/users/:user_id/refresh-tokens')
 export class UserRefreshTokensController {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly revokeMany: RevokeManyHandler,
     private readonly queries: CredentialQueries,
   ) {}
 
@@ -68,12 +67,10 @@ export class UserRefreshTokensController {
   async revokeAll(@Param('user_id') userId: string, @Query() query: unknown, @Body() body: unknown, @ManagementContext() context: RequestContext) {
     const user = parsePathParam('user_id', userId);
     const filters = revokeInput(revokeUserRefreshTokensFilters, query, body);
-    await this.commands.execute(
-      new RevokeManyCommand(
-        { kind: 'user', userId: user, clientId: filters.client_id, deviceId: filters.device_id },
-        filters.reason ?? REVOCATION_REASONS.userBulkRevoke,
-        context,
-      ),
+    await this.revokeMany.execute(
+      { kind: 'user', userId: user, clientId: filters.client_id, deviceId: filters.device_id },
+      filters.reason ?? REVOCATION_REASONS.userBulkRevoke,
+      context,
     );
   }
 }
