@@ -7,7 +7,8 @@ export type TransparencyLogErrorCode =
   | 'TLOG_MALFORMED_KEY'
   | 'TLOG_SIGNATURE_INVALID'
   | 'TLOG_NOT_SIGNED'
-  | 'TLOG_MALFORMED_CHECKPOINT';
+  | 'TLOG_MALFORMED_CHECKPOINT'
+  | 'TLOG_LOG_INCONSISTENT';
 
 export abstract class TransparencyLogError extends CodedError<TransparencyLogErrorCode> {}
 
@@ -44,4 +45,21 @@ export class NotSignedError extends TransparencyLogError {
 /** A note body that is not a C2SP tlog-checkpoint. */
 export class MalformedCheckpointError extends TransparencyLogError {
   readonly code = 'TLOG_MALFORMED_CHECKPOINT' as const;
+}
+
+/** What a monitor saw: the log no longer extends a checkpoint it verified earlier. */
+export type InconsistencyKind = 'truncation' | 'fork' | 'rewrite' | 'origin';
+
+/** A newer signed checkpoint that does not extend the held one; carries both signed notes for the report. */
+export class LogInconsistentError extends TransparencyLogError {
+  readonly code = 'TLOG_LOG_INCONSISTENT' as const;
+
+  constructor(
+    readonly kind: InconsistencyKind,
+    readonly heldNote: string,
+    readonly newNote: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

@@ -16,3 +16,4 @@ export { MemoryNodeStore } from './tree/memory-node-store';
 export * from './note/keys';
 export * from './note/signed-note';
 export * from './note/checkpoint';
+export * from './note/check-extension';
