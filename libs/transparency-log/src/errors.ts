@@ -55,10 +55,10 @@ export class LogInconsistentError extends TransparencyLogError {
   readonly code = 'TLOG_LOG_INCONSISTENT' as const;
 
   constructor(
+    message: string,
     readonly kind: InconsistencyKind,
     readonly heldNote: string,
     readonly newNote: string,
-    message: string,
   ) {
     super(message);
   }

@@ -57,6 +57,11 @@ export class CheckpointSigner {
     this.last = this.loadLast();
   }
 
+  /** The key that signs now. */
+  get verifierKey(): string {
+    return this.options.signer.verifierKey;
+  }
+
   get status(): { state: SignerState; size: number | undefined } {
     return { state: this.state, size: this.last?.size };
   }

@@ -6,3 +6,4 @@ export * from './checkpoint-key';
 export * from './checkpoint-signer';
 export * from './verifiable-log';
 export * from './rebuild-check';
+export * from './kafka-checkpoint-publisher';

@@ -29,6 +29,8 @@ export interface VerifiableLogConfig {
   signingKey?: string;
   signingKeyFile?: string;
   publish?: (note: string) => Promise<void>;
+  /** After the consumer stopped (e.g. disconnect the publisher). */
+  onClose?: () => Promise<void>;
   onInconsistent?: () => void;
   logger?: Logger;
   minIntervalMs?: number;
@@ -46,8 +48,10 @@ export class VerifiableLog {
   readonly verifiers: readonly NoteVerifier[];
   readonly origin: string;
   private readonly consumer: CheckpointedConsumer;
+  private readonly onClose: (() => Promise<void>) | undefined;
 
   constructor(config: VerifiableLogConfig) {
+    this.onClose = config.onClose;
     this.origin = logOrigin(config.issuer);
     const logger = config.logger ?? silentLogger;
     this.tree = new TreeStore(config.treeFile ?? join(config.dataDir, TREE_FILE_NAME));
@@ -86,6 +90,7 @@ export class VerifiableLog {
   async stop(): Promise<void> {
     await this.consumer.stop();
     this.signer.stop();
+    await this.onClose?.().catch(() => undefined);
     this.tree.close();
   }
 }

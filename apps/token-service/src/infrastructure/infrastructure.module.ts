@@ -13,6 +13,8 @@ import { ReadYourWrites } from '../commands/read-your-writes';
 import { HeadCatchUp } from '../consistency/head-catch-up';
 import { type AppConfig, eventStoreConfig } from '@app/config';
 import { startEmbeddedRelay } from './embedded-relay';
+import { startEmbeddedVerifiableLog } from '../audit/embedded-verifiable-log';
+import type { VerifiableLog } from '@app/verifiable-log';
 import { assertDataKeyOpensSealedSecrets } from './data-key-check';
 import { createRootLogger } from './logger';
 import {
@@ -26,6 +28,7 @@ import {
   provideValue,
   REFRESH_TOKEN_COMMANDS,
   REVOCATION_RELAY,
+  VERIFIABLE_LOG,
 } from './tokens';
 
 /**
@@ -92,6 +95,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     await store.close();
   };
   let relay: RevocationRelayHandle | undefined;
+  let verifiableLog: VerifiableLog | undefined;
   runner.start();
   try {
     // Serve only a read model that has caught up with the log, else a revoked
@@ -99,6 +103,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     await runner.caughtUp;
     assertDataKeyOpensSealedSecrets(queries, sealer);
     if (!follower) relay = startEmbeddedRelay(config, store, logger);
+    if (relay) verifiableLog = startEmbeddedVerifiableLog(config, store, logger);
   } catch (error) {
     await closeStores();
     throw error;
@@ -120,6 +125,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     provideValue(ID_GENERATOR, ids),
     provideValue(EVENT_STORE, store),
     provideValue(REVOCATION_RELAY, relay),
+    provideValue(VERIFIABLE_LOG, verifiableLog),
     { provide: KeyStore, useValue: keys },
     { provide: SecretSealer, useValue: sealer },
     { provide: ReadModel, useValue: readModel },
@@ -141,6 +147,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     async close() {
       try {
         clearInterval(keyReload);
+        await verifiableLog?.stop();
         await relay?.close();
         await closeStores();
       } finally {

@@ -3,6 +3,7 @@ import type { ClientCommand, ClientEvent, ClientGrantCommand, ClientGrantEvent }
 import type { EventStore } from '@app/event-store';
 import type { RefreshTokenCommand, RefreshTokenEvent } from '@app/refresh-tokens';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
+import type { VerifiableLog } from '@app/verifiable-log';
 import type { Clock, IdGenerator } from '@app/shared';
 import type { DeciderCommandHandler } from '../commands/decider-command-handler';
 import type { AppConfig } from '@app/config';
@@ -22,6 +23,8 @@ export const ID_GENERATOR = token<IdGenerator>('IdGenerator');
 export const EVENT_STORE = token<EventStore>('EventStore');
 /** The embedded revocation relay; undefined when it runs as its own process (EMBEDDED_RELAY=false). */
 export const REVOCATION_RELAY = token<RevocationRelayHandle | undefined>('RevocationRelay');
+/** The verifiable log (tree and checkpoint signer); runs beside the embedded relay, undefined elsewhere. */
+export const VERIFIABLE_LOG = token<VerifiableLog | undefined>('VerifiableLog');
 
 /** One command handler bound per decider (load, decide, append with the expected revision). */
 export const REFRESH_TOKEN_COMMANDS = token<DeciderCommandHandler<RefreshTokenCommand, RefreshTokenEvent>>('RefreshTokenCommands');

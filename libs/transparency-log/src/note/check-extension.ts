@@ -25,7 +25,7 @@ export function checkExtension(heldNote: string, newNote: string, proof: readonl
   const held = openCheckpoint(heldNote, verifiers);
   const next = openCheckpoint(newNote, verifiers);
   const fail = (kind: LogInconsistentError['kind'], why: string): never => {
-    throw new LogInconsistentError(kind, heldNote, newNote, why);
+    throw new LogInconsistentError(why, kind, heldNote, newNote);
   };
   if (next.origin !== held.origin) fail('origin', `the new checkpoint names another log (${next.origin}, held ${held.origin})`);
   if (next.size < held.size) fail('truncation', `the log shrank from ${held.size} to ${next.size} leaves`);
