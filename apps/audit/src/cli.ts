@@ -20,6 +20,7 @@ import { messageOf } from '@app/shared';
 import { AuditConfigError, loadAuditConfig, openAuditStore, type AuditConfig } from './audit-config';
 import { formatExport, formatHistory, formatStateAt, formatTokenValidity, formatVerify } from './format';
 import { terminalProgress } from './progress-bar';
+import { LOG_USAGE, runLogCommand } from './log-commands';
 
 /** Exit codes: scripts and CI branch on them. */
 export const EXIT = {
@@ -74,9 +75,11 @@ function parse<T extends Options>(args: string[], options: T) {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    (command === undefined ? io.stderr : io.stdout).write(USAGE);
+    (command === undefined ? io.stderr : io.stdout).write(`${USAGE}\n${LOG_USAGE}`);
     return command === undefined ? EXIT.USAGE : EXIT.OK;
   }
+  const logCommand = await runLogCommand(command, args, io);
+  if (logCommand !== undefined) return logCommand;
   let config: AuditConfig;
   let run: (store: EventStore) => Promise<number>;
   try {

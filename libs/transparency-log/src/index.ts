@@ -17,3 +17,4 @@ export * from './note/keys';
 export * from './note/signed-note';
 export * from './note/checkpoint';
 export * from './note/check-extension';
+export * from './note/inclusion-proof-file';
