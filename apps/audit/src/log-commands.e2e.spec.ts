@@ -127,6 +127,8 @@ describe('audit CLI: checkpoint, prove, verify-proof, monitor', () => {
     expect((await cli(env, 'monitor', '--state', stateDir, '--once')).code).toBe(0);
     await issueRefreshToken(svc, { client_id: client.client_id, user_id: uniqueId('user') });
     await signedUpToHead();
+    const untouched = await cli({ DATA_DIR: dataDir, EVENT_STORE: 'sqlite' }, 'verify', '--chain-only');
+    expect(untouched.stdout).toMatch(/matches all \d+ signed checkpoints/);
     const grown = await cli(env, 'monitor', '--state', stateDir, '--once');
     expect(grown).toMatchObject({ code: 0 });
     expect(grown.stdout).toContain('extends the held size');
@@ -137,6 +139,10 @@ describe('audit CLI: checkpoint, prove, verify-proof, monitor', () => {
     tamperWithLog(join(dataDir, SQLITE_EVENTS_FILE_NAME), (db) => {
       db.prepare("DELETE FROM events WHERE type = 'RefreshTokenRevoked' AND stream_id = ?").run(`refreshToken-${issued.id}`);
     });
+    // With the derived files still there, `audit verify` rebuilds the tree and finds the signed checkpoints broken.
+    const verified = await cli({ DATA_DIR: dataDir, EVENT_STORE: 'sqlite' }, 'verify', '--chain-only');
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain('the log no longer matches');
     for (const file of [READ_MODEL_FILE_NAME, TREE_FILE_NAME, CHECKPOINT_FILE_NAME]) {
       for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, file + suffix), { force: true });
     }

@@ -11,7 +11,8 @@ import {
   verifyInclusionProofFile,
   type NoteVerifier,
 } from '@app/transparency-log';
-import { listedVerifiers, TreeStore, TREE_FILE_NAME, CHECKPOINT_FILE_NAME } from '@app/verifiable-log';
+import type { EventStore } from '@app/event-store';
+import { compareWithRebuiltTree, listedVerifiers, TreeStore, TREE_FILE_NAME, CHECKPOINT_FILE_NAME } from '@app/verifiable-log';
 import { existingDataDir, messageOf } from '@app/shared';
 import type { CliIo } from './cli';
 
@@ -188,4 +189,31 @@ class Monitor {
     writeFileSync(`${file}.tmp`, text);
     renameSync(`${file}.tmp`, file);
   }
+}
+
+/**
+ * `audit verify`'s added step: when DATA_DIR holds the verifiable log,
+ * rebuild the tree from the log and compare it with every stored signed
+ * checkpoint. True when there is nothing to compare or every one matches.
+ */
+export async function verifyStoredCheckpoints(store: EventStore, dataDir: string, report: (line: string) => void): Promise<boolean> {
+  const treeFile = join(dataDir, TREE_FILE_NAME);
+  if (!existsSync(treeFile)) return true;
+  const tree = new TreeStore(treeFile);
+  let notes: string[];
+  try {
+    notes = tree.checkpoints().map((c) => c.note);
+  } finally {
+    tree.close();
+  }
+  const latestFile = join(dataDir, CHECKPOINT_FILE_NAME);
+  if (existsSync(latestFile)) notes.push(readFileSync(latestFile, 'utf8'));
+  const { size, comparisons } = await compareWithRebuiltTree(store, [...new Set(notes)], listedVerifiers(join(dataDir, 'keys')));
+  const differing = comparisons.filter((c) => !c.matches);
+  if (differing.length === 0) {
+    report(`verifiable log: the tree rebuilt from the log (${size} events) matches all ${comparisons.length} signed checkpoints\n`);
+    return true;
+  }
+  report(`verifiable log: the log no longer matches ${differing.length} of ${comparisons.length} signed checkpoints (first at size ${Math.min(...differing.map((c) => c.size))})\n`);
+  return false;
 }
