@@ -40,6 +40,7 @@ export class TreeStore implements NodeReader {
       CREATE TABLE IF NOT EXISTS nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS leaves (idx INTEGER PRIMARY KEY, event_id TEXT NOT NULL, position INTEGER NOT NULL, data BLOB NOT NULL);
       CREATE INDEX IF NOT EXISTS leaves_by_event ON leaves (event_id);
+      CREATE INDEX IF NOT EXISTS leaves_by_position ON leaves (position);
       CREATE TABLE IF NOT EXISTS state (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, position INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, signed_at TEXT NOT NULL);
       INSERT OR IGNORE INTO state (id, size, position) VALUES (1, 0, 0);
@@ -50,6 +51,7 @@ export class TreeStore implements NodeReader {
       putLeaf: this.db.prepare<[number, string, number, Buffer]>('INSERT OR REPLACE INTO leaves (idx, event_id, position, data) VALUES (?, ?, ?, ?)'),
       leaf: this.db.prepare<[number], { idx: number; event_id: string; position: number; data: Buffer }>('SELECT idx, event_id, position, data FROM leaves WHERE idx = ?'),
       leafOf: this.db.prepare<[string], { idx: number }>('SELECT idx FROM leaves WHERE event_id = ? ORDER BY idx LIMIT 1'),
+      leafAt: this.db.prepare<[number], { idx: number }>('SELECT idx FROM leaves WHERE position = ? ORDER BY idx LIMIT 1'),
       state: this.db.prepare<[], { size: number; position: number }>('SELECT size, position FROM state WHERE id = 1'),
       setState: this.db.prepare<[number, number]>('UPDATE state SET size = ?, position = ? WHERE id = 1'),
       putCheckpoint: this.db.prepare<[number, string, string]>('INSERT OR REPLACE INTO checkpoints (size, note, signed_at) VALUES (?, ?, ?)'),
@@ -108,6 +110,11 @@ export class TreeStore implements NodeReader {
   /** The leaf index of an event id, if appended. */
   leafIndexOf(eventId: string): number | undefined {
     return this.stmts.leafOf.get(eventId)?.idx;
+  }
+
+  /** The leaf index of the event at a log position, if appended (a history entry's `leaf_index`). */
+  leafIndexAt(position: number): number | undefined {
+    return this.stmts.leafAt.get(position)?.idx;
   }
 
   saveCheckpoint(size: number, note: string, signedAt: Date): void {

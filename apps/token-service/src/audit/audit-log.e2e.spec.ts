@@ -1,5 +1,5 @@
 import { checkExtension, leafHash, openCheckpoint, parseVerifierKey, verifyConsistency, verifyInclusion, type NoteVerifier } from '@app/transparency-log';
-import { createClient, issueRefreshToken, type ManagementErrorBody } from '../../../../test/support/fixtures';
+import { createClient, history, issueRefreshToken, type ManagementErrorBody } from '../../../../test/support/fixtures';
 import { startTokenService, uniqueId, type TokenServiceUnderTest } from '../../../../test/support/token-service';
 
 interface LeafView {
@@ -84,6 +84,22 @@ describe('verifiable log endpoints (sqlite)', () => {
     const r = await svc.http.get<ManagementErrorBody>(path, { token });
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ statusCode: 400, error: 'Bad Request', errorCode: 'invalid_query_string' });
+  });
+
+  it('gives each history entry its leaf_index, whose leaf is that event', async () => {
+    const client = await createClient(svc, { app_type: 'native' });
+    const issued = await issueRefreshToken(svc, { client_id: client.client_id, user_id: uniqueId('user') });
+    const deadline = Date.now() + 10_000;
+    let entry: { log_position: number; leaf_index: number | null } | undefined;
+    while (Date.now() < deadline) {
+      const body = (await history(svc, issued.id)) as unknown as { events: Array<{ log_position: number; leaf_index: number | null }> };
+      entry = body.events[0];
+      if (entry?.leaf_index !== null && entry?.leaf_index !== undefined) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(entry?.leaf_index).toEqual(expect.any(Number));
+    const leaf = await svc.http.get<LeafView>(`/api/v2/audit/leaves/${entry!.leaf_index}`, { token });
+    expect(leaf.body.log_position).toBe(entry!.log_position);
   });
 
   it('answers 401 without a management token', async () => {
