@@ -191,8 +191,10 @@ describe('the verifiable log over a real SQLite event log', () => {
     });
 
     it('the signer itself refuses to extend its last checkpoint over a rewritten log, and says log_inconsistent', async () => {
+      // An edit keeps the size: only the consistency proof can tell (a shorter log would be refused as a truncation).
       tamperWithLog(join(dir, SQLITE_EVENTS_FILE_NAME), (db) => {
-        db.prepare("DELETE FROM events WHERE stream_id = 'refreshToken-a-3'").run();
+        db.prepare("UPDATE events SET data = '{\"reason\":\"never\"}' WHERE stream_id = 'refreshToken-a-3' AND type = 'RefreshTokenRevoked'").run();
+        rechainStream(db, 'refreshToken-a-3');
       });
       await stopAll();
       // The attacker rebuilds the tree but the checkpoint file (what the signer last signed) stays.
