@@ -11,7 +11,7 @@
  *   npm run bench -- --only delegation --workers 2   # the service as a cluster of 2 workers (WORKERS=2)
  *
  * Suites: delegation (with the refresh grant and the service's RSS), issuance,
- * replay, memory, coldstart. Speed is measured here, never asserted in tests.
+ * replay, memory, coldstart, tlog (the verifiable log's tree). Speed is measured here, never asserted in tests.
  * A run calls itself a figure of record only when the machine was idle
  * (lib/machine.ts: load at the start, other processes' CPU over the run);
  * otherwise it says what it saw.
@@ -26,6 +26,7 @@ import type { Suite, SuiteContext } from './suites/context';
 import { delegationSuite } from './suites/delegation';
 import { issuanceSuite } from './suites/issuance';
 import { coldStartSuite, logDirs, memorySuite, replaySuite } from './suites/replay';
+import { transparencyLogSuite } from './suites/transparency-log';
 
 const SUITES: Record<string, Suite> = {
   delegation: delegationSuite,
@@ -33,6 +34,7 @@ const SUITES: Record<string, Suite> = {
   replay: replaySuite,
   memory: memorySuite,
   coldstart: coldStartSuite,
+  tlog: transparencyLogSuite,
 };
 const ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 

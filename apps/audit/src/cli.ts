@@ -21,6 +21,7 @@ import { PRIVATE_FILE_MODE } from '@app/process';
 import { AuditConfigError, loadAuditConfig, openAuditStore, type AuditConfig } from './audit-config';
 import { formatExport, formatHistory, formatStateAt, formatTokenValidity, formatVerify } from './format';
 import { terminalProgress } from './progress-bar';
+import { LOG_USAGE, runLogCommand, verifyStoredCheckpoints } from './log-commands';
 
 /** Exit codes: scripts and CI branch on them. */
 export const EXIT = {
@@ -49,7 +50,8 @@ commands:
       with --token: valid or not, and why
   verify [--read-model FILE | --chain-only] [--json]
       replay the whole log: check the hash chain, rebuild a fresh read model
-      and compare it with the live one; exit 0 when both hold, 1 otherwise
+      and compare it with the live one, and the verifiable log's tree with
+      every signed checkpoint; exit 0 when all hold, 1 otherwise
   export [--from POSITION] --out FILE|-
       JSON Lines (one event per line, with hash and prev_hash) for a SIEM;
       --from exports the events after that log position (resume point)
@@ -75,9 +77,11 @@ function parse<T extends Options>(args: string[], options: T) {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    (command === undefined ? io.stderr : io.stdout).write(USAGE);
+    (command === undefined ? io.stderr : io.stdout).write(`${USAGE}\n${LOG_USAGE}`);
     return command === undefined ? EXIT.USAGE : EXIT.OK;
   }
+  const logCommand = await runLogCommand(command, args, io);
+  if (logCommand !== undefined) return logCommand;
   let config: AuditConfig;
   let run: (store: EventStore) => Promise<number>;
   try {
@@ -160,7 +164,9 @@ function prepare(command: string, args: string[], io: CliIo, config: AuditConfig
         const report = await verify(store, { readModelFilename, progress });
         if (v.json) json(report);
         else print(formatVerify(report));
-        return report.ok ? EXIT.OK : EXIT.VERIFY_FAILED;
+        // Added step: the verifiable log's signed checkpoints against the tree rebuilt from the log.
+        const checkpointsHold = await verifyStoredCheckpoints(store, config.dataDir, (line) => void (v.json ? io.stderr : io.stdout).write(line));
+        return report.ok && checkpointsHold ? EXIT.OK : EXIT.VERIFY_FAILED;
       };
     }
     case 'export': {

@@ -4,6 +4,7 @@ import { AdminPageController } from './admin/admin-page.controller';
 import { DocsController } from './docs/docs.controller';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { ManagementModule } from './management/management.module';
+import { AuditLogModule } from './audit/audit-log.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { OperationsModule } from './operations/operations.module';
 import { RevocationModule } from './revocation/revocation.module';
@@ -19,7 +20,7 @@ export class AppModule {
   static register(infrastructure: DynamicModule): DynamicModule {
     return {
       module: AppModule,
-      imports: [infrastructure, OAuthModule, RevocationModule, ManagementModule, OperationsModule],
+      imports: [infrastructure, OAuthModule, RevocationModule, ManagementModule, AuditLogModule, OperationsModule],
       // The administration page: static files; it calls the management API like any other client.
       controllers: [AdminPageController, DocsController],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -66,6 +66,9 @@ export interface AppConfig {
   signingKeysFile?: string;
   /** base64 32-byte key sealing HS256 client secrets (DATA_KEY); unset: DATA_DIR/keys/data.key. */
   dataKey?: string;
+  /** The verifiable log's checkpoint key, `PRIVATE+KEY+…` (CHECKPOINT_SIGNING_KEY, or a file: CHECKPOINT_SIGNING_KEY_FILE); neither: generated into DATA_DIR/keys. */
+  checkpointSigningKey?: string;
+  checkpointSigningKeyFile?: string;
   /** Standalone relay: how often the SQLite log is polled for token-service's appends. */
   relayPollIntervalMs: number;
   /** How often each replica revokes the valid tokens its read model shows for deleted clients (0: only at start). */
@@ -133,6 +136,8 @@ const schema = z.object({
   SIGNING_KEYS: z.string().optional().transform((v) => v || undefined),
   SIGNING_KEYS_FILE: z.string().optional().transform((v) => v || undefined),
   DATA_KEY: z.string().optional(),
+  CHECKPOINT_SIGNING_KEY: z.string().optional().transform((v) => v || undefined),
+  CHECKPOINT_SIGNING_KEY_FILE: z.string().optional().transform((v) => v || undefined),
   RELAY_POLL_INTERVAL_MS: intFrom('RELAY_POLL_INTERVAL_MS', 1, 60_000).default(50),
   RELAY_STATUS_INTERVAL_MS: intFrom('RELAY_STATUS_INTERVAL_MS', 0, 86_400_000).default(30_000),
   RELAY_LEASE_MS: intFrom('RELAY_LEASE_MS', 1_000, 600_000).default(15_000),
@@ -228,6 +233,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     signingKeys: e.SIGNING_KEYS,
     signingKeysFile: e.SIGNING_KEYS_FILE,
     dataKey: e.DATA_KEY,
+    checkpointSigningKey: e.CHECKPOINT_SIGNING_KEY,
+    checkpointSigningKeyFile: e.CHECKPOINT_SIGNING_KEY_FILE,
     relayPollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
     relayStatusIntervalMs: e.RELAY_STATUS_INTERVAL_MS,
     relayLeaseMs: e.RELAY_LEASE_MS,

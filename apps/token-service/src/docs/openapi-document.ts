@@ -18,6 +18,7 @@ import { listUserRefreshTokensQuery, revokeUserRefreshTokensFilters } from '../m
 import { delegationParams } from '../oauth/delegation/delegation.controller';
 import { tokenParams } from '../oauth/token/token.controller';
 import { revokeParams } from '../revocation/rfc7009-revoke.controller';
+import { auditLogPaths } from '../audit/audit-log.openapi';
 import { managementErrorSchema, oauthErrorSchema } from './error-bodies';
 import {
   delegationResponseSchema,
@@ -46,6 +47,7 @@ const MANAGEMENT_ERRORS: Record<number, string> = {
   403: 'The token lacks the scope (`insufficient_scope`)',
   404: 'No such resource',
   409: 'Refused: it would lock the management API out',
+  503: 'Not available yet (no checkpoint signed) or not in this process',
 };
 const OAUTH_ERRORS: Record<number, string> = {
   400: '`invalid_request`, `invalid_grant`, `unsupported_grant_type`, `invalid_scope`',
@@ -310,6 +312,7 @@ const paths: ZodOpenApiPathsObject = {
       errors: [400],
     }),
   },
+  ...auditLogPaths(management),
 };
 
 /** The document served at /docs/openapi.json. */

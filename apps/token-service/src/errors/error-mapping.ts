@@ -8,6 +8,7 @@ import type { DataDirLockedError, DataDirMissingError } from '@app/process';
 import type { InvalidArgumentError } from '@app/shared';
 import type { RevocationEventsErrorCode } from '@refresh-token-service/revocation-events';
 import type { SigningErrorCode } from '@app/signing';
+import type { TransparencyLogErrorCode } from '@app/transparency-log';
 import { ManagementError } from './management-error';
 import { OAuthError } from './oauth-error';
 
@@ -24,6 +25,7 @@ export type AllErrorCodes =
   | RevocationTopicErrorCode
   | SigningErrorCode
   | InvalidArgumentError['code']
+  | TransparencyLogErrorCode
   | DataDirLockedError['code']
   | DataDirMissingError['code'];
 
@@ -183,6 +185,15 @@ export const ERROR_ANSWERS = {
   INVALID_INPUT: serverFault,
   DATA_KEY_INVALID: serverFault,
   SEALED_VALUE_INVALID: serverFault,
+  // the verifiable log: the audit routes validate their input first, so these are ours (a broken key file, a tree out of step)
+  TLOG_OUT_OF_RANGE: serverFault,
+  TLOG_PROOF_INVALID: serverFault,
+  TLOG_MALFORMED_NOTE: serverFault,
+  TLOG_MALFORMED_KEY: serverFault,
+  TLOG_SIGNATURE_INVALID: serverFault,
+  TLOG_NOT_SIGNED: serverFault,
+  TLOG_MALFORMED_CHECKPOINT: serverFault,
+  TLOG_LOG_INCONSISTENT: serverFault,
 } as const satisfies Record<AllErrorCodes, HttpAnswer>;
 
 /** The answer for a lib error's code; undefined for any other code (Node's ENOENT, Fastify's FST_*). */

@@ -8,6 +8,7 @@ import * as processLib from '@app/process';
 import * as shared from '@app/shared';
 import { CodedError, InvalidArgumentError } from '@app/shared';
 import * as signing from '@app/signing';
+import * as transparencyLog from '@app/transparency-log';
 import * as revocationEvents from '@refresh-token-service/revocation-events';
 import { answerForCode, ERROR_ANSWERS } from './error-mapping';
 import { answerFor } from './http-exception.filter';
@@ -15,6 +16,15 @@ import { answerFor } from './http-exception.filter';
 /** Server faults on purpose: ours to fix, never the caller's (5xx with a generic body). */
 const INTENDED_SERVER_FAULTS = [
   'DATA_DIR_LOCKED',
+  // the verifiable log: the audit routes validate first, so these are never a caller's
+  'TLOG_OUT_OF_RANGE',
+  'TLOG_PROOF_INVALID',
+  'TLOG_MALFORMED_NOTE',
+  'TLOG_MALFORMED_KEY',
+  'TLOG_SIGNATURE_INVALID',
+  'TLOG_NOT_SIGNED',
+  'TLOG_MALFORMED_CHECKPOINT',
+  'TLOG_LOG_INCONSISTENT',
   'DATA_DIR_MISSING',
   'RELAY_LEASE_LOST',
   'TOPIC_RETENTION_TOO_SHORT',
@@ -47,7 +57,7 @@ type ErrorClass = new (...args: unknown[]) => CodedError;
  * The SDK package has its own base (it depends on nothing of the service), with the same shape.
  */
 function exportedErrors(): CodedError[] {
-  const libs = [audit, clients, eventStore, readModel, refreshTokens, revocationRelay, revocationEvents, shared, processLib, signing];
+  const libs = [audit, clients, eventStore, readModel, refreshTokens, revocationRelay, revocationEvents, shared, processLib, signing, transparencyLog];
   const isCoded = (value: { prototype: unknown }): boolean =>
     value.prototype instanceof CodedError || value.prototype instanceof revocationEvents.RevocationEventsError;
   const errors: CodedError[] = [];

@@ -14,6 +14,8 @@ import { ConsistentReads } from '../consistency/consistent-reads';
 import { ProjectionSync } from '../consistency/projection-sync';
 import { type AppConfig, eventStoreConfig } from '@app/config';
 import { startEmbeddedRelay } from './embedded-relay';
+import { startEmbeddedVerifiableLog } from '../audit/embedded-verifiable-log';
+import type { VerifiableLog } from '@app/verifiable-log';
 import { assertDataKeyOpensSealedSecrets } from './data-key-check';
 import { createRootLogger } from './logger';
 import {
@@ -31,6 +33,7 @@ import {
   provideValue,
   REFRESH_TOKEN_COMMANDS,
   REVOCATION_RELAY,
+  VERIFIABLE_LOG,
 } from './tokens';
 
 /**
@@ -97,6 +100,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     await store.close();
   };
   let relay: RevocationRelayHandle | undefined;
+  let verifiableLog: VerifiableLog | undefined;
   runner.start();
   try {
     // Serve only a read model that has caught up with the log, else a revoked
@@ -104,6 +108,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     await runner.caughtUp;
     assertDataKeyOpensSealedSecrets(queries, sealer);
     if (!follower) relay = startEmbeddedRelay(config, store, keys, logger, ids);
+    if (relay) verifiableLog = startEmbeddedVerifiableLog(config, store, logger);
   } catch (error) {
     await closeStores();
     throw error;
@@ -129,6 +134,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     provideValue(ID_GENERATOR, ids),
     provideValue(EVENT_STORE, store),
     provideValue(REVOCATION_RELAY, relay),
+    provideValue(VERIFIABLE_LOG, verifiableLog),
     { provide: KeyStore, useValue: keys },
     { provide: SecretSealer, useValue: sealer },
     { provide: ReadModel, useValue: readModel },
@@ -151,6 +157,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     async close() {
       try {
         clearInterval(keyReload);
+        await verifiableLog?.stop();
         await relay?.close();
         await closeStores();
       } finally {

@@ -36,6 +36,7 @@ export const tokenHistorySchema = z
           type: z.string().meta({ examples: ['RefreshTokenIssued', 'RefreshTokenRevoked'] }),
           time: z.string(),
           log_position: z.number().int(),
+          leaf_index: z.number().int().nullable().meta({ description: 'The leaf of this event in the verifiable log (GET /api/v2/audit/leaves/{index}); null until appended' }),
           actor: z.string(),
           reason: z.string().nullable(),
           correlation_id: z.string().nullable(),

@@ -1,6 +1,6 @@
 import type { ClientGrantRecord } from '@app/read-model';
 import type { GrantBinding } from '@app/signing';
-import { MANAGEMENT_SCOPES } from './scopes';
+import { FULL_ADMIN_SCOPES } from './scopes';
 
 /**
  * Who may do what on the management API, beyond a route's required scopes.
@@ -35,12 +35,12 @@ export function scopesBeyond(held: readonly string[], requested: readonly string
   return requested.filter((s) => !mine.has(s));
 }
 
-/** Clients whose grants for `audience` hold every management scope, in first-grant order. */
+/** Clients whose grants for `audience` hold every full-admin scope, in first-grant order. */
 export function fullAdmins(grants: readonly ClientGrantRecord[], audience: string): string[] {
   const clients = [...new Set(grants.filter((g) => g.audience === audience).map((g) => g.clientId))];
   return clients.filter((clientId) => {
     const held = grantedScopes(grants, clientId, audience);
-    return MANAGEMENT_SCOPES.every((s) => held.has(s));
+    return FULL_ADMIN_SCOPES.every((s) => held.has(s));
   });
 }
 

@@ -13,8 +13,16 @@ export const MANAGEMENT_SCOPES = [
   'delete:refresh_tokens',
   'read:device_credentials',
   'delete:device_credentials',
+  'read:audit',
 ] as const;
 export type ManagementScope = (typeof MANAGEMENT_SCOPES)[number];
+
+/**
+ * What makes a full admin (the lock-out rules): every scope but those added
+ * after stores had admins, so an admin granted before `read:audit` existed
+ * stays one.
+ */
+export const FULL_ADMIN_SCOPES: readonly ManagementScope[] = MANAGEMENT_SCOPES.filter((s) => s !== 'read:audit');
 
 export const REQUIRED_SCOPES = 'management:requiredScopes';
 /** The scopes a management route requires (Auth0: 403 insufficient_scope without them). */

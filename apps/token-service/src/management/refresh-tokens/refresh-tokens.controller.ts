@@ -7,7 +7,8 @@ import type { RequestContext } from '../../commands/request-context';
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { notFound } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
-import { EVENT_STORE } from '../../infrastructure/tokens';
+import type { VerifiableLog } from '@app/verifiable-log';
+import { EVENT_STORE, VERIFIABLE_LOG } from '../../infrastructure/tokens';
 import { CredentialRevoker } from '../../revocation/credential-revoker';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
@@ -34,6 +35,7 @@ export class RefreshTokensController {
     private readonly revoker: CredentialRevoker,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly reads: ConsistentReads,
+    @Inject(VERIFIABLE_LOG) private readonly verifiableLog: VerifiableLog | undefined,
   ) {}
 
   @Post()
@@ -78,6 +80,7 @@ export class RefreshTokensController {
   async history(@Param('id') id: string) {
     const events = await tokenHistory(this.store, parsePathParam('id', id));
     if (events.length === 0) throw notFound('The refresh token does not exist');
-    return { events };
+    // Each event's leaf in the verifiable log (null until appended, or where the log runs in another process).
+    return { events: events.map((e) => ({ ...e, leaf_index: this.verifiableLog?.tree.leafIndexAt(e.log_position) ?? null })) };
   }
 }

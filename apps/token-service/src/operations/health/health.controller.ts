@@ -4,7 +4,8 @@ import type { ProjectionProgress } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
 import type { AppConfig } from '@app/config';
-import { CONFIG, EVENT_STORE, PROJECTION_PROGRESS, REVOCATION_RELAY } from '../../infrastructure/tokens';
+import type { VerifiableLog } from '@app/verifiable-log';
+import { CONFIG, EVENT_STORE, PROJECTION_PROGRESS, REVOCATION_RELAY, VERIFIABLE_LOG } from '../../infrastructure/tokens';
 import { cachedRead, HEAD_CACHE_MS } from './cached-read';
 
 const STORE_TIMEOUT_MS = 2_000;
@@ -22,6 +23,7 @@ export class HealthController {
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(REVOCATION_RELAY) private readonly relay: RevocationRelayHandle | undefined,
     @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(VERIFIABLE_LOG) private readonly verifiableLog: VerifiableLog | undefined,
   ) {
     this.cachedHead = cachedRead(HEAD_CACHE_MS, () => this.head());
     this.cachedRelayLag = relay ? cachedRead(HEAD_CACHE_MS, () => relay.relay.lag()) : undefined;
@@ -47,7 +49,7 @@ export class HealthController {
   ready() {
     const head = this.cachedHead();
     head.catch(() => undefined); // each indicator handles the failure; none may go unhandled
-    return this.health.check([() => this.eventStore(head), () => this.projection(head), () => this.kafka()]);
+    return this.health.check([() => this.eventStore(head), () => this.projection(head), () => this.kafka(), () => this.logConsistency()]);
   }
 
   private async head(): Promise<number> {
@@ -78,6 +80,14 @@ export class HealthController {
     const lag = position === undefined ? undefined : Math.max(0, position - status.position);
     const data = { state: status.state, position: status.position, lag: lag ?? null, failures: status.failures };
     return status.caughtUp && status.state === 'live' ? indicator.up(data) : indicator.down(data);
+  }
+
+  /** The log no longer extends the last signed checkpoint: a rewrite at the source, never served as ready. */
+  private logConsistency() {
+    const indicator = this.indicators.check('verifiable_log');
+    if (!this.verifiableLog) return indicator.up({ state: 'external' });
+    const { state, size } = this.verifiableLog.signer.status;
+    return state === 'log_inconsistent' ? indicator.down({ state, last_signed_size: size ?? null }) : indicator.up({ state, last_signed_size: size ?? null });
   }
 
   private async kafka() {

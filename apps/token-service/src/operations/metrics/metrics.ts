@@ -4,7 +4,8 @@ import { ReadModelProjection } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
 import { cachedRead, HEAD_CACHE_MS } from '../health/cached-read';
-import { EVENT_STORE, REVOCATION_RELAY } from '../../infrastructure/tokens';
+import type { VerifiableLog } from '@app/verifiable-log';
+import { EVENT_STORE, REVOCATION_RELAY, VERIFIABLE_LOG } from '../../infrastructure/tokens';
 
 /** Prometheus metrics of one process (F13). Gauges are read at scrape time. */
 @Injectable()
@@ -16,6 +17,7 @@ export class Metrics {
     @Inject(EVENT_STORE) store: EventStore,
     projection: ReadModelProjection,
     @Inject(REVOCATION_RELAY) relay: RevocationRelayHandle | undefined,
+    @Inject(VERIFIABLE_LOG) verifiableLog: VerifiableLog | undefined,
   ) {
     // A scrape reads the head (and the relay lag) at most once per HEAD_CACHE_MS, however often it comes.
     const head = cachedRead(HEAD_CACHE_MS, () => store.headPosition());
@@ -45,6 +47,24 @@ export class Metrics {
         if (position !== undefined) this.set(Math.max(0, position - projection.position()));
       },
     });
+    if (verifiableLog) {
+      new Gauge({
+        name: 'verifiable_log_inconsistent',
+        help: '1 when the log no longer extends the last signed checkpoint (signing stopped), else 0',
+        registers: [this.registry],
+        collect() {
+          this.set(verifiableLog.signer.status.state === 'log_inconsistent' ? 1 : 0);
+        },
+      });
+      new Gauge({
+        name: 'verifiable_log_tree_size',
+        help: 'Leaves (events) in the verifiable log tree',
+        registers: [this.registry],
+        collect() {
+          this.set(verifiableLog.tree.size);
+        },
+      });
+    }
     if (relay) {
       new Gauge({
         name: 'revocation_relay_lag',

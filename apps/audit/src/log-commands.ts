@@ -1,0 +1,220 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  checkExtension,
+  formatInclusionProofFile,
+  inclusionProof,
+  LogInconsistentError,
+  openCheckpoint,
+  parseVerifierKey,
+  verifyInclusionProofFile,
+  type NoteVerifier,
+} from '@app/transparency-log';
+import type { EventStore } from '@app/event-store';
+import { compareWithRebuiltTree, listedVerifiers, TreeStore, TREE_FILE_NAME, CHECKPOINT_FILE_NAME } from '@app/verifiable-log';
+import { messageOf } from '@app/shared';
+import { existingDataDir } from '@app/process';
+import type { CliIo } from './cli';
+
+export const LOG_USAGE = `verifiable log commands (they need no event store):
+  checkpoint [--verifier-key] --url URL [--token TOKEN]
+      print the latest signed checkpoint (or the verifier keys) from the service
+  prove EVENT_ID [--out FILE]
+      on the host: an offline proof file (C2SP tlog-proof) that the event is in
+      the latest signed checkpoint, read from DATA_DIR
+  verify-proof FILE (--verifier-key KEY | --verifier-key-file FILE)
+      verify a proof file with nothing but the verifier key; prints the leaf
+  monitor --state DIR --url URL [--token TOKEN] [--verifier-key KEY] [--once] [--interval-ms N]
+      keep the last verified checkpoint in DIR and check each new one by a
+      consistency proof; exits 1 on a fork, rewrite or truncation, printing
+      both signed notes. The first run pins the verifier key (or give it).
+
+  --url is the service's base URL (AUDIT_URL); --token a management token with
+  read:audit (AUDIT_TOKEN). Exit codes: 0 ok, 1 verification failed, 2 usage, 3 failure.
+`;
+
+const COMMANDS = new Set(['checkpoint', 'prove', 'verify-proof', 'monitor']);
+
+class LogUsageError extends Error {}
+
+/** Runs a verifiable-log command; undefined when `command` is not one (the caller dispatches the others). */
+export async function runLogCommand(command: string, args: string[], io: CliIo): Promise<number | undefined> {
+  if (!COMMANDS.has(command)) return undefined;
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(LOG_USAGE);
+    return 0;
+  }
+  try {
+    return await run(command, args, io);
+  } catch (error) {
+    if (error instanceof LogUsageError) {
+      io.stderr.write(`audit: ${error.message}\n\n${LOG_USAGE}`);
+      return 2;
+    }
+    const code = typeof error === 'object' && error !== null && 'code' in error ? ` [${String(error.code)}]` : '';
+    const verifyFailed = code.includes('TLOG_PROOF_INVALID') || code.includes('TLOG_SIGNATURE_INVALID') || code.includes('TLOG_NOT_SIGNED');
+    io.stderr.write(`audit: ${command} failed${code}: ${messageOf(error)}\n`);
+    return verifyFailed ? 1 : 3;
+  }
+}
+
+function options<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], spec: T, positionals = 0) {
+  try {
+    const parsed = parseArgs({ args, options: spec, strict: true, allowPositionals: positionals > 0 });
+    if (parsed.positionals.length !== positionals) throw new Error(`expected ${positionals} argument(s)`);
+    return parsed;
+  } catch (error) {
+    throw new LogUsageError(messageOf(error));
+  }
+}
+
+async function run(command: string, args: string[], io: CliIo): Promise<number> {
+  const http = { url: { type: 'string' as const }, token: { type: 'string' as const } };
+  switch (command) {
+    case 'checkpoint': {
+      const { values } = options(args, { ...http, 'verifier-key': { type: 'boolean' } });
+      const client = service(values, io.env);
+      io.stdout.write(await client.text(values['verifier-key'] ? 'verifier-key' : 'checkpoint'));
+      return 0;
+    }
+    case 'prove': {
+      const { values, positionals } = options(args, { out: { type: 'string' } }, 1);
+      const dataDir = existingDataDir(io.env.DATA_DIR ?? './data');
+      const checkpoint = readFileSync(join(dataDir, CHECKPOINT_FILE_NAME), 'utf8');
+      const tree = new TreeStore(join(dataDir, TREE_FILE_NAME));
+      try {
+        const { size } = openCheckpoint(checkpoint, listedVerifiers(join(dataDir, 'keys')));
+        const index = tree.leafIndexOf(positionals[0]);
+        if (index === undefined || index >= size) throw new LogUsageError(`event ${positionals[0]} is not in the latest checkpoint (${size} events)`);
+        const file = formatInclusionProofFile({ leafData: tree.leaf(index)!.data, index, hashes: inclusionProof(tree, index, size), checkpoint });
+        if (values.out) writeFileSync(values.out, file);
+        else io.stdout.write(file);
+        return 0;
+      } finally {
+        tree.close();
+      }
+    }
+    case 'verify-proof': {
+      const { values, positionals } = options(args, { 'verifier-key': { type: 'string' }, 'verifier-key-file': { type: 'string' } }, 1);
+      const verifiers = verifierKeys(values['verifier-key'], values['verifier-key-file']);
+      if (verifiers.length === 0) throw new LogUsageError('verify-proof needs --verifier-key or --verifier-key-file');
+      const { proof, checkpoint } = verifyInclusionProofFile(readFileSync(positionals[0], 'utf8'), verifiers);
+      io.stdout.write(`OK: leaf ${proof.index} is in ${checkpoint.origin} at size ${checkpoint.size}\n${proof.leafData.toString('utf8')}\n`);
+      return 0;
+    }
+    case 'monitor': {
+      const { values } = options(args, { ...http, state: { type: 'string' }, 'verifier-key': { type: 'string' }, once: { type: 'boolean' }, 'interval-ms': { type: 'string' } });
+      if (!values.state) throw new LogUsageError('monitor needs --state DIR');
+      const intervalMs = Number(values['interval-ms'] ?? 10_000);
+      if (!Number.isSafeInteger(intervalMs) || intervalMs < 100) throw new LogUsageError('--interval-ms must be an integer ≥ 100');
+      const monitor = new Monitor(values.state, service(values, io.env), io);
+      for (;;) {
+        const code = await monitor.check(values['verifier-key']);
+        if (code !== 0 || values.once) return code;
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      }
+    }
+    default:
+      throw new LogUsageError(`unknown command "${command}"`);
+  }
+}
+
+function verifierKeys(key: string | undefined, file: string | undefined): NoteVerifier[] {
+  const lines = [...(key ? [key] : []), ...(file ? readFileSync(file, 'utf8').split('\n') : [])];
+  return lines.filter((line) => line.trim().length > 0).map(parseVerifierKey);
+}
+
+interface LogService {
+  text(path: string): Promise<string>;
+  json<T>(path: string): Promise<T>;
+}
+
+function service(values: { url?: string; token?: string }, env: NodeJS.ProcessEnv): LogService {
+  const base = values.url ?? env.AUDIT_URL;
+  if (!base) throw new LogUsageError('--url (or AUDIT_URL) is needed');
+  const token = values.token ?? env.AUDIT_TOKEN;
+  const get = async (path: string): Promise<string> => {
+    const response = await fetch(new URL(`api/v2/audit/${path}`, base.endsWith('/') ? base : `${base}/`), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${body.slice(0, 300)}`);
+    return body;
+  };
+  return { text: get, json: async <T>(path: string) => JSON.parse(await get(path)) as T };
+}
+
+/** Holds the last verified checkpoint and the pinned verifier keys in its state directory. */
+class Monitor {
+  private readonly checkpointFile: string;
+  private readonly keysFile: string;
+
+  constructor(
+    dir: string,
+    private readonly service: LogService,
+    private readonly io: CliIo,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    this.checkpointFile = join(dir, 'checkpoint');
+    this.keysFile = join(dir, 'verifier-keys');
+  }
+
+  async check(givenKey: string | undefined): Promise<number> {
+    if (!existsSync(this.keysFile)) this.save(this.keysFile, givenKey ? `${givenKey.trim()}\n` : await this.service.text('verifier-key'));
+    const verifiers = verifierKeys(undefined, this.keysFile);
+    const latest = await this.service.text('checkpoint');
+    const next = openCheckpoint(latest, verifiers);
+    if (!existsSync(this.checkpointFile)) {
+      this.save(this.checkpointFile, latest);
+      this.io.stdout.write(`pinned ${next.origin} at size ${next.size}\n`);
+      return 0;
+    }
+    const held = readFileSync(this.checkpointFile, 'utf8');
+    const heldSize = openCheckpoint(held, verifiers).size;
+    const proof =
+      next.size > heldSize && heldSize > 0
+        ? (await this.service.json<{ hashes: string[] }>(`proofs/consistency?first=${heldSize}&second=${next.size}`)).hashes.map((h) => Buffer.from(h, 'base64'))
+        : [];
+    try {
+      checkExtension(held, latest, proof, verifiers);
+    } catch (error) {
+      if (!(error instanceof LogInconsistentError)) throw error;
+      this.io.stderr.write(`audit monitor: ${error.kind.toUpperCase()}: ${error.message}\n\nheld checkpoint:\n${held}\nnew checkpoint:\n${latest}`);
+      return 1;
+    }
+    if (next.size !== heldSize) this.save(this.checkpointFile, latest);
+    this.io.stdout.write(`ok: ${next.origin} at size ${next.size} extends the held size ${heldSize}\n`);
+    return 0;
+  }
+
+  private save(file: string, text: string): void {
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+  }
+}
+
+/**
+ * `audit verify`'s added step: when DATA_DIR holds the verifiable log,
+ * rebuild the tree from the log and compare it with every stored signed
+ * checkpoint. True when there is nothing to compare or every one matches.
+ */
+export async function verifyStoredCheckpoints(store: EventStore, dataDir: string, report: (line: string) => void): Promise<boolean> {
+  const treeFile = join(dataDir, TREE_FILE_NAME);
+  if (!existsSync(treeFile)) return true;
+  const tree = new TreeStore(treeFile);
+  let notes: string[];
+  try {
+    notes = tree.checkpoints().map((c) => c.note);
+  } finally {
+    tree.close();
+  }
+  const latestFile = join(dataDir, CHECKPOINT_FILE_NAME);
+  if (existsSync(latestFile)) notes.push(readFileSync(latestFile, 'utf8'));
+  const { size, comparisons } = await compareWithRebuiltTree(store, [...new Set(notes)], listedVerifiers(join(dataDir, 'keys')));
+  const differing = comparisons.filter((c) => !c.matches);
+  if (differing.length === 0) {
+    report(`verifiable log: the tree rebuilt from the log (${size} events) matches all ${comparisons.length} signed checkpoints\n`);
+    return true;
+  }
+  report(`verifiable log: the log no longer matches ${differing.length} of ${comparisons.length} signed checkpoints (first at size ${Math.min(...differing.map((c) => c.size))})\n`);
+  return false;
+}
