@@ -6,7 +6,7 @@
  *
  * Environment (read by @app/config, README "Configuration"): DATA_DIR, EVENT_STORE,
  * EVENTSTORE_CONNECTION_STRING, EVENTSTORE_OPERATION_TIMEOUT_MS, KAFKA_BROKERS, KAFKA_REVOCATIONS_TOPIC,
- * ISSUER (DATA_DIR must exist: exit 2 otherwise); plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
+ * ISSUER (DATA_DIR must exist: exit 78 otherwise); plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
  * polled for another process's appends, default 50) and
  * RELAY_STATUS_INTERVAL_MS (how often lag is logged, default 30000, 0 = never); RELAY_LEASE_MS,
  * KAFKA_TOPIC_PARTITIONS, KAFKA_TOPIC_REPLICATION_FACTOR, KAFKA_TOPIC_RETENTION_MS,
@@ -19,10 +19,21 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { type AppConfig, ConfigError, eventStoreConfig, loadConfig } from '@app/config';
+import { type AppConfig, eventStoreConfig, loadConfig } from '@app/config';
 import { type EventStoreConfig, openEventStore } from '@app/event-store';
 import { createRevocationRelay } from '@app/revocation-relay';
-import { claimDataDir, DataDirMissingError, existingDataDir } from '@app/shared';
+import { claimDataDir, EXIT_REFUSED, existingDataDir, parseCommandLine, refusalLine } from '@app/shared';
+
+const USAGE = `usage: npm run relay   (node dist/apps/revocation-relay/src/main.js)
+
+The standalone revocation relay: publishes every revocation of the event store
+to Kafka, at least once. Run exactly one beside token-service replicas that run
+with EMBEDDED_RELAY=false. It takes no options: it reads the service's
+environment (DATA_DIR, which must exist, EVENT_STORE, EVENTSTORE_CONNECTION_STRING,
+KAFKA_BROKERS, KAFKA_REVOCATIONS_TOPIC, RELAY_*; see docs/configuration.md).
+
+Exit codes: 0 stopped on SIGTERM/SIGINT; ${EXIT_REFUSED} refused to start (one line on
+stderr names what to change); 1 any other failure.`;
 
 /** Read by the container's healthcheck: rewritten every few seconds while the process runs, whether it publishes or stands by. */
 const RELAY_STATUS_FILE = 'relay-status.json';
@@ -34,6 +45,7 @@ function relayEventStoreConfig(config: AppConfig): EventStoreConfig {
 }
 
 async function main(): Promise<void> {
+  parseCommandLine('revocation-relay', USAGE, { args: process.argv.slice(2), options: {} });
   const config = loadConfig(process.env);
   const { issuer } = config;
   const logger = pino({ name: 'revocation-relay', level: config.logLevel });
@@ -103,9 +115,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DataDirMissingError || err instanceof ConfigError) {
-    process.stderr.write(`revocation-relay: ${err.message}\n`);
-    process.exit(2);
+  const refusal = refusalLine(err);
+  if (refusal !== undefined) {
+    process.stderr.write(`revocation-relay refused to start: ${refusal}\n`);
+    process.exit(EXIT_REFUSED);
   }
   process.stderr.write(`revocation-relay failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);

@@ -19,6 +19,8 @@ export interface AppConfig {
   host: string;
   /** Public base URL, always ending with `/`; `iss` of every token. */
   issuer: string;
+  /** ISSUER is unset, so it follows PORT (`http://localhost:${PORT}/`): a new PORT is a new issuer. */
+  issuerFollowsPort?: boolean;
   /** `${issuer}api/v2/`: audience of management access tokens. */
   managementAudience: string;
   dataDir: string;
@@ -183,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     issuer,
+    issuerFollowsPort: e.ISSUER === undefined,
     managementAudience: `${issuer}api/v2/`,
     dataDir: resolve(e.DATA_DIR),
     eventStore: e.EVENT_STORE,

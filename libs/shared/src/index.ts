@@ -8,3 +8,5 @@ export * from './logger';
 export * from './data-dir';
 export * from './decider';
 export * from './error-message';
+export * from './start-refusal';
+export * from './command-line';
