@@ -4,7 +4,7 @@
  * same relay in-process in the embedded default; run this instead when the
  * service is replicated (exactly one relay per log).
  *
- * Environment (read by @app/config, README "Configuration"): DATA_DIR, EVENT_STORE,
+ * Environment (read by @app/config, docs/configuration.md): DATA_DIR, EVENT_STORE,
  * EVENTSTORE_CONNECTION_STRING, EVENTSTORE_OPERATION_TIMEOUT_MS, KAFKA_BROKERS, KAFKA_REVOCATIONS_TOPIC,
  * ISSUER (DATA_DIR must exist: exit 78 otherwise); plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
  * polled for another process's appends, default 50) and

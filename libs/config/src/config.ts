@@ -10,7 +10,7 @@ const MIN_TOPIC_RETENTION_MS = MAX_JWT_LIFETIME_IN_SECONDS * 1000;
 
 /**
  * The configuration of every process, token-service, the standalone relay and
- * the CLIs, from one environment (README "Configuration" is the same table).
+ * the CLIs, from one environment (docs/configuration.md is the same table).
  * Every entry point reads its environment through `loadConfig`; libs take
  * these values as arguments, never the environment.
  */
