@@ -125,6 +125,15 @@ describe('npm run keys on a DATA_DIR that does not exist', () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it('generate prints a JWKS with one fresh private key for SIGNING_KEYS_FILE, without any DATA_DIR', async () => {
+    const missing = join(root, 'never-created');
+    const { stdout } = await keysCli(missing, 'generate', 'ES256');
+    const jwks = JSON.parse(stdout) as { keys: { kid?: string; alg?: string; kty?: string; d?: string }[] };
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).toMatchObject({ alg: 'ES256', kty: 'EC', kid: expect.any(String), d: expect.any(String) });
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it('list exits 78 on an existing DATA_DIR that holds no keys, without generating any', async () => {
     await expect(keysCli(root, 'list')).rejects.toMatchObject({ code: 78, stderr: expect.stringContaining('no keys in') });
     expect(existsSync(join(root, 'keys'))).toBe(false);

@@ -18,7 +18,7 @@ import { MAX_JWT_LIFETIME_IN_SECONDS } from '@app/clients';
 import { loadConfig } from '@app/config';
 import { CredentialQueries, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
 import { DataDirMissingError, EXIT_REFUSED, EXIT_USAGE, existingDataDir, parseCommandLine, refusalLine, systemClock } from '@app/shared';
-import { ASYMMETRIC_ALGS, DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, isAsymmetricAlg, KeyStore } from '@app/signing';
+import { ASYMMETRIC_ALGS, DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, generateSigningKey, isAsymmetricAlg, KeyStore } from '@app/signing';
 
 /** Discovery and JWKS answer `Cache-Control: max-age=300`: a verifier may not see a new key for this long. */
 const JWKS_CACHE_MS = 300_000;
@@ -41,6 +41,9 @@ commands:
   retire KID [--force]
       unpublishes an old key; refused while a token it signed may be unexpired
       (the message says when it becomes safe); --force retires at once
+  generate [RS256|ES256|EdDSA]
+      prints a JWKS with one fresh private signing key (default RS256) for
+      SIGNING_KEYS_FILE, e.g. docker compose's shared secret; needs no DATA_DIR
 
 environment (as the service): DATA_DIR (default ./data), SIGNING_KEYS / SIGNING_KEYS_FILE
 (keys managed outside: these commands refuse), KEYS_RELOAD_INTERVAL_MS.
@@ -55,6 +58,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     options: { 'not-before': { type: 'string' }, in: { type: 'string' }, now: { type: 'boolean' }, force: { type: 'boolean' } },
   });
   const [command, arg] = positionals;
+  if (command === 'generate') {
+    const alg = arg ?? 'RS256';
+    if (!isAsymmetricAlg(alg)) throw new UsageError(`generate takes one of ${ASYMMETRIC_ALGS.join(', ')}`);
+    process.stdout.write(`${JSON.stringify({ keys: [await generateSigningKey(alg, { createdAt: new Date() })] })}\n`);
+    return 0;
+  }
   if (!['list', 'rotate', 'retire'].includes(command ?? '')) throw new UsageError(command === undefined ? 'which command?' : `unknown command "${command}"`);
   const config = loadConfig(env);
   const provided = Boolean(config.signingKeys || config.signingKeysFile);
