@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, tempDir } from '../support/token-service';
@@ -150,6 +151,19 @@ describe('a refused start of token-service: one line, exit 78', () => {
     const line = await refusal({ PORT: String(await freePort()) });
     expect(line).toMatch(/ISSUER changed \(it is now http:\/\/localhost:\d+\/, its default http:\/\/localhost:\$\{PORT\}\/, which follows PORT\)/);
     expect(line).toContain(`ISSUER=http://localhost:${first}/ keeps the old issuer on the new port`);
+  });
+});
+
+describe('npm run topology without a broker', () => {
+  it('says no broker answers and points to npm run kafka:start, starting nothing', async () => {
+    const server = createServer();
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', () => listening()));
+    const closed = (server.address() as AddressInfo).port;
+    await new Promise((closedDone) => server.close(closedDone));
+    const { code, stdout, stderr } = await runEntry('topology', [], { KAFKA_BROKERS: `127.0.0.1:${closed}` });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`topology failed to start: no Kafka broker answers at 127.0.0.1:${closed}: start one with \`npm run kafka:start\`, or set KAFKA_BROKERS to yours\n`);
   });
 });
 
