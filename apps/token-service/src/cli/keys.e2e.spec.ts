@@ -87,6 +87,18 @@ describe('signing key rotation without downtime (npm run keys)', () => {
     await expect(keysCli(svc.dataDir, 'rotate', 'EdDSA', '--now', '--in', '10')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('one of --now, --in, --not-before') });
   });
 
+});
+
+describe('npm run keys rotate, by default (its own service: the rotations above retire the key of its management token)', () => {
+  let svc: TokenServiceUnderTest;
+  beforeAll(async () => {
+    svc = await startTokenService({ adapter: 'sqlite', env: { KEYS_RELOAD_INTERVAL_MS: '1000', DELEGATION_RATE_LIMIT: '0' } });
+  });
+  afterAll(async () => {
+    await svc?.close();
+  });
+  const rs256Kids = async () => (await svc.http.get<JSONWebKeySet>('/.well-known/jwks.json')).body.keys.filter((k) => k.alg === 'RS256').map((k) => k.kid!);
+
   it('rotate without --now publishes first: the new key is pending until the reload and the JWKS cache (5 min) have passed, the old one keeps signing', async () => {
     const app = await createClient(svc, { app_type: 'native' });
     const issued = await issueRefreshToken(svc, { client_id: app.client_id });
