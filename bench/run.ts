@@ -16,10 +16,10 @@
  * (lib/machine.ts: load at the start, other processes' CPU over the run);
  * otherwise it says what it saw.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { dirname, join } from 'node:path';
+import { parseCommandLine } from '@app/process';
 import { idleVerdict, lookAtMachine, otherCpuSeconds } from './lib/machine';
 import { formatTable, ratio, type BenchRow } from './lib/report';
 import type { Suite, SuiteContext } from './suites/context';
@@ -38,8 +38,35 @@ const SUITES: Record<string, Suite> = {
 };
 const ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 
+const USAGE = `usage: npm run bench [-- options]
+
+Runs the benchmark suites and prints one table, each figure beside a ceiling
+measured in the same run (ratio 1.00× = as good as the ceiling); the JSON of
+the run goes to bench/results/.
+
+options:
+  --quick                 short runs, small data (a minute or two; not figures of record)
+  --only SUITES           comma-separated: ${Object.keys(SUITES).join(', ')}
+  --alg ALGS              comma-separated: ${ALGS.join(', ')} (default all)
+  --duration SECONDS      per load run (default 10, --quick 3)
+  --connections N         concurrent connections (default 50)
+  --runs N                interleaved runs of ours and the ceiling (default 2, --quick 1)
+  --events N, --credentials N   size of the replay log and of the read model
+  --workers N             the delegation suite's service with WORKERS=N
+  --cpu-prof              CPU profiles of the service, in a temporary directory
+  --out DIR               where the JSON goes (default bench/results)`;
+
+/** The repository's root (where package-lock.json is), whether this runs from bench/ or from a build under .build/<id>/. */
+function repoRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package-lock.json'))) return dir;
+  }
+  return process.cwd();
+}
+
 function options(): { context: SuiteContext; suites: string[]; out: string } {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine('bench', USAGE, {
+    args: process.argv.slice(2),
     options: {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
@@ -51,7 +78,8 @@ function options(): { context: SuiteContext; suites: string[]; out: string } {
       credentials: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       workers: { type: 'string' },
-      out: { type: 'string', default: join(__dirname, '..', '..', 'bench', 'results') },
+      // Not beside this file: a build under .build/<id>/ is pruned three builds later.
+      out: { type: 'string', default: join(repoRoot(__dirname), 'bench', 'results') },
     },
   });
   const quick = values.quick ?? false;

@@ -83,7 +83,7 @@ describe('the token-service entry point (node main.js)', () => {
     expect(await exited).toBe(0);
   }, 60_000);
 
-  it('runs the compiled CLIs on that DATA_DIR, and they refuse one that does not exist (exit 2)', async () => {
+  it('runs the compiled CLIs on that DATA_DIR, and they refuse one that does not exist (audit exit 2, keys and relay 78)', async () => {
     // After the start above: the log and the read model the service left behind.
     const cli = (path: string, args: string[], env: NodeJS.ProcessEnv) =>
       run(process.execPath, [join(outDir, ...path.split('/')), ...args], { env: { ...process.env, ...env, KAFKA_BROKERS: '' } });
@@ -94,12 +94,12 @@ describe('the token-service entry point (node main.js)', () => {
 
     const missing = join(dataDir, 'mistyped');
     const commands = [
-      ['apps/audit/src/main.js', ['verify']],
-      ['apps/token-service/src/cli/keys.js', ['list']],
-      ['apps/revocation-relay/src/main.js', []],
+      ['apps/audit/src/main.js', ['verify'], 2],
+      ['apps/token-service/src/cli/keys.js', ['list'], 78],
+      ['apps/revocation-relay/src/main.js', [], 78],
     ] as const;
-    for (const [path, args] of commands) {
-      await expect(cli(path, [...args], { DATA_DIR: missing })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('does not exist') });
+    for (const [path, args, code] of commands) {
+      await expect(cli(path, [...args], { DATA_DIR: missing })).rejects.toMatchObject({ code, stderr: expect.stringContaining('does not exist') });
     }
     expect(existsSync(missing)).toBe(false);
   }, 60_000);

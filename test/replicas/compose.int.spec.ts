@@ -3,7 +3,9 @@
  * same deployment: the same services, one proxy config file, the same
  * settings where they matter for several replicas.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { TOPOLOGY_SERVICES } from '../../tools/topology/topology';
@@ -59,5 +61,14 @@ describe('docker-compose.yml and npm run topology', () => {
     const servers = [...haproxyConfig.matchAll(/^\s*server (\S+) "\$\{(\w+)\}"/gm)].map((m) => [m[1], m[2]]);
     expect(servers.map(([server]) => server)).toEqual([...TOPOLOGY_SERVICES.replicas]);
     for (const [server, variable] of servers) expect(compose.services.proxy.environment![variable]).toBe(`${server}:3000`);
+  });
+
+  it("resolve the replicas' names at run time: HAProxy accepts the config while a replica's name does not resolve yet (compose recreates containers with new addresses)", async () => {
+    // Debian's haproxy checks the very file compose mounts; a name that cannot resolve must not stop the proxy.
+    const { stdout, stderr } = await promisify(execFile)('haproxy', ['-c', '-f', join(root, 'tools', 'topology', 'haproxy.cfg')], {
+      env: { ...process.env, PROXY_BIND: '127.0.0.1:18080', TOKEN_SERVICE_A: 'token-service-a.invalid:3000', TOKEN_SERVICE_B: '127.0.0.1:3001', TOKEN_SERVICE_C: '127.0.0.1:3002' },
+    });
+    expect(`${stdout}${stderr}`).toContain('Configuration file is valid');
+    expect(haproxyConfig).toMatch(/resolvers dns\n\s+parse-resolv-conf/);
   });
 });

@@ -17,8 +17,11 @@ export class EntryProcess {
   /** Resolves with the exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
 
-  /** `env` is added to this process's environment; a name mapped to undefined is removed from it. */
-  constructor(app: EntryPoint, env: Record<string, string | undefined>) {
+  /**
+   * `env` is added to this process's environment; a name mapped to undefined is removed from it.
+   * `onLine`, when given, is called with each complete line the process prints (stdout and stderr).
+   */
+  constructor(app: EntryPoint, env: Record<string, string | undefined>, onLine?: (line: string) => void) {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
     for (const [name, value] of Object.entries(env)) if (value === undefined) delete childEnv[name];
     this.child = spawn(process.execPath, ['-r', join(root, 'test', 'support', 'ts-register.js'), join(root, 'apps', app, 'src', 'main.ts')], {
@@ -26,9 +29,19 @@ export class EntryProcess {
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const collect = (chunk: Buffer): void => void (this.output += chunk.toString('utf8'));
-    this.child.stdout!.on('data', collect);
-    this.child.stderr!.on('data', collect);
+    const collect = (): ((chunk: Buffer) => void) => {
+      let partial = '';
+      return (chunk) => {
+        const text = chunk.toString('utf8');
+        this.output += text;
+        if (!onLine) return;
+        const lines = (partial + text).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) onLine(line);
+      };
+    };
+    this.child.stdout!.on('data', collect());
+    this.child.stderr!.on('data', collect());
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
   }
 

@@ -5,6 +5,11 @@
 //   node tools/build/atomic-build.mjs            the workspace package, then the apps and the
 //                                                admin page: built into .build/<id>/, then
 //                                                `dist`, a symlink, is repointed with one rename(2)
+//   node tools/build/atomic-build.mjs --if-changed
+//                                                the same, unless `dist` already holds a build of
+//                                                these very sources and configuration (fingerprint.mjs):
+//                                                `npm start` and the CLIs' scripts start at once then
+//   node tools/build/atomic-build.mjs --check     builds nothing: exit 0 when dist is up to date, 1 when not
 //   node tools/build/atomic-build.mjs --package <dir>
 //                                                one workspace package into <dir>/dist (a real
 //                                                directory, as npm packs it): built beside it,
@@ -15,11 +20,15 @@
 // paths into .build/<id>/ (Node resolves symlinks), so the previous builds are
 // kept (KEEP) for processes started before the swap; older ones are removed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { sourceFingerprint } from './fingerprint.mjs';
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Written into each build: the fingerprint of what it was built from. */
+const FINGERPRINT_FILE = '.fingerprint';
 const BIN = join(ROOT, 'node_modules', '.bin');
 const KEEP = 3;
 const id = `${new Date().toISOString().replace(/[-:.TZ]/g, '')}-${process.pid}`;
@@ -45,8 +54,17 @@ function buildPackage(dir) {
   rmSync(old, { recursive: true, force: true });
 }
 
+/** Whether `dist` is a complete build of exactly these sources (and the SDK package's dist exists). */
+function upToDate(fingerprint) {
+  const dist = join(ROOT, 'dist');
+  if (!existsSync(dist) || !lstatSync(dist).isSymbolicLink()) return false;
+  if (!existsSync(join(ROOT, 'packages', 'revocation-events', 'dist'))) return false;
+  const file = join(ROOT, readlinkSync(dist), FINGERPRINT_FILE);
+  return existsSync(file) && readFileSync(file, 'utf8') === fingerprint;
+}
+
 /** The apps and libs (tsconfig.build.json): .build/<id>/, then `dist` → it. */
-function buildApps() {
+function buildApps(fingerprint) {
   const builds = join(ROOT, '.build');
   const out = join(builds, id);
   mkdirSync(builds, { recursive: true });
@@ -55,6 +73,8 @@ function buildApps() {
     execFileSync(join(BIN, 'tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT, stdio: 'inherit' });
     const adminPage = join(ROOT, 'apps', 'admin-page', 'build.mjs');
     if (existsSync(adminPage)) execFileSync(process.execPath, [adminPage, '--outdir', join(out, 'admin-page')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    // Last: a build that failed half-way has no fingerprint, so it never counts as up to date.
+    writeFileSync(join(out, FINGERPRINT_FILE), fingerprint);
   } catch (error) {
     rmSync(out, { recursive: true, force: true });
     throw error;
@@ -88,8 +108,19 @@ try {
   if (packageFlag >= 0) {
     buildPackage(process.argv[packageFlag + 1] ?? '.');
   } else {
-    buildPackage(join(ROOT, 'packages', 'revocation-events'));
-    buildApps();
+    // Taken before compiling: a source edited during the build makes the next start build again.
+    const fingerprint = sourceFingerprint(ROOT);
+    if (process.argv.includes('--check')) {
+      const current = upToDate(fingerprint);
+      process.stderr.write(`build: dist/ is ${current ? 'up to date' : 'out of date'}\n`);
+      process.exit(current ? 0 : 1);
+    }
+    if (process.argv.includes('--if-changed') && upToDate(fingerprint)) {
+      process.stderr.write('build: dist/ is up to date (no source or configuration changed)\n');
+    } else {
+      buildPackage(join(ROOT, 'packages', 'revocation-events'));
+      buildApps(fingerprint);
+    }
   }
 } catch (error) {
   // The compilers already printed why; the previous build stays in place.

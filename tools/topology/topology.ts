@@ -44,6 +44,10 @@ export interface TopologyOptions {
   env?: Record<string, string>;
   /** LOG_LEVEL of the replicas (default warn). */
   logLevel?: string;
+  /** Port of the proxy (the ISSUER's); default a free one. */
+  proxyPort?: number;
+  /** Called with each line a replica or the relay prints, and the process's name. */
+  onLine?: (name: string, line: string) => void;
 }
 
 export interface Replica {
@@ -80,13 +84,15 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
   const real = process.env.EVENTSTORE_CONNECTION_STRING || undefined;
   const double = real ? undefined : await startEventStoreDbDouble();
   const connectionString = real ?? double!.connectionString;
-  const issuerPort = await freePort();
+  const issuerPort = options.proxyPort ?? (await freePort());
   const issuer = `http://127.0.0.1:${issuerPort}/`;
   const signingKeys = await sharedSigningKeys();
   const dataKey = randomBytes(32).toString('base64');
   const managementClientId = `topology-mgmt-${randomUUID().slice(0, 8)}`;
   const managementClientSecret = randomBytes(32).toString('base64url');
   const replicas: Replica[] = [];
+  const onLine = options.onLine;
+  const echo = (name: string) => (onLine ? (line: string) => onLine(name, line) : undefined);
   let relay: EntryProcess | undefined;
   let proxy: ChildProcess | undefined;
   const relayDataDir = mkdtempSync(join(tmpdir(), `${TOPOLOGY_SERVICES.relay}-`));
@@ -132,10 +138,10 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
         port,
         baseUrl: `http://127.0.0.1:${port}/`,
         dataDir,
-        process: new EntryProcess('token-service', env),
+        process: new EntryProcess('token-service', env, echo(name)),
         async restart() {
           if (this.process.running) await this.process.stop('SIGKILL');
-          this.process = new EntryProcess('token-service', env);
+          this.process = new EntryProcess('token-service', env, echo(name));
           await listening(this);
         },
       };
@@ -157,7 +163,7 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
         ...(options.topic ? { KAFKA_REVOCATIONS_TOPIC: options.topic } : {}),
         LOG_LEVEL: 'info',
         RELAY_STATUS_INTERVAL_MS: '0',
-      });
+      }, echo(TOPOLOGY_SERVICES.relay));
       await relay.waitForOutput(/revocation relay subscribed/, 60_000);
     }
     proxy = spawn('haproxy', ['-f', HAPROXY_CONFIG, '-db'], {

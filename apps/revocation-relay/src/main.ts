@@ -4,9 +4,9 @@
  * same relay in-process in the embedded default; run this instead when the
  * service is replicated (exactly one relay per log).
  *
- * Environment (read by @app/config, README "Configuration"): DATA_DIR, EVENT_STORE,
+ * Environment (read by @app/config, docs/configuration.md): DATA_DIR, EVENT_STORE,
  * EVENTSTORE_CONNECTION_STRING, EVENTSTORE_OPERATION_TIMEOUT_MS, KAFKA_BROKERS, KAFKA_REVOCATIONS_TOPIC,
- * ISSUER (DATA_DIR must exist: exit 2 otherwise), SIGNING_KEYS / SIGNING_KEYS_FILE (else DATA_DIR/keys: messages are signed
+ * ISSUER (DATA_DIR must exist: exit 78 otherwise), SIGNING_KEYS / SIGNING_KEYS_FILE (else DATA_DIR/keys: messages are signed
  * with the service's keys); plus LOG_LEVEL, RELAY_POLL_INTERVAL_MS (how often the SQLite log is
  * polled for another process's appends, default 50) and
  * RELAY_STATUS_INTERVAL_MS (how often lag is logged, default 30000, 0 = never); RELAY_LEASE_MS,
@@ -19,12 +19,25 @@
  */
 import { join } from 'node:path';
 import pino from 'pino';
-import { type AppConfig, ConfigError, eventStoreConfig, loadConfig } from '@app/config';
+import { type AppConfig, eventStoreConfig, loadConfig } from '@app/config';
 import { type EventStoreConfig, openEventStore } from '@app/event-store';
 import { wireRevocationRelay } from '@app/revocation-relay';
 import { cryptoIds } from '@app/shared';
-import { claimDataDir, DataDirMissingError, existingDataDir, writePrivateFileAtomic } from '@app/process';
+import { claimDataDir, EXIT_REFUSED, existingDataDir, parseCommandLine, refusalLine, writePrivateFileAtomic } from '@app/process';
 import { openRelaySigner } from './relay-signer';
+
+const USAGE = `usage: npm run relay   (node dist/apps/revocation-relay/src/main.js)
+
+The standalone revocation relay: publishes every revocation of the event store
+to Kafka, at least once, each message signed with the service's keys. Run
+exactly one beside token-service replicas that run with EMBEDDED_RELAY=false.
+It takes no options: it reads the service's environment (DATA_DIR, which must
+exist, EVENT_STORE, EVENTSTORE_CONNECTION_STRING, KAFKA_BROKERS,
+KAFKA_REVOCATIONS_TOPIC, SIGNING_KEYS or SIGNING_KEYS_FILE, RELAY_*; see
+docs/configuration.md).
+
+Exit codes: 0 stopped on SIGTERM/SIGINT; ${EXIT_REFUSED} refused to start (one line on
+stderr names what to change); 1 any other failure.`;
 
 /** Read by the container's healthcheck: rewritten every few seconds while the process runs, whether it publishes or stands by. */
 const RELAY_STATUS_FILE = 'relay-status.json';
@@ -36,6 +49,7 @@ function relayEventStoreConfig(config: AppConfig): EventStoreConfig {
 }
 
 async function main(): Promise<void> {
+  parseCommandLine('revocation-relay', USAGE, { args: process.argv.slice(2), options: {} });
   const config = loadConfig(process.env);
   const logger = pino({ name: 'revocation-relay', level: config.logLevel });
   // The relay's checkpoint (and the embedded log) live in the service's DATA_DIR: a typo must not start from position 0.
@@ -94,9 +108,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DataDirMissingError || err instanceof ConfigError) {
-    process.stderr.write(`revocation-relay: ${err.message}\n`);
-    process.exit(2);
+  const refusal = refusalLine(err);
+  if (refusal !== undefined) {
+    process.stderr.write(`revocation-relay refused to start: ${refusal}\n`);
+    process.exit(EXIT_REFUSED);
   }
   process.stderr.write(`revocation-relay failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);

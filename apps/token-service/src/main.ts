@@ -1,12 +1,23 @@
 import 'reflect-metadata';
 import { createTokenService } from './app.factory';
-import { BootstrapRefusedError } from './management/bootstrap/management-client-bootstrap';
-import { ConfigError, loadConfig } from '@app/config';
+import { loadConfig } from '@app/config';
+import { EXIT_REFUSED, parseCommandLine, refusalLine } from '@app/process';
 import { LOGGER } from './infrastructure/tokens';
-import { EXIT_CONFIG, runPrimary, workerRole } from './cluster/primary';
+import { runPrimary, workerRole } from './cluster/primary';
+
+const USAGE = `usage: npm start   (node dist/apps/token-service/src/main.js)
+
+The token service: HTTP on HOST:PORT (default 127.0.0.1:3000), its state in
+DATA_DIR (default ./data). It takes no options: it is configured by environment
+variables only (PORT, ISSUER, DATA_DIR, EVENT_STORE, ...; see docs/configuration.md).
+
+Exit codes: 0 stopped on SIGTERM/SIGINT; ${EXIT_REFUSED} refused to start (one line on
+stderr names the variable or file to change; restarting as is fails the same way);
+1 any other failure.`;
 
 /** `npm start`: token-service on the configured event store (embedded SQLite by default); WORKERS > 1: a cluster of them. */
 async function main(): Promise<void> {
+  parseCommandLine('token-service', USAGE, { args: process.argv.slice(2), options: {} });
   const config = loadConfig();
   const role = workerRole();
   if (config.workers > 1 && role === 'single') return runPrimary(config);
@@ -16,7 +27,8 @@ async function main(): Promise<void> {
   const address = service.app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, issuer: config.issuer, eventStore: config.eventStore }, 'token-service listening');
-  process.stdout.write(`token-service listening on http://${config.host}:${port} (issuer ${config.issuer}, event store ${config.eventStore})\n`);
+  // The bound address is not the URL to call: tokens name ISSUER, and the management API only takes tokens for ${ISSUER}api/v2/.
+  process.stdout.write(`token-service listening on ${config.host}:${port}; call it at ${config.issuer} (ISSUER; management API ${config.managementAudience}, event store ${config.eventStore})\n`);
 
   // Graceful shutdown: stop accepting, finish in-flight requests, let the relay flush, close the stores.
   let stopping = false;
@@ -38,14 +50,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof BootstrapRefusedError) {
-    process.stderr.write(`token-service refused to start: ${error.message}\n`);
-    process.exit(EXIT_CONFIG);
-  }
-  // A bad setting is the operator's to fix: the message names the variable; a stack trace would bury it.
-  if (error instanceof ConfigError) {
-    process.stderr.write(`token-service failed to start: ${error.message}\n`);
-    process.exit(1);
+  const refusal = refusalLine(error);
+  if (refusal !== undefined) {
+    process.stderr.write(`token-service refused to start: ${refusal}\n`);
+    process.exit(EXIT_REFUSED);
   }
   process.stderr.write(`token-service failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);

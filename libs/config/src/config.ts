@@ -11,7 +11,7 @@ const MIN_TOPIC_RETENTION_MS = MAX_JWT_LIFETIME_IN_SECONDS * 1000;
 
 /**
  * The configuration of every process, token-service, the standalone relay and
- * the CLIs, from one environment (README "Configuration" is the same table).
+ * the CLIs, from one environment (docs/configuration.md is the same table).
  * Every entry point reads its environment through `loadConfig`; libs take
  * these values as arguments, never the environment.
  */
@@ -20,6 +20,8 @@ export interface AppConfig {
   host: string;
   /** Public base URL, always ending with `/`; `iss` of every token. */
   issuer: string;
+  /** ISSUER is unset, so it follows PORT (`http://localhost:${PORT}/`): a new PORT is a new issuer. */
+  issuerFollowsPort?: boolean;
   /** `${issuer}api/v2/`: audience of management access tokens. */
   managementAudience: string;
   dataDir: string;
@@ -203,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     issuer,
+    issuerFollowsPort: e.ISSUER === undefined,
     managementAudience: `${issuer}api/v2/`,
     dataDir: resolve(e.DATA_DIR),
     eventStore: e.EVENT_STORE,

@@ -21,3 +21,8 @@ export function existingDataDir(dir: string): string {
   }
   return dir;
 }
+
+/** `DATA_DIR` exists but this user may not own it (another user's directory): the service cannot make it private. */
+export class DataDirNotOwnedError extends CodedError<'DATA_DIR_NOT_OWNED'> {
+  readonly code = 'DATA_DIR_NOT_OWNED' as const;
+}

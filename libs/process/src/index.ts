@@ -3,3 +3,5 @@
 export * from './data-dir';
 export * from './private-files';
 export * from './process-lock';
+export * from './start-refusal';
+export * from './command-line';

@@ -2,7 +2,8 @@ import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readFileSync, stat
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CodedError } from '@app/shared';
-import { ensurePrivateDir, PRIVATE_FILE_MODE, tempPathFor } from './private-files';
+import { DataDirNotOwnedError } from './data-dir';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tempPathFor, type PrivateDirResult } from './private-files';
 
 /** Who holds a DATA_DIR lock (the lock file's content). */
 export interface LockHolder {
@@ -166,7 +167,23 @@ function isAlive(pid: number): boolean {
  * then `<role>.lock` taken. Throws DataDirLockedError naming the holder.
  */
 export function claimDataDir(dir: string, role: string, logger: { warn(fields: object, message: string): void }): ProcessLock {
-  const { tightenedFrom } = ensurePrivateDir(dir);
+  const { tightenedFrom } = privateDataDir(dir);
   if (tightenedFrom !== undefined) logger.warn({ dataDir: dir, was: `0${tightenedFrom.toString(8)}` }, 'DATA_DIR was open to group or others; tightened to 0700');
   return acquireProcessLock(dir, role);
+}
+
+/** ensurePrivateDir, with "not yours" said as such: the process cannot make another user's directory private. */
+function privateDataDir(dir: string): PrivateDirResult {
+  try {
+    return ensurePrivateDir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'EACCES') throw error;
+    const owner = statSync(dir, { throwIfNoEntry: false })?.uid;
+    const what =
+      owner === undefined
+        ? `DATA_DIR ${dir} cannot be created by this user (permission denied)`
+        : `DATA_DIR ${dir} belongs to uid ${owner}, not to this user (uid ${process.getuid?.() ?? '?'}), so it cannot be made private (0700)`;
+    throw new DataDirNotOwnedError(`${what}: run as its owner, chown it, or set DATA_DIR to a directory of your own`, { cause: error });
+  }
 }

@@ -4,7 +4,8 @@ export type RevocationEventsErrorCode =
   | 'NOT_A_REVOCATION_EVENT'
   | 'CREDENTIAL_REVOKED'
   | 'ID_TOKEN_WITHOUT_SID'
-  | 'LISTENER_NOT_READY';
+  | 'LISTENER_NOT_READY'
+  | 'BROKER_UNREACHABLE';
 
 /**
  * Base of every error the SDK throws. Its own class, not the service's
@@ -45,4 +46,9 @@ export class IdTokenWithoutSidError extends RevocationEventsError {
 /** The listener has not caught up with the topic yet (its revocation set may be incomplete). */
 export class ListenerNotReadyError extends RevocationEventsError {
   readonly code = 'LISTENER_NOT_READY' as const;
+}
+
+/** `start()` could not reach any of the brokers (refused, unknown host, timed out); `cause` is the Kafka client's error. */
+export class BrokerUnreachableError extends RevocationEventsError {
+  readonly code = 'BROKER_UNREACHABLE' as const;
 }

@@ -22,6 +22,7 @@ export {
   CredentialRevokedError,
   IdTokenWithoutSidError,
   ListenerNotReadyError,
+  BrokerUnreachableError,
   type RevocationEventsErrorCode,
 } from './errors';
 export { kafkaLogCreator, silentLogger, type Logger } from './logger';

@@ -1,11 +1,14 @@
 // The consumer SDK against the real broker of test/global-setup.js (no kafkajs mocks).
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 // Test only: the relay's record builder, so this proves the server → SDK round trip.
 import { toKafkaMessage } from '@app/revocation-relay';
 import { testBrokers, uniqueTopic, waitFor } from '../../../test/kafka/broker';
 import { recordedRevocation } from '../../../test/kafka/events';
+
+import { BrokerUnreachableError } from './errors';
 import { RevocationListener } from './revocation-listener';
 
 jest.setTimeout(60_000);
@@ -41,6 +44,17 @@ describe('RevocationListener (real broker)', () => {
   });
 
   describe('on start', () => {
+    it('rejects with its own BROKER_UNREACHABLE error, not a kafkajs one, when no broker answers', async () => {
+      const closed = `127.0.0.1:${await closedPort()}`;
+      const listener = new RevocationListener({ brokers: [closed], groupId: `svc-${randomUUID()}`, topic, kafka: { connectionTimeout: 500, retry: { retries: 1, initialRetryTime: 50 } } });
+      listeners.push(listener);
+
+      const failure = await listener.start().then(() => undefined, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(BrokerUnreachableError);
+      expect(failure).toMatchObject({ code: 'BROKER_UNREACHABLE', message: expect.stringContaining(`no Kafka broker of ${closed} answered`) });
+      expect((failure as Error).cause).toMatchObject({ name: expect.stringMatching(/^KafkaJS/) });
+    });
+
     it('rebuilds the revocation set from the retained topic before it resolves', async () => {
       await produce([toKafkaMessage(recordedRevocation('dcr_old1'), ISSUER), toKafkaMessage(recordedRevocation('dcr_old2', 'auth0|u2'), ISSUER)]);
       const listener = await listen();
@@ -145,3 +159,15 @@ describe('RevocationListener (real broker)', () => {
     });
   });
 });
+
+/** A loopback port nothing listens on: bound, then closed. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

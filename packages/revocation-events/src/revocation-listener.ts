@@ -22,7 +22,7 @@
  * each see only some partitions).
  */
 import { Kafka, type Consumer, type KafkaConfig, type KafkaMessage } from 'kafkajs';
-import { ListenerNotReadyError } from './errors';
+import { BrokerUnreachableError, ListenerNotReadyError } from './errors';
 import { verifyIdTokenNotRevoked, type IdTokenVerificationOptions, type VerifiedIdToken } from './id-token-verification';
 import { parseRevocationMessage, type RevocationEvent } from './message';
 import { kafkaLogCreator, silentLogger, type Logger } from './logger';
@@ -144,7 +144,11 @@ export class RevocationListener {
   async start(): Promise<void> {
     if (this.consumer) return;
     const fromBeginning = this.options.fromBeginning ?? true;
-    this.catchUpTargets = fromBeginning ? await this.endOffsets() : new Map();
+    try {
+      this.catchUpTargets = fromBeginning ? await this.endOffsets() : new Map();
+    } catch (error) {
+      throw brokerUnreachable(error, this.options.brokers) ?? error;
+    }
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: true,
@@ -166,7 +170,7 @@ export class RevocationListener {
       await Promise.race([this.consume(consumer, fromBeginning).then(() => readyPromise), timeout]);
     } catch (error) {
       await this.stop();
-      throw error;
+      throw brokerUnreachable(error, this.options.brokers) ?? error;
     } finally {
       clearTimeout(timer);
     }
@@ -342,4 +346,12 @@ export class RevocationListener {
       await admin.disconnect();
     }
   }
+}
+
+/** kafkajs's "no broker answered" errors, as the SDK's own coded error; undefined for anything else. */
+function brokerUnreachable(error: unknown, brokers: RevocationListenerOptions['brokers']): BrokerUnreachableError | undefined {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name !== 'KafkaJSConnectionError' && name !== 'KafkaJSNumberOfRetriesExceeded' && name !== 'KafkaJSBrokerNotFound') return undefined;
+  const list = typeof brokers === 'string' ? brokers : brokers.join(',');
+  return new BrokerUnreachableError(`no Kafka broker of ${list} answered (${(error as Error).message}); is one running there?`, { cause: error });
 }

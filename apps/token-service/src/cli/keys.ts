@@ -1,38 +1,71 @@
 /**
- * `npm run keys -- list | rotate ALG [--not-before ISO-8601 | --in MINUTES] | retire KID [--force]`
+ * `npm run keys -- list | rotate ALG [--now | --not-before ISO-8601 | --in MINUTES] | retire KID [--force]`
  *
- * Key rotation without downtime (F7): `rotate` publishes a new key at once
- * (JWKS) and lets it sign from `--not-before`; every running token-service
+ * Key rotation without downtime: `rotate` publishes a new key at once
+ * (JWKS) and lets it sign from `--not-before` (by default once every verifier's
+ * JWKS cache has seen it; `--now` signs at once); every running token-service
  * re-reads DATA_DIR/keys within KEYS_RELOAD_INTERVAL_MS (60 s). Publish at least
  * the JWKS cache time (5 min) before the key signs, so no verifier meets an
  * unknown kid. `retire` drops an old key from the JWKS, and refuses while a
  * token it signed may be unexpired (see `tokenLifetimeSeconds`) unless `--force`.
  * Keys given through SIGNING_KEYS / SIGNING_KEYS_FILE are managed outside: these commands refuse.
  *
- * Exit codes: 0 done, 1 refused or failed (the error code is printed), 2 usage, a bad variable or a DATA_DIR that does not exist.
+ * Exit codes: 0 done, 1 refused or failed (the error code is printed), 2 usage, 78 a bad variable or a DATA_DIR that does not exist.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { MAX_JWT_LIFETIME_IN_SECONDS } from '@app/clients';
-import { ConfigError, loadConfig } from '@app/config';
+import { loadConfig } from '@app/config';
 import { CredentialQueries, READ_MODEL_FILE_NAME, ReadModel } from '@app/read-model';
 import { systemClock } from '@app/shared';
-import { DataDirMissingError, existingDataDir } from '@app/process';
-import { ASYMMETRIC_ALGS, DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, isAsymmetricAlg, KeyStore } from '@app/signing';
+import { DataDirMissingError, EXIT_REFUSED, EXIT_USAGE, existingDataDir, parseCommandLine, refusalLine } from '@app/process';
+import { ASYMMETRIC_ALGS, DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS, generateSigningKey, isAsymmetricAlg, KeyStore } from '@app/signing';
 
-const USAGE = 'usage: keys list | rotate RS256|ES256|EdDSA [--not-before ISO-8601 | --in MINUTES] | retire KID [--force]';
+/** Discovery and JWKS answer `Cache-Control: max-age=300`: a verifier may not see a new key for this long. */
+const JWKS_CACHE_MS = 300_000;
+
+const USAGE = `usage: npm run keys -- <command>   (node dist/apps/token-service/src/cli/keys.js)
+
+commands:
+  list
+      every signing key of DATA_DIR/keys with its state:
+        signing   the key that signs new tokens of its algorithm
+        active    an older key, still published: tokens it signed still verify
+        pending   published in the JWKS, signs from its "not before" time
+        retired   gone from the JWKS: tokens it signed no longer verify
+  rotate RS256|ES256|EdDSA [--now | --in MINUTES | --not-before ISO-8601]
+      adds a key and publishes it at once; by default it signs once every
+      running service has re-read the keys (KEYS_RELOAD_INTERVAL_MS) and every
+      verifier's JWKS cache (5 minutes) has expired, so none meets an unknown kid.
+      --now signs at once (verifiers with a cached JWKS refuse those tokens
+      until their cache expires); --in / --not-before choose the time
+  retire KID [--force]
+      unpublishes an old key; refused while a token it signed may be unexpired
+      (the message says when it becomes safe); --force retires at once
+  generate [RS256|ES256|EdDSA]
+      prints a JWKS with one fresh private signing key (default RS256) for
+      SIGNING_KEYS_FILE, e.g. docker compose's shared secret; needs no DATA_DIR
+
+environment (as the service): DATA_DIR (default ./data), SIGNING_KEYS / SIGNING_KEYS_FILE
+(keys managed outside: these commands refuse), KEYS_RELOAD_INTERVAL_MS.
+Exit codes: 0 done, 1 refused or failed, ${EXIT_USAGE} usage, ${EXIT_REFUSED} configuration (a bad variable, no DATA_DIR).`;
 
 class UsageError extends Error {}
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { positionals, values } = parseArgs({
+  const { positionals, values } = parseCommandLine('keys', USAGE, {
     args: argv,
     allowPositionals: true,
-    options: { 'not-before': { type: 'string' }, in: { type: 'string' }, force: { type: 'boolean' } },
+    options: { 'not-before': { type: 'string' }, in: { type: 'string' }, now: { type: 'boolean' }, force: { type: 'boolean' } },
   });
   const [command, arg] = positionals;
-  if (!['list', 'rotate', 'retire'].includes(command ?? '')) throw new UsageError('');
+  if (command === 'generate') {
+    const alg = arg ?? 'RS256';
+    if (!isAsymmetricAlg(alg)) throw new UsageError(`generate takes one of ${ASYMMETRIC_ALGS.join(', ')}`);
+    process.stdout.write(`${JSON.stringify({ keys: [await generateSigningKey(alg, { createdAt: new Date() })] })}\n`);
+    return 0;
+  }
+  if (!['list', 'rotate', 'retire'].includes(command ?? '')) throw new UsageError(command === undefined ? 'which command?' : `unknown command "${command}"`);
   const config = loadConfig(env);
   const provided = Boolean(config.signingKeys || config.signingKeysFile);
   // Keys on disk live in the service's DATA_DIR: never create one because of a typo.
@@ -44,13 +77,26 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const keys = await KeyStore.open({ dir: keysDir, keysJson: config.signingKeys, keysFile: config.signingKeysFile, clock: systemClock });
   switch (command) {
     case 'list':
+      process.stdout.write('KID\tALG\tSTATE\tCREATED\tNOT BEFORE\tRETIRED\n');
       for (const k of keys.list()) {
         process.stdout.write(`${k.kid}\t${k.alg}\t${k.status}\tcreated ${k.createdAt ?? '-'}\tnot before ${k.notBefore ?? '-'}\tretired ${k.retiredAt ?? '-'}\n`);
       }
+      process.stdout.write(
+        '\nsigning: signs new tokens of its algorithm; active: still verifies the tokens it signed; ' +
+          'pending: published, signs from NOT BEFORE; retired: unpublished, its tokens no longer verify\n',
+      );
       return 0;
     case 'rotate': {
       if (!isAsymmetricAlg(arg)) throw new UsageError(`rotate needs one of ${ASYMMETRIC_ALGS.join(', ')}`);
-      const notBefore = values['not-before'] ? new Date(values['not-before']) : values.in ? new Date(Date.now() + Number(values.in) * 60_000) : undefined;
+      const chosen = [values.now, values['not-before'], values.in].filter((v) => v !== undefined);
+      if (chosen.length > 1) throw new UsageError('rotate takes one of --now, --in, --not-before');
+      // Publish first: running services re-read the keys, then verifiers' JWKS caches expire, before the key signs.
+      const publishFirstMs = config.keysReloadIntervalMs + JWKS_CACHE_MS;
+      const notBefore = values.now
+        ? undefined
+        : values['not-before']
+          ? new Date(values['not-before'])
+          : new Date(Date.now() + (values.in !== undefined ? Number(values.in) * 60_000 : publishFirstMs));
       if (notBefore && Number.isNaN(notBefore.getTime())) throw new UsageError('--not-before / --in: not a time');
       const info = await keys.rotate(arg, { notBefore });
       process.stdout.write(`added ${info.kid} (${info.alg}), ${info.status}${info.notBefore ? `, signs from ${info.notBefore}` : ''} in ${keysDir}\n`);
@@ -90,10 +136,14 @@ function tokenLifetimeSeconds(dataDir: string): { seconds: number; note?: string
 main(process.argv.slice(2), process.env).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof DataDirMissingError || error instanceof ConfigError || (error as { code?: unknown })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      const message = error instanceof Error ? error.message : '';
-      process.stderr.write(`${message ? `keys: ${message}\n` : ''}${USAGE}\n`);
-      process.exit(2);
+    if (error instanceof UsageError) {
+      process.stderr.write(`keys: ${error.message}\n${USAGE}\n`);
+      process.exit(EXIT_USAGE);
+    }
+    const refusal = refusalLine(error);
+    if (refusal !== undefined) {
+      process.stderr.write(`keys: ${refusal}\n`);
+      process.exit(EXIT_REFUSED);
     }
     const code = error && typeof error === 'object' && 'code' in error ? ` (${String((error as { code: unknown }).code)})` : '';
     process.stderr.write(`keys: ${error instanceof Error ? error.message : String(error)}${code}\n`);

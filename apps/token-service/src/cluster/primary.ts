@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import type { AppConfig } from '@app/config';
-import { claimDataDir } from '@app/process';
+import { claimDataDir, EXIT_REFUSED } from '@app/process';
 import { createRootLogger } from '../infrastructure/logger';
 import { startClusterRateLimits } from './cluster-rate-limits';
 import type { ProcessRole } from '../infrastructure/infrastructure.module';
@@ -10,7 +10,7 @@ import type { ProcessRole } from '../infrastructure/infrastructure.module';
 export const WORKER_ROLE_ENV = 'TOKEN_SERVICE_WORKER_ROLE';
 
 /** EX_CONFIG (sysexits.h): the operator must change the configuration; a supervisor should not restart as is. */
-export const EXIT_CONFIG = 78;
+export const EXIT_CONFIG = EXIT_REFUSED;
 
 /** A worker that died is started again after this pause (no busy loop if it dies at once). */
 const RESTART_DELAY_MS = 200;

@@ -261,5 +261,28 @@ describe('the API described (/docs)', () => {
       expect(violations).toEqual([]);
       expect(failed).toEqual([]);
     });
+
+    it('teaches each endpoint where it is: its body fields with descriptions, an example request and answer, and only its own errors', async () => {
+      browser ??= await launchBrowser();
+      const page = await browser.newPage();
+      await page.goto(`${svc.baseUrl}docs`);
+      const delegation = page.locator('section.operation', { has: page.getByRole('heading', { level: 3, name: 'POST /delegation' }) });
+      const fields = delegation.getByRole('table', { name: 'Request fields' });
+      await expect(fields.getByRole('row', { name: /^grant_type / }).textContent()).resolves.toContain('urn:ietf:params:oauth:grant-type:jwt-bearer');
+      await expect(fields.getByRole('row', { name: /^refresh_token / }).textContent()).resolves.toContain('exactly one of');
+      await expect(delegation.locator('pre.example').first().textContent()).resolves.toContain('grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer');
+      await expect(delegation.locator('details[open] pre.example').textContent()).resolves.toContain('"id_token"');
+
+      const token = page.locator('section.operation', { has: page.getByRole('heading', { level: 3, name: 'POST /oauth/token' }) });
+      await expect(token.getByRole('table', { name: 'Request fields' }).getByRole('row', { name: /^grant_type / }).textContent()).resolves.toMatch(/refresh_token.*client_credentials/);
+      const revoke = page.locator('section.operation', { has: page.getByRole('heading', { level: 3, name: 'POST /oauth/revoke' }) });
+      const revokeErrors = await revoke.locator('summary').allTextContents();
+      expect(revokeErrors.join('\n')).not.toContain('invalid_scope');
+      expect((await token.locator('summary').allTextContents()).join('\n')).toContain('invalid_scope');
+
+      // No schema section at the bottom: a body is read at its endpoint.
+      expect(await page.getByRole('heading', { name: 'DelegationRequest' }).count()).toBe(0);
+      await page.close();
+    });
   });
 });

@@ -35,11 +35,26 @@ import {
  * api-description.e2e.spec.ts, which compares this document with the controllers.
  */
 
-const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
-const oauthBody = (schema: z.ZodType) => ({
+const json = (schema: z.ZodType, example?: unknown) => ({ content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } } });
+const oauthBody = (schema: z.ZodType, example: Record<string, string>) => ({
   required: true,
-  content: { 'application/json': { schema }, 'application/x-www-form-urlencoded': { schema } },
+  content: { 'application/json': { schema }, 'application/x-www-form-urlencoded': { schema, example } },
 });
+
+/** The same validation with a description on each field, for the document only (the controller's schema stays as it is). */
+function described<T extends z.ZodRawShape>(schema: z.ZodObject<T>, notes: Partial<Record<keyof T & string, string>>): z.ZodObject {
+  const fields = Object.entries(notes).map(([name, description]) => {
+    const field: unknown = schema.shape[name];
+    if (!(field instanceof z.ZodType)) throw new Error(`no field ${name} to describe`);
+    return [name, field.meta({ description })];
+  });
+  return schema.extend(Object.fromEntries(fields));
+}
+
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const EXAMPLE_CLIENT_ID = 'Hn4aTzR1xP2yKq8mVw3cLs7dBf6gJe5u';
+const EXAMPLE_REFRESH_TOKEN = 'rt_Zk9dQ2xV7mB4nL1pR8sT3wY6cF0hJ5gA2eD9uK4qN7v';
+const EXAMPLE_ID_TOKEN = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjIwMjYtMDEifQ.eyJpc3MiOiJodHRwOi8vbG9jYWxob3N0OjMwMDAvIn0.c2lnbmF0dXJl';
 
 const MANAGEMENT_ERRORS: Record<number, string> = {
   400: 'Malformed input (body, query or path), in words',
@@ -49,11 +64,24 @@ const MANAGEMENT_ERRORS: Record<number, string> = {
   409: 'Refused: it would lock the management API out',
   503: 'Not available yet (no checkpoint signed) or not in this process',
 };
-const OAUTH_ERRORS: Record<number, string> = {
-  400: '`invalid_request`, `invalid_grant`, `unsupported_grant_type`, `invalid_scope`',
-  401: '`invalid_client`: unknown client or bad client credentials',
-  429: 'Rate limited (`Retry-After`): per (IP, user) on /delegation and the refresh grant, per (client, IP) after failed client authentications',
-};
+/** Each OAuth endpoint's own errors (RFC 6749 §5.2 codes it can answer). */
+const oauthErrors = (badRequest: string, rateLimited: string): Record<number, string> => ({
+  400: badRequest,
+  401: '`invalid_client`: unknown client, or a confidential client without its secret or with a wrong one',
+  429: `\`too_many_requests\` with \`Retry-After\`: ${rateLimited}`,
+});
+const DELEGATION_ERRORS = oauthErrors(
+  '`invalid_request` (a missing field, both or neither of `refresh_token` and `id_token`, a wrong `grant_type`, a `target` that does not allow this client), `invalid_grant` (unknown, revoked or another client\'s token), `unauthorized_client` (the client lacks the delegation grant type), `invalid_scope`',
+  'more than DELEGATION_RATE_LIMIT requests a minute for one (IP, user), shared with the refresh grant',
+);
+const TOKEN_ERRORS = oauthErrors(
+  '`invalid_request` (a missing field), `unsupported_grant_type` (not `refresh_token` or `client_credentials`), `invalid_grant` (unknown or revoked refresh token, another client\'s), `unauthorized_client` (the grant is not allowed to this client), `invalid_scope` (more than the token or the client grant holds)',
+  'refresh grant: more than DELEGATION_RATE_LIMIT requests a minute for one (IP, user); any grant: CLIENT_AUTH_FAILURE_LIMIT failed client authentications a minute for one (client, IP)',
+);
+const REVOKE_ERRORS = oauthErrors(
+  '`invalid_request` (no `token`, or a malformed field); an unknown or already revoked token is not an error (200)',
+  'CLIENT_AUTH_FAILURE_LIMIT failed client authentications a minute for one (client, IP)',
+);
 
 function errors(codes: readonly number[], descriptions: Record<number, string>, schema: z.ZodType): ZodOpenApiResponsesObject {
   return Object.fromEntries(codes.map((code) => [String(code), { description: descriptions[code], ...json(schema) }]));
@@ -98,10 +126,21 @@ const paths: ZodOpenApiPathsObject = {
     post: {
       tags: ['oauth'],
       summary: "Auth0's legacy delegation: a refresh token (or our id_token) for a new id_token",
-      requestBody: oauthBody(delegationParams.meta({ id: 'DelegationRequest' })),
+      requestBody: oauthBody(
+        described(delegationParams, {
+          client_id: 'The application (client) the refresh token was issued to',
+          grant_type: `Always \`${JWT_BEARER}\``,
+          refresh_token: 'The refresh token (exactly one of `refresh_token` and `id_token`)',
+          id_token: 'An id_token we issued to this client, for a still valid credential (exactly one of `refresh_token` and `id_token`)',
+          target: 'Another client to mint the id_token for (its `allowed_clients` must list the caller); default the caller',
+          scope: '`openid` (default), optionally with more claims',
+          api_type: '`app` (Auth0\'s only value), accepted and ignored',
+        }).meta({ id: 'DelegationRequest' }),
+        { client_id: EXAMPLE_CLIENT_ID, grant_type: JWT_BEARER, refresh_token: EXAMPLE_REFRESH_TOKEN, scope: 'openid' },
+      ),
       responses: {
-        '200': { description: 'A new id_token', ...json(delegationResponseSchema) },
-        ...errors([400, 401, 429], OAUTH_ERRORS, oauthErrorSchema),
+        '200': { description: 'A new id_token', ...json(delegationResponseSchema, { token_type: 'Bearer', expires_in: 36000, id_token: EXAMPLE_ID_TOKEN }) },
+        ...errors([400, 401, 429], DELEGATION_ERRORS, oauthErrorSchema),
       },
     },
   },
@@ -110,8 +149,24 @@ const paths: ZodOpenApiPathsObject = {
       tags: ['oauth'],
       summary: 'RFC 6749 token endpoint: refresh_token and client_credentials grants',
       description: 'Client authentication: `client_secret` in the body, or HTTP Basic.',
-      requestBody: oauthBody(tokenParams.meta({ id: 'TokenRequest' })),
-      responses: { '200': { description: 'Tokens', ...json(tokenResponseSchema) }, ...errors([400, 401, 429], OAUTH_ERRORS, oauthErrorSchema) },
+      requestBody: oauthBody(
+        described(tokenParams, {
+          grant_type: 'One of `refresh_token` (an id_token and an access token for a refresh token) or `client_credentials` (a management token)',
+          client_id: 'The client; or in HTTP Basic',
+          client_secret: "A confidential client's secret; or in HTTP Basic. Public (native, SPA) clients send none",
+          refresh_token: 'With `grant_type=refresh_token`: the refresh token',
+          scope: 'Optional: at most the scopes the token or the client grant holds',
+          audience: 'With `grant_type=client_credentials`: the API, `${ISSUER}api/v2/` for the management API',
+        }).meta({ id: 'TokenRequest' }),
+        { grant_type: 'refresh_token', client_id: EXAMPLE_CLIENT_ID, refresh_token: EXAMPLE_REFRESH_TOKEN },
+      ),
+      responses: {
+        '200': {
+          description: 'Tokens',
+          ...json(tokenResponseSchema, { access_token: EXAMPLE_ID_TOKEN, id_token: EXAMPLE_ID_TOKEN, token_type: 'Bearer', expires_in: 86400, scope: 'openid offline_access' }),
+        },
+        ...errors([400, 401, 429], TOKEN_ERRORS, oauthErrorSchema),
+      },
     },
   },
   '/oauth/revoke': {
@@ -119,8 +174,16 @@ const paths: ZodOpenApiPathsObject = {
       tags: ['oauth'],
       summary: 'RFC 7009 token revocation (refresh tokens)',
       description: 'Client authentication: `client_secret` in the body, or HTTP Basic. 200 also for an unknown token (RFC 7009 §2.2).',
-      requestBody: oauthBody(revokeParams.meta({ id: 'RevokeRequest' })),
-      responses: { '200': { description: 'Revoked, or nothing to revoke (empty body)' }, ...errors([400, 401, 429], OAUTH_ERRORS, oauthErrorSchema) },
+      requestBody: oauthBody(
+        described(revokeParams, {
+          token: 'The refresh token to revoke',
+          token_type_hint: 'Optional: `refresh_token`',
+          client_id: 'The client the token was issued to; or in HTTP Basic',
+          client_secret: "A confidential client's secret; or in HTTP Basic",
+        }).meta({ id: 'RevokeRequest' }),
+        { token: EXAMPLE_REFRESH_TOKEN, token_type_hint: 'refresh_token', client_id: EXAMPLE_CLIENT_ID },
+      ),
+      responses: { '200': { description: 'Revoked, or nothing to revoke (empty body)' }, ...errors([400, 401, 429], REVOKE_ERRORS, oauthErrorSchema) },
     },
   },
   '/.well-known/openid-configuration': {

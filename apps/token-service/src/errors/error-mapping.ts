@@ -165,6 +165,7 @@ export const ERROR_ANSWERS = {
   CREDENTIAL_REVOKED: tokenRejected,
   ID_TOKEN_WITHOUT_SID: tokenRejected,
   LISTENER_NOT_READY: unavailable,
+  BROKER_UNREACHABLE: unavailable,
   INVALID_REVOCATION_MESSAGE: serverFault,
   NOT_A_REVOCATION_EVENT: serverFault,
   // signing: token verification is the caller's; keys and sealed secrets are ours

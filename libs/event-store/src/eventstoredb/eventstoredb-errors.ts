@@ -61,3 +61,20 @@ export function isTransient(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Why a server could not be reached, in the operator's words, for the
+ * start-up's "waiting for EventStoreDB" lines: a refused port, a name that does
+ * not resolve and a TLS handshake against an insecure server (the usual
+ * missing `?tls=false`) each say so; anything else gives the client's text.
+ */
+export function unreachableReason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/ECONNREFUSED/.test(text)) return 'connection refused (is EventStoreDB running, on that host and port?)';
+  if (/Name resolution failed|ENOTFOUND|EAI_AGAIN/.test(text)) return 'the host name does not resolve (DNS)';
+  if (/SSL|TLS|handshake|wrong version number|certificate|self.signed/i.test(text)) {
+    return 'TLS handshake failed (a server started --insecure needs ?tls=false in EVENTSTORE_CONNECTION_STRING; a secure one, its CA through tlsCAFile=)';
+  }
+  if (/DEADLINE_EXCEEDED|timed out|deadline/i.test(text)) return 'no answer in time';
+  return text.replace(/\s+/g, ' ').slice(0, 200);
+}

@@ -340,7 +340,32 @@ if (!realServer) {
       await double!.start();
       await reachable;
 
-      expect(waiting.slice(0, 3)).toEqual([1, 2, 3].map((n) => `waiting for EventStoreDB at 127.0.0.1:${double!.port} (attempt ${n})`));
+      expect(waiting.slice(0, 3)).toEqual(
+        [1, 2, 3].map((n) => `waiting for EventStoreDB at 127.0.0.1:${double!.port} (attempt ${n}): connection refused (is EventStoreDB running, on that host and port?)`),
+      );
+    });
+
+    it('says the TLS handshake failed and names ?tls=false when the connection string asks TLS of an insecure server', async () => {
+      const tls = openStore({ connectionString: connectionString.replace('tls=false', 'tls=true') });
+      const waiting: string[] = [];
+      try {
+        await expect(tls.waitUntilReachable((message) => waiting.push(message), { maxAttempts: 2 })).rejects.toBeDefined();
+      } finally {
+        await tls.close();
+      }
+      expect(waiting).toHaveLength(1);
+      expect(waiting[0]).toMatch(/^waiting for EventStoreDB at .* \(attempt 1\): TLS handshake failed .*\?tls=false in EVENTSTORE_CONNECTION_STRING/);
+    });
+
+    it('says the host name does not resolve', async () => {
+      const dns = openStore({ connectionString: 'esdb://no-such-host.invalid:2113?tls=false' });
+      const waiting: string[] = [];
+      try {
+        await expect(dns.waitUntilReachable((message) => waiting.push(message), { maxAttempts: 2 })).rejects.toBeDefined();
+      } finally {
+        await dns.close();
+      }
+      expect(waiting).toEqual(['waiting for EventStoreDB at no-such-host.invalid:2113 (attempt 1): the host name does not resolve (DNS)']);
     });
   });
 }

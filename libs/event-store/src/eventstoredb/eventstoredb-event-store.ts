@@ -13,7 +13,7 @@ import {
 import { ConcurrencyError, EventStoreUnavailableError } from '../errors';
 import type { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../event-store.port';
 import { GENESIS_HASH, computeEventHash } from '../integrity';
-import { isTransient, toEventStoreError } from './eventstoredb-errors';
+import { isTransient, toEventStoreError, unreachableReason } from './eventstoredb-errors';
 import { comparePositions, fromPortPosition, fromResolved, isSystemEvent, toEventData, toPositionNumber, toRevisionNumber } from './eventstoredb-events';
 import { DEFAULT_RECONNECT, EventStoreDbSubscription, reconnectDelayMs, type ReconnectPolicy } from './eventstoredb-subscription';
 
@@ -145,7 +145,7 @@ export class EventStoreDbEventStore implements EventStore {
   /**
    * Start-up: resolves once the server answers a read of `$all`. While it is
    * unreachable, calls `onWaiting` with "waiting for EventStoreDB at
-   * <host:port> (attempt N)" and retries with the reconnect backoff; when it
+   * <host:port> (attempt N): <why>" and retries with the reconnect backoff; when it
    * refuses our credentials, throws EventStoreAccessDeniedError at once.
    */
   async waitUntilReachable(onWaiting: (message: string, attempt: number) => void, options: { maxAttempts?: number } = {}): Promise<void> {
@@ -156,7 +156,7 @@ export class EventStoreDbEventStore implements EventStore {
         return;
       } catch (error) {
         if (!isTransient(error) || attempt >= maxAttempts) throw error;
-        onWaiting(`waiting for EventStoreDB at ${this.address} (attempt ${attempt})`, attempt);
+        onWaiting(`waiting for EventStoreDB at ${this.address} (attempt ${attempt}): ${unreachableReason(error)}`, attempt);
         await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(this.reconnect, attempt)));
       }
     }

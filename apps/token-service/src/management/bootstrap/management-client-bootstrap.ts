@@ -86,7 +86,10 @@ export class ManagementClientBootstrap {
     const elsewhere = [...new Set(queries.listClientGrants().map((g) => g.audience))].filter((a) => a !== config.managementAudience);
     const cause =
       elsewhere.length > 0
-        ? `Management grants exist for ${elsewhere.slice(0, 3).join(', ')}: ISSUER changed (it is now ${config.issuer}). Set ISSUER back, or`
+        ? `Management grants exist for ${elsewhere.slice(0, 3).join(', ')}: ISSUER changed (it is now ${config.issuer}${
+            // The trap: only PORT was changed, and ISSUER's default followed it.
+            config.issuerFollowsPort ? `, its default http://localhost:\${PORT}/, which follows PORT` : ''
+          }). Set ISSUER back (ISSUER=${elsewhere[0]!.replace(/api\/v2\/$/, '')} keeps the old issuer on the new port), or`
         : 'No client holds a management grant. To recover,';
     return (
       `This store has clients but none holds the management API at ${config.managementAudience}, and no admin client is generated silently. ` +
