@@ -9,6 +9,18 @@ export const MAX_PER_PAGE = 1000;
 /** Largest `take` of GET /api/v2/users/{id}/refresh-tokens (Auth0's cap is 100; we allow the device-list cap). */
 export const MAX_TAKE = 1000;
 
+/** Most user ids a user search answers. */
+export const MAX_USER_SEARCH = 50;
+
+/** A user id that has credentials, found by a prefix. */
+export interface UserMatch {
+  userId: string;
+  /** Its valid tokens now (0: every token revoked). */
+  validTokens: number;
+  /** When its latest token was issued (ISO 8601). */
+  lastIssuedAt: string;
+}
+
 export interface DeviceCredentialFilter {
   userId?: string;
   clientId?: string;
@@ -180,6 +192,19 @@ export class CredentialQueries {
   }
 
   /**
+   * User ids that have credentials (revoked ones too) and start with `prefix`,
+   * or whose part after the connection (`auth0|alice` → `alice`) does; by id,
+   * at most `limit`. Range comparisons on the two indexes, not LIKE: `%` and
+   * `_` in the prefix are plain characters, and the scan stops at the limit.
+   */
+  searchUsers(prefix: string, limit: number): UserMatch[] {
+    requireInteger('limit', limit, 1, MAX_USER_SEARCH);
+    if (prefix === '') return [];
+    // Every string starting with `prefix` sorts in [prefix, prefix + U+10FFFF) (BINARY collation, UTF-8).
+    return this.sql.usersByPrefix.all({ prefix, upper: `${prefix}\u{10FFFF}`, limit });
+  }
+
+  /**
    * Ids of the user's unrevoked credentials (optionally of one client and/or
    * device), for a bulk revoke. Unrevoked rather than valid: a credential of
    * a deleted client whose cascade has not landed yet is revoked too.
@@ -302,6 +327,20 @@ function prepareStatements(db: Database.Database) {
     ),
     unrevokedOfClient: db.prepare<[string], { credential_id: string }>(
       'SELECT credential_id FROM credentials WHERE client_id = ? AND revoked_at IS NULL ORDER BY issued_position',
+    ),
+    usersByPrefix: db.prepare<[{ prefix: string; upper: string; limit: number }], UserMatch>(
+      `WITH matched AS (
+         SELECT user_id FROM (SELECT DISTINCT user_id FROM credentials WHERE user_id >= @prefix AND user_id < @upper ORDER BY user_id LIMIT @limit)
+         UNION
+         SELECT user_id FROM (
+           SELECT DISTINCT substr(user_id, instr(user_id, '|') + 1) AS local_part, user_id FROM credentials
+           WHERE substr(user_id, instr(user_id, '|') + 1) >= @prefix AND substr(user_id, instr(user_id, '|') + 1) < @upper
+           ORDER BY local_part, user_id LIMIT @limit)
+         ORDER BY user_id LIMIT @limit)
+       SELECT m.user_id AS userId,
+         (SELECT COUNT(*) FROM credentials cr WHERE cr.user_id = m.user_id AND ${VALID}) AS validTokens,
+         (SELECT MAX(cr.issued_at) FROM credentials cr WHERE cr.user_id = m.user_id) AS lastIssuedAt
+       FROM matched m ORDER BY m.user_id`,
     ),
     client: db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?'),
     activeClients: db.prepare<[], ClientRow>('SELECT * FROM clients WHERE deleted_at IS NULL ORDER BY created_at, client_id'),

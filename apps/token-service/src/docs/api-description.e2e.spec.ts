@@ -146,13 +146,15 @@ describe('the API described (/docs)', () => {
       await conforms('get', `/api/v2/refresh-tokens/${issued.id}/history`, h.get(`/api/v2/refresh-tokens/${issued.id}/history`, auth()));
       await conforms('get', `/api/v2/users/${userId}/refresh-tokens`, h.get(`/api/v2/users/${userId}/refresh-tokens?include_revoked=true`, auth()));
       await conforms('get', `/api/v2/users/${userId}/refresh-tokens`, h.get(`/api/v2/users/${userId}/refresh-tokens?include_totals=true`, auth()));
+      await conforms('get', '/api/v2/users', h.get(`/api/v2/users?q=${encodeURIComponent(userId)}`, auth()));
+      await conforms('get', '/api/v2/users', h.get('/api/v2/users?q=a&per_page=51', auth()));
       await conforms('delete', `/api/v2/device-credentials/${issued.id}`, h.delete(`/api/v2/device-credentials/${issued.id}`, auth()));
       await conforms('post', '/oauth/revoke', h.post('/oauth/revoke', { json: { client_id: created.client_id, token: issued.refresh_token } }));
       await conforms('post', '/oauth/revoke', h.post('/oauth/revoke', { json: { client_id: created.client_id } }));
       await conforms('get', '/.well-known/openid-configuration', h.get('/.well-known/openid-configuration'));
       await conforms('get', '/.well-known/jwks.json', h.get('/.well-known/jwks.json'));
       await conforms('get', '/health/live', h.get('/health/live'));
-      expect(checked.length).toBe(25);
+      expect(checked.length).toBe(27);
     });
   });
 

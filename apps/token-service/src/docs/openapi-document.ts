@@ -14,11 +14,11 @@ import {
 } from '../management/presenters';
 import { reasonOnly } from '../management/reason';
 import { issueRefreshTokenBody } from '../management/refresh-tokens/refresh-tokens.controller';
-import { listUserRefreshTokensQuery, revokeUserRefreshTokensFilters } from '../management/users/user-refresh-tokens.controller';
 import { delegationParams } from '../oauth/delegation/delegation.controller';
 import { tokenParams } from '../oauth/token/token.controller';
 import { revokeParams } from '../revocation/rfc7009-revoke.controller';
 import { auditLogPaths } from '../audit/audit-log.openapi';
+import { userPaths } from './user-paths';
 import { managementErrorSchema, oauthErrorSchema } from './error-bodies';
 import {
   delegationResponseSchema,
@@ -350,31 +350,7 @@ const paths: ZodOpenApiPathsObject = {
       errors: [400, 404],
     }),
   },
-  '/api/v2/users/{user_id}/refresh-tokens': {
-    get: management({
-      tag: 'users',
-      summary: "A user's refresh tokens: offset paging (page, per_page, include_totals) or checkpoint paging (from, take)",
-      scope: 'read:refresh_tokens',
-      path: id('user_id', 'The user id'),
-      query: listUserRefreshTokensQuery,
-      status: 200,
-      response: z.union([
-        z.object({ tokens: z.array(refreshTokenSchema), next: z.string().optional().meta({ description: 'Checkpoint paging: `from` of the next page' }) }).strict(),
-        z.object({ start: z.number().int(), limit: z.number().int(), length: z.number().int(), total: z.number().int(), tokens: z.array(refreshTokenSchema) }).strict(),
-      ]),
-      errors: [400],
-    }),
-    delete: management({
-      tag: 'users',
-      summary: "Revoke all of the user's refresh tokens (optionally of one client and/or device)",
-      scope: 'delete:refresh_tokens',
-      path: id('user_id', 'The user id'),
-      query: revokeUserRefreshTokensFilters,
-      body: revokeUserRefreshTokensFilters,
-      status: 204,
-      errors: [400],
-    }),
-  },
+  ...userPaths(management),
   ...auditLogPaths(management),
 };
 

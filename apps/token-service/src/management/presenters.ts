@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ClientGrantRecord, ClientRecord, CredentialRecord } from '@app/read-model';
 import { refreshTokenSchema } from './refresh-token-schemas';
 
-export { refreshTokenSchema, tokenHistorySchema } from './refresh-token-schemas';
+export { refreshTokenSchema, tokenHistorySchema, userMatchSchema } from './refresh-token-schemas';
 
 /*
  * Each answer of the management API has its zod schema beside its presenter:

@@ -48,3 +48,13 @@ export const tokenHistorySchema = z
   })
   .strict()
   .meta({ id: 'TokenHistory' });
+
+/** One user id that has refresh tokens, found by GET /api/v2/users?q= (users themselves belong to the login service). */
+export const userMatchSchema = z
+  .object({
+    user_id: z.string(),
+    valid_tokens: z.number().int().meta({ description: 'Its valid refresh tokens now (0: every one revoked)' }),
+    last_issued_at: z.string().meta({ description: 'When its latest refresh token was issued' }),
+  })
+  .strict()
+  .meta({ id: 'UserMatch' });
