@@ -4,9 +4,11 @@
  * history. The management token lives in `session` only (no storage, no
  * cookie) and is dropped on "Sign out" or when it expires.
  */
-import { ApiError, enc, management, signIn, userTokens, type HistoryEvent, type RefreshToken } from './api';
+import { ApiError, enc, management, signIn, userTokens, type HistoryEvent, type RefreshToken, type UserMatch } from './api';
 import { byId, formatTime, h } from './dom';
 import { groupByDevice, isRevoked, type Device } from './devices';
+import { renderHistory } from './history';
+import { remember, renderMatches, renderRecent } from './users';
 
 interface Session {
   token: string;
@@ -18,12 +20,14 @@ interface Session {
 let session: Session | null = null;
 let working = false;
 let shownUser: string | null = null;
+/** Users looked up in this session, newest first: memory only, gone on sign-out. */
+let recentUsers: string[] = [];
 const clientNames = new Map<string, string | null>();
 
 const signInSection = byId('sign-in');
 const usersSection = byId('users');
 const results = byId('results');
-const historyPanel = byId('history');
+const recentBox = byId('recent');
 const status = byId('status');
 const errorBox = byId('error');
 const dialog = byId<HTMLDialogElement>('confirm');
@@ -106,9 +110,10 @@ function endSession(message?: string): void {
   if (session) window.clearTimeout(session.timer);
   session = null;
   shownUser = null;
+  recentUsers = [];
+  recentBox.replaceChildren();
   clientNames.clear();
   results.replaceChildren();
-  historyPanel.replaceChildren();
   if (dialog.open) dialog.close();
   byId<HTMLInputElement>('user-id').value = '';
   byId<HTMLInputElement>('client-secret').value = '';
@@ -127,27 +132,50 @@ byId('sign-out').addEventListener('click', () => endSession());
 
 byId<HTMLFormElement>('search-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const userId = byId<HTMLInputElement>('user-id').value.trim();
-  if (!userId) {
-    fail('Enter a user ID.');
+  const query = byId<HTMLInputElement>('user-id').value.trim();
+  if (!query) {
+    fail('Enter a user ID or its start.');
     byId('user-id').focus();
     return;
   }
-  historyPanel.replaceChildren();
+  void busy(`Looking up ${query}…`, () => findUsers(query));
+});
+
+const SEARCH_LIMIT = 20;
+
+/** The user whose id is the query, or the only match, is shown at once; several matches are listed to pick from. */
+async function findUsers(query: string): Promise<void> {
+  const current = session;
+  const matches = await management<UserMatch[]>(token(), 'GET', `users?q=${enc(query)}&per_page=${SEARCH_LIMIT}`);
+  if (session !== current) return;
+  const only = matches.find((m) => m.user_id === query)?.user_id ?? (matches.length === 1 ? matches[0]!.user_id : matches.length === 0 ? query : null);
+  if (only !== null) {
+    await showUser(only);
+    document.getElementById('devices-title')?.focus();
+    return;
+  }
+  results.replaceChildren(renderMatches(query, matches, SEARCH_LIMIT, pickUser));
+  say(`${plural(matches.length, 'user')} matching ${query}.`);
+  byId('matches-title').focus();
+}
+
+function pickUser(userId: string): void {
   void busy(`Looking up ${userId}…`, async () => {
     await showUser(userId);
-    document.getElementById('devices-title')?.focus();
+    byId('devices-title').focus();
   });
-});
+}
 
 async function showUser(userId: string): Promise<void> {
   const current = session;
   const tokens = await userTokens(token(), userId);
   const valid = tokens.filter((t) => !isRevoked(t));
   const devices = groupByDevice(tokens);
-  await loadClientNames(devices.map((d) => d.clientId));
+  await loadClientNames([...devices.map((d) => d.clientId), ...tokens.flatMap((t) => (t.revoked_by ? [t.revoked_by] : []))]);
   if (session !== current) return; // signed out meanwhile: show nothing
   shownUser = userId;
+  recentUsers = remember(recentUsers, userId);
+  recentBox.replaceChildren(renderRecent(recentUsers, pickUser) ?? '');
   renderDevices(userId, devices, valid.length);
   say(`${userId}: ${plural(devices.length, 'device')}, ${plural(valid.length, 'valid token')}.`);
 }
@@ -248,7 +276,8 @@ function renderDevice(device: Device): HTMLLIElement {
 
 function renderToken(t: RefreshToken): HTMLLIElement {
   const history = h('button', { type: 'button', class: 'secondary small', 'aria-label': `History of token ${t.id}` }, 'History');
-  history.addEventListener('click', () => void showHistory(t.id, history));
+  const beside = h('div', { class: 'token-history' });
+  history.addEventListener('click', () => void showHistory(t.id, history, beside));
   const revoked = isRevoked(t);
   return h(
     'li',
@@ -262,10 +291,11 @@ function renderToken(t: RefreshToken): HTMLLIElement {
           { class: 'meta' },
           'Revoked ',
           h('time', { datetime: t.revoked_at! }, formatTime(t.revoked_at!)),
-          ` by ${t.revoked_by ?? 'unknown'}${t.revocation_reason ? ` · reason: ${t.revocation_reason}` : ''}`,
+          ` by ${t.revoked_by ? clientLabel(t.revoked_by) : 'unknown'}${t.revocation_reason ? ` · reason: ${t.revocation_reason}` : ''}`,
         )
       : null,
     history,
+    beside,
   );
 }
 
@@ -334,43 +364,21 @@ async function revoke(revocation: Revocation, reason: string): Promise<void> {
   if (shownUser === revocation.userId) await showUser(revocation.userId);
 }
 
-// ---- history
+// ---- history (beside its token; one open at a time)
 
-const EVENT_NAMES: Record<string, string> = { RefreshTokenIssued: 'Issued', RefreshTokenRevoked: 'Revoked' };
-
-async function showHistory(id: string, opener: HTMLElement): Promise<void> {
+async function showHistory(id: string, opener: HTMLElement, beside: HTMLElement): Promise<void> {
   await busy(`Reading the history of ${id}…`, async () => {
     const current = session;
     const { events } = await management<{ events: HistoryEvent[] }>(token(), 'GET', `refresh-tokens/${enc(id)}/history`);
+    await loadClientNames(events.map((e) => e.actor).filter(Boolean));
     if (session !== current) return; // signed out meanwhile: show nothing
     const close = h('button', { type: 'button', class: 'secondary' }, 'Close history');
     close.addEventListener('click', () => {
-      historyPanel.replaceChildren();
+      beside.replaceChildren();
       (opener.isConnected ? opener : byId('devices-title')).focus();
     });
-    historyPanel.replaceChildren(
-      h(
-        'section',
-        { 'aria-labelledby': 'history-title', class: 'history' },
-        h('h3', { id: 'history-title', tabindex: '-1' }, 'History of token ', h('code', {}, id)),
-        h(
-          'ol',
-          { class: 'timeline' },
-          ...events.map((e) =>
-            h(
-              'li',
-              { class: e.type === 'RefreshTokenRevoked' ? 'event revoked' : 'event' },
-              h('strong', {}, EVENT_NAMES[e.type] ?? e.type),
-              ' ',
-              h('time', { datetime: e.time }, formatTime(e.time)),
-              h('span', { class: 'by' }, `by ${e.actor || 'unknown'}`),
-              e.reason ? h('span', { class: 'why' }, `reason: ${e.reason}`) : null,
-            ),
-          ),
-        ),
-        close,
-      ),
-    );
+    for (const open of document.querySelectorAll('.token-history')) open.replaceChildren();
+    beside.replaceChildren(renderHistory(id, events, clientLabel, close));
     say(`History of ${id}: ${plural(events.length, 'event')}.`);
     byId('history-title').focus();
   });

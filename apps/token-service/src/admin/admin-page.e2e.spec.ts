@@ -231,10 +231,11 @@ describe('administration page (/admin) in chromium', () => {
     await eventually(async () => expect(await items.count()).toBe(2));
     expect(await items.nth(0).innerText()).toContain('Issued');
     expect(await items.nth(0).locator('time').getAttribute('datetime')).toBe(events[0]!.time);
-    expect(await items.nth(0).innerText()).toContain(`by ${events[0]!.actor}`);
+    // Actors are clients: shown by their application's name, their id beside it.
+    expect(await items.nth(0).innerText()).toMatch(new RegExp(`by .+ \\(${events[0]!.actor}\\)`));
     expect(await items.nth(1).innerText()).toContain('Revoked');
     expect(await items.nth(1).locator('time').getAttribute('datetime')).toBe(events[1]!.time);
-    expect(await items.nth(1).innerText()).toContain(`by ${svc.managementClientId}`);
+    expect(await items.nth(1).innerText()).toMatch(new RegExp(`by .+ \\(${svc.managementClientId}\\)`));
     expect(await items.nth(1).innerText()).toContain('reason: left the company');
     if (SCREENSHOTS) {
       await page.mouse.move(0, 0);
