@@ -7,6 +7,8 @@
 import { ApiError, enc, management, signIn, userTokens, type HistoryEvent, type RefreshToken, type UserMatch } from './api';
 import { byId, formatTime, h } from './dom';
 import { groupByDevice, isRevoked, type Device } from './devices';
+import { loadApplications, renderApplications, type Application } from './applications';
+import { clientLabel, clientName, forgetClientNames, loadClientNames } from './client-names';
 import { renderHistory } from './history';
 import { remember, renderMatches, renderRecent } from './users';
 
@@ -22,7 +24,6 @@ let working = false;
 let shownUser: string | null = null;
 /** Users looked up in this session, newest first: memory only, gone on sign-out. */
 let recentUsers: string[] = [];
-const clientNames = new Map<string, string | null>();
 
 const signInSection = byId('sign-in');
 const usersSection = byId('users');
@@ -112,7 +113,7 @@ function endSession(message?: string): void {
   shownUser = null;
   recentUsers = [];
   recentBox.replaceChildren();
-  clientNames.clear();
+  forgetClientNames();
   results.replaceChildren();
   if (dialog.open) dialog.close();
   byId<HTMLInputElement>('user-id').value = '';
@@ -140,6 +141,34 @@ byId<HTMLFormElement>('search-form').addEventListener('submit', (event) => {
   }
   void busy(`Looking up ${query}…`, () => findUsers(query));
 });
+
+// ---- applications
+
+byId('show-apps').addEventListener('click', () => void busy('Reading the applications…', showApplications));
+
+async function showApplications(): Promise<void> {
+  const current = session;
+  const apps = await loadApplications(token());
+  if (session !== current) return;
+  shownUser = null;
+  results.replaceChildren(renderApplications(apps, confirmRevokeApplication));
+  say(`${plural(apps.length, 'application')}.`);
+  byId('apps-title').focus();
+}
+
+function confirmRevokeApplication({ client, validTokens }: Application, button: HTMLButtonElement): void {
+  const count = validTokens === null ? 'every valid token' : plural(validTokens, 'valid token');
+  confirmRevoke(button, {
+    title: `Revoke all tokens of ${client.name}?`,
+    text: `This revokes ${count} issued to ${client.name} (${client.client_id}), for every user and device. Everyone signed in to this application will have to sign in again.`,
+    done: `All of ${client.name}'s tokens revoked.`,
+    path: `clients/${enc(client.client_id)}/refresh-tokens`,
+    userId: null,
+    reload: showApplications,
+  });
+}
+
+// ---- search results
 
 const SEARCH_LIMIT = 20;
 
@@ -171,7 +200,7 @@ async function showUser(userId: string): Promise<void> {
   const tokens = await userTokens(token(), userId);
   const valid = tokens.filter((t) => !isRevoked(t));
   const devices = groupByDevice(tokens);
-  await loadClientNames([...devices.map((d) => d.clientId), ...tokens.flatMap((t) => (t.revoked_by ? [t.revoked_by] : []))]);
+  await loadClientNames(token(), [...devices.map((d) => d.clientId), ...tokens.flatMap((t) => (t.revoked_by ? [t.revoked_by] : []))]);
   if (session !== current) return; // signed out meanwhile: show nothing
   shownUser = userId;
   recentUsers = remember(recentUsers, userId);
@@ -180,29 +209,8 @@ async function showUser(userId: string): Promise<void> {
   say(`${userId}: ${plural(devices.length, 'device')}, ${plural(valid.length, 'valid token')}.`);
 }
 
-/** Names from GET /api/v2/clients/{id}; a client we may not read (scope) or that is deleted shows its id only. */
-async function loadClientNames(ids: string[]): Promise<void> {
-  const missing = [...new Set(ids)].filter((id) => !clientNames.has(id));
-  await Promise.all(
-    missing.map(async (id) => {
-      try {
-        const client = await management<{ name: string }>(token(), 'GET', `clients/${enc(id)}`);
-        clientNames.set(id, client.name);
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) throw error;
-        clientNames.set(id, null);
-      }
-    }),
-  );
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function clientLabel(clientId: string): string {
-  const name = clientNames.get(clientId);
-  return name ? `${name} (${clientId})` : clientId;
 }
 
 function renderDevices(userId: string, devices: Device[], validCount: number): void {
@@ -265,7 +273,7 @@ function renderDevice(device: Device): HTMLLIElement {
     h(
       'dl',
       { class: 'facts' },
-      h('div', {}, h('dt', {}, 'Application'), h('dd', {}, clientNames.get(device.clientId) ?? 'Unknown name', ' ', h('code', {}, device.clientId))),
+      h('div', {}, h('dt', {}, 'Application'), h('dd', {}, clientName(device.clientId) ?? 'Unknown name', ' ', h('code', {}, device.clientId))),
       h('div', {}, h('dt', {}, 'Device ID'), h('dd', {}, h('code', {}, device.deviceId))),
       h('div', {}, h('dt', {}, 'Created'), h('dd', {}, h('time', { datetime: device.createdAt }, formatTime(device.createdAt)))),
     ),
@@ -307,7 +315,10 @@ interface Revocation {
   done: string;
   /** The bulk-revoke path (filters in its query). */
   path: string;
-  userId: string;
+  /** The user whose devices are shown (read back after), or null. */
+  userId: string | null;
+  /** Reads the view back after the revocation (the applications view). */
+  reload?: () => Promise<void>;
 }
 
 let pending: { revocation: Revocation; opener: HTMLElement } | null = null;
@@ -345,7 +356,8 @@ byId<HTMLFormElement>('confirm-form').addEventListener('submit', (event) => {
     pending = null;
     dialog.close('revoke');
     say(revocation.done);
-    if (shownUser === revocation.userId) byId('devices-title').focus();
+    if (revocation.reload) byId('apps-title').focus();
+    else if (shownUser === revocation.userId) byId('devices-title').focus();
   }).then(() => {
     if (pending) {
       // The call failed: the error is on the page, behind the dialog; close it to show it.
@@ -361,7 +373,8 @@ async function revoke(revocation: Revocation, reason: string): Promise<void> {
   const withReason = (path: string) => (reason ? `${path}${path.includes('?') ? '&' : '?'}reason=${enc(reason)}` : path);
   await management(token(), 'DELETE', withReason(revocation.path));
   // Read the user back: the listing shows what the service recorded (when, by whom, why).
-  if (shownUser === revocation.userId) await showUser(revocation.userId);
+  if (revocation.reload) await revocation.reload();
+  else if (revocation.userId !== null && shownUser === revocation.userId) await showUser(revocation.userId);
 }
 
 // ---- history (beside its token; one open at a time)
@@ -370,7 +383,7 @@ async function showHistory(id: string, opener: HTMLElement, beside: HTMLElement)
   await busy(`Reading the history of ${id}…`, async () => {
     const current = session;
     const { events } = await management<{ events: HistoryEvent[] }>(token(), 'GET', `refresh-tokens/${enc(id)}/history`);
-    await loadClientNames(events.map((e) => e.actor).filter(Boolean));
+    await loadClientNames(token(), events.map((e) => e.actor).filter(Boolean));
     if (session !== current) return; // signed out meanwhile: show nothing
     const close = h('button', { type: 'button', class: 'secondary' }, 'Close history');
     close.addEventListener('click', () => {

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createClient, issueRefreshToken, type CreatedClient } from '../../../../test/support/fixtures';
+import { createClient, delegate, history, issueRefreshToken, type CreatedClient } from '../../../../test/support/fixtures';
 import { eventually, launchBrowser } from '../../../../test/support/browser';
 import { startTokenService, uniqueId, type TokenServiceUnderTest } from '../../../../test/support/token-service';
 
@@ -138,6 +138,67 @@ describe('administration page (/admin) finds a user, in chromium', () => {
     await page.getByRole('button', { name: `History of token ${other.id}` }).click();
     await page.getByRole('region', { name: `History of token ${other.id}` }).waitFor();
     await eventually(async () => expect(await timeline.count()).toBe(0));
+  });
+
+  it("lists the applications with their policy and valid tokens, and revokes all of one application's after a confirmation", async () => {
+    const name = `Tokens Co ${tag()}`;
+    const target = await createClient(svc, { name, app_type: 'native' });
+    const first = await issueRefreshToken(svc, { client_id: target.client_id, user_id: uniqueId('auth0|u') });
+    const second = await issueRefreshToken(svc, { client_id: target.client_id, user_id: uniqueId('auth0|u') });
+    const bystander = await issueRefreshToken(svc, { client_id: app.client_id, user_id: uniqueId('auth0|u') });
+    await signIn();
+    await page.getByRole('button', { name: 'Applications', exact: true }).click();
+    const apps = page.getByRole('region', { name: 'Applications' });
+    await eventually(async () => expect(await apps.getByRole('heading', { name: 'Applications' }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true));
+    const row = apps.getByRole('listitem').filter({ has: page.getByRole('heading', { name, exact: true }) });
+    const fact = async (term: string) => (await row.locator('div', { has: page.locator('dt', { hasText: term }) }).locator('dd').innerText()).trim();
+    expect([await fact('Client ID'), await fact('Type'), await fact('Token endpoint authentication'), await fact('Valid tokens')]).toEqual([target.client_id, 'native', 'none', '2']);
+
+    await row.getByRole('button', { name: `Revoke all tokens of ${name}`, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `Revoke all tokens of ${name}?` });
+    await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.innerText()).toContain('2 valid tokens');
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await delegate(svc, target.client_id, first.refresh_token)).status).toBe(200);
+
+    await row.getByRole('button', { name: `Revoke all tokens of ${name}`, exact: true }).click();
+    await dialog.getByLabel('Reason (optional)').fill('app retired');
+    await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await eventually(async () => expect((await page.getByRole('status').innerText()).trim()).toBe(`All of ${name}'s tokens revoked.`));
+    await eventually(async () => expect(await fact('Valid tokens')).toBe('0'));
+    expect(await row.getByRole('button', { name: `Revoke all tokens of ${name}`, exact: true }).count()).toBe(0);
+
+    for (const token of [first, second]) {
+      const refused = await delegate(svc, target.client_id, token.refresh_token);
+      expect([refused.status, refused.body.error]).toEqual([400, 'invalid_grant']);
+    }
+    expect((await delegate(svc, app.client_id, bystander.refresh_token)).status).toBe(200);
+    expect((await history(svc, first.id)).events.at(-1)).toMatchObject({ type: 'RefreshTokenRevoked', actor: svc.managementClientId, reason: 'app retired' });
+  });
+
+  it('meets WCAG 2.1 AA as axe-core checks it: the matches, the recent users, a history beside its token, the applications', async () => {
+    const t = tag();
+    const token = await issueRefreshToken(svc, { client_id: app.client_id, user_id: `auth0|${t}alice` });
+    await issueRefreshToken(svc, { client_id: app.client_id, user_id: `auth0|${t}alicia` });
+    const { source } = (await import('axe-core')) as unknown as { source: string };
+    const audit = async (): Promise<string[]> => {
+      await page.evaluate(source);
+      return page.evaluate<string[]>(`axe
+        .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+        .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
+    };
+    await signIn();
+    await search(`${t}ali`);
+    await page.getByRole('region', { name: `Users matching “${t}ali”` }).waitFor();
+    expect(await audit()).toEqual([]);
+    await page.getByRole('button', { name: `auth0|${t}alice`, exact: true }).click();
+    await page.getByRole('button', { name: `History of token ${token.id}` }).click();
+    await page.getByRole('region', { name: `History of token ${token.id}` }).waitFor();
+    expect(await audit()).toEqual([]);
+    await page.getByRole('button', { name: 'Applications', exact: true }).click();
+    await page.getByRole('region', { name: 'Applications' }).waitFor();
+    expect(await audit()).toEqual([]);
   });
 
   it('has its own favicon: an SVG from this origin, loaded under the CSP', async () => {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /*
- * The management API's refresh-token answers, in a file that imports zod
+ * The management API's answers the administration page reads (refresh tokens,
+ * users, clients), in a file that imports zod
  * only: the administration page (a browser bundle) derives its types from
  * these schemas with type-only imports, so the page and the server cannot
  * drift. The presenters re-export them.
@@ -58,3 +59,19 @@ export const userMatchSchema = z
   })
   .strict()
   .meta({ id: 'UserMatch' });
+
+export const clientSchema = z
+  .object({
+    client_id: z.string(),
+    name: z.string(),
+    app_type: z.string(),
+    token_endpoint_auth_method: z.string(),
+    is_first_party: z.literal(true),
+    jwt_configuration: z.object({ alg: z.string(), lifetime_in_seconds: z.number().int(), secret_encoded: z.literal(false) }).strict(),
+    grant_types: z.array(z.string()),
+    allowed_clients: z.array(z.string()).meta({ description: 'Clients that may name this one as the target of /delegation' }),
+    created_at: z.string(),
+    client_secret: z.string().optional().meta({ description: 'Only in the 201 that creates a confidential client' }),
+  })
+  .strict()
+  .meta({ id: 'Client' });
