@@ -18,6 +18,7 @@ import { delegationParams } from '../oauth/delegation/delegation.controller';
 import { tokenParams } from '../oauth/token/token.controller';
 import { revokeParams } from '../revocation/rfc7009-revoke.controller';
 import { auditLogPaths } from '../audit/audit-log.openapi';
+import { withManagementExamples } from './management-examples';
 import { userPaths } from './user-paths';
 import { managementErrorSchema, oauthErrorSchema } from './error-bodies';
 import {
@@ -365,7 +366,7 @@ export function openApiDocument(version: string) {
         version,
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      paths,
+      paths: withManagementExamples(paths),
     },
     // Schemas with an id (`.meta({ id })`) once under components; the rest inline where used.
     { reused: 'inline' },
