@@ -4,16 +4,13 @@
  * opens a token's history beside the token, and has its own favicon: in
  * chromium against a started token-service (SQLite), under the page's CSP.
  */
-import { execFileSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createClient, delegate, history, issueRefreshToken, type CreatedClient } from '../../../../test/support/fixtures';
 import { eventually, launchBrowser } from '../../../../test/support/browser';
+import { axeViolations, buildAdminPage, freshPage } from './testing/admin-page.browser';
 import { startTokenService, uniqueId, type TokenServiceUnderTest } from '../../../../test/support/token-service';
 
 jest.setTimeout(60_000);
-
-const ROOT = resolve(__dirname, '../../../..');
 
 describe('administration page (/admin) finds a user, in chromium', () => {
   let svc: TokenServiceUnderTest;
@@ -24,7 +21,7 @@ describe('administration page (/admin) finds a user, in chromium', () => {
   let violations: string[];
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'apps/admin-page/build.mjs')], { stdio: 'ignore' });
+    buildAdminPage();
     [svc, browser] = await Promise.all([startTokenService({ adapter: 'sqlite' }), launchBrowser()]);
     app = await createClient(svc, { name: 'Acme Mobile', app_type: 'native' });
   });
@@ -33,9 +30,7 @@ describe('administration page (/admin) finds a user, in chromium', () => {
     await svc?.close();
   });
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
+    ({ context, page } = await freshPage(browser));
     violations = [];
     page.on('console', (message) => {
       if (/Content Security Policy|Trusted Type/i.test(message.text())) violations.push(message.text());
@@ -181,13 +176,7 @@ describe('administration page (/admin) finds a user, in chromium', () => {
     const t = tag();
     const token = await issueRefreshToken(svc, { client_id: app.client_id, user_id: `auth0|${t}alice` });
     await issueRefreshToken(svc, { client_id: app.client_id, user_id: `auth0|${t}alicia` });
-    const { source } = (await import('axe-core')) as unknown as { source: string };
-    const audit = async (): Promise<string[]> => {
-      await page.evaluate(source);
-      return page.evaluate<string[]>(`axe
-        .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-        .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
-    };
+    const audit = () => axeViolations(page);
     await signIn();
     await search(`${t}ali`);
     await page.getByRole('region', { name: `Users matching “${t}ali”` }).waitFor();

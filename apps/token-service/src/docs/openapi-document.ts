@@ -88,7 +88,8 @@ function errors(codes: readonly number[], descriptions: Record<number, string>, 
   return Object.fromEntries(codes.map((code) => [String(code), { description: descriptions[code], ...json(schema) }]));
 }
 
-interface ManagementOperation {
+/** One management operation as the document describes it (user-paths.ts builds its operations with the same helper). */
+export interface ManagementOperation {
   summary: string;
   scope: string;
   tag: string;

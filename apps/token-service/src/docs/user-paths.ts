@@ -3,19 +3,10 @@ import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-opena
 import { refreshTokenSchema, userMatchSchema } from '../management/presenters';
 import { listUserRefreshTokensQuery, revokeUserRefreshTokensFilters } from '../management/users/user-refresh-tokens.controller';
 import { searchUsersQuery } from '../management/users/users.controller';
+import type { ManagementOperation } from './openapi-document';
 
-/** The shape of the document's `management()` helper (passed in: this file is imported by the document). */
-type ManagementOperationFactory = (op: {
-  summary: string;
-  scope: string;
-  tag: string;
-  path?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  status: 200 | 204;
-  response?: z.ZodType;
-  errors: readonly number[];
-}) => ZodOpenApiOperationObject;
+/** The document's `management()` helper, passed in (this file is imported by the document). */
+type ManagementOperationFactory = (op: ManagementOperation) => ZodOpenApiOperationObject;
 
 const userId = z.object({ user_id: z.string().meta({ description: 'The user id', examples: ['auth0|alice'] }) });
 
