@@ -68,6 +68,20 @@ const VALID = `cr.revoked_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c
  */
 const GRANT_COUNTS = `g.deleted_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c.client_id = g.client_id AND c.deleted_at IS NULL)`;
 
+/** User ids by prefix of the whole id or of its part after `|`: each side an index range stopped at the limit (exported for its query-plan test). */
+export const USERS_BY_PREFIX = `WITH matched AS (
+    SELECT user_id FROM (SELECT DISTINCT user_id FROM credentials WHERE user_id >= @prefix AND user_id < @upper ORDER BY user_id LIMIT @limit)
+    UNION
+    SELECT user_id FROM (
+      SELECT DISTINCT substr(user_id, instr(user_id, '|') + 1) AS local_part, user_id FROM credentials
+      WHERE substr(user_id, instr(user_id, '|') + 1) >= @prefix AND substr(user_id, instr(user_id, '|') + 1) < @upper
+      ORDER BY local_part, user_id LIMIT @limit)
+    ORDER BY user_id LIMIT @limit)
+  SELECT m.user_id AS userId,
+    (SELECT COUNT(*) FROM credentials cr WHERE cr.user_id = m.user_id AND ${VALID}) AS validTokens,
+    (SELECT MAX(cr.issued_at) FROM credentials cr WHERE cr.user_id = m.user_id) AS lastIssuedAt
+  FROM matched m ORDER BY m.user_id`;
+
 /** The columns of a TokenCredential, named as its fields so SQLite's row is the record. */
 const TOKEN_CREDENTIAL_COLUMNS = 'credential_id AS credentialId, client_id AS clientId, user_id AS userId, scope, revoked_at AS revokedAt';
 
@@ -328,20 +342,7 @@ function prepareStatements(db: Database.Database) {
     unrevokedOfClient: db.prepare<[string], { credential_id: string }>(
       'SELECT credential_id FROM credentials WHERE client_id = ? AND revoked_at IS NULL ORDER BY issued_position',
     ),
-    usersByPrefix: db.prepare<[{ prefix: string; upper: string; limit: number }], UserMatch>(
-      `WITH matched AS (
-         SELECT user_id FROM (SELECT DISTINCT user_id FROM credentials WHERE user_id >= @prefix AND user_id < @upper ORDER BY user_id LIMIT @limit)
-         UNION
-         SELECT user_id FROM (
-           SELECT DISTINCT substr(user_id, instr(user_id, '|') + 1) AS local_part, user_id FROM credentials
-           WHERE substr(user_id, instr(user_id, '|') + 1) >= @prefix AND substr(user_id, instr(user_id, '|') + 1) < @upper
-           ORDER BY local_part, user_id LIMIT @limit)
-         ORDER BY user_id LIMIT @limit)
-       SELECT m.user_id AS userId,
-         (SELECT COUNT(*) FROM credentials cr WHERE cr.user_id = m.user_id AND ${VALID}) AS validTokens,
-         (SELECT MAX(cr.issued_at) FROM credentials cr WHERE cr.user_id = m.user_id) AS lastIssuedAt
-       FROM matched m ORDER BY m.user_id`,
-    ),
+    usersByPrefix: db.prepare<[{ prefix: string; upper: string; limit: number }], UserMatch>(USERS_BY_PREFIX),
     client: db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?'),
     activeClients: db.prepare<[], ClientRow>('SELECT * FROM clients WHERE deleted_at IS NULL ORDER BY created_at, client_id'),
     activeGrants: db.prepare<[{ clientId: string | null; audience: string | null }], ClientGrantRow>(
