@@ -176,6 +176,28 @@ describe('ProjectionRunner over the SQLite event store', () => {
     await expect(rebuild(store, target)).rejects.toMatchObject({ code: 'REBUILD_TARGET_EXISTS' });
   });
 
+  it('rebuilds a log where two credentials share a token hash into the live rows (the later one skipped), unique indexes in place', async () => {
+    const { runner, readModel } = openNode();
+    runner.start();
+    await runner.caughtUp;
+    const clash = tokenIssued('dcr_2');
+    await append(store, clientRegistered('client-a'), tokenIssued('dcr_1'), tokenIssued('dcr_3'));
+    const last = await append(store, { ...clash, data: { ...clash.data, tokenHash: sha256('token-of-dcr_1') } });
+    await expect(runner.waitForPosition(last.position, 5000)).resolves.toBe(true);
+
+    const rebuilt = await rebuild(store, join(dir, 'rebuilt.sqlite'));
+    cleanup.push(() => rebuilt.readModel.close());
+
+    expect(rebuilt.readModel.snapshot()).toBe(readModel.snapshot());
+    expect(rebuilt.readModel.snapshot()).not.toContain('dcr_2');
+    expect(rebuilt.readModel.createDeferredUniqueIndexes()).toBe(true);
+    const sameHash = rebuilt.readModel.db.prepare(
+      `INSERT INTO credentials (credential_id, token_hash, client_id, user_id, device_id, device_name, scope, issued_at, issued_position, stream_revision, stream_head_hash)
+       SELECT 'dcr_new', token_hash, client_id, user_id, device_id, device_name, scope, issued_at, 1000000, stream_revision, stream_head_hash FROM credentials LIMIT 1`,
+    );
+    expect(() => sameHash.run()).toThrow(/UNIQUE constraint failed: credentials.token_hash/);
+  });
+
   it('rebuilds the state at a past position', async () => {
     await append(store, clientRegistered('client-a'));
     const issued = await append(store, tokenIssued('dcr_1'));
