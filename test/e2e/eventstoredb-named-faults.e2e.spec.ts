@@ -6,8 +6,8 @@
  * point as a process.
  */
 import { rmSync } from 'node:fs';
-import { startEventStoreDbDouble, type EventStoreDbDouble } from '../eventstoredb-double/eventstoredb-double';
-import { EntryProcess } from '../support/entry-process';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../tools/eventstoredb-double/eventstoredb-double';
+import { EntryProcess } from '../../tools/support/entry-process';
 import { createClient, issueRefreshToken } from '../support/fixtures';
 import { freePort, REAL_EVENTSTOREDB_CONNECTION_STRING, startTokenService, tempDir, type TokenServiceUnderTest } from '../support/token-service';
 

@@ -13,6 +13,7 @@ import { DeciderCommandHandler } from '../commands/decider-command-handler';
 import { ConsistentReads } from '../consistency/consistent-reads';
 import { ProjectionSync } from '../consistency/projection-sync';
 import { type AppConfig, eventStoreConfig } from '@app/config';
+import { configValueProviders } from './config-values';
 import { startEmbeddedRelay } from './embedded-relay';
 import { startEmbeddedVerifiableLog } from '../audit/embedded-verifiable-log';
 import type { VerifiableLog } from '@app/verifiable-log';
@@ -20,15 +21,12 @@ import { assertDataKeyOpensSealedSecrets } from './data-key-check';
 import { createRootLogger } from './logger';
 import {
   CLIENT_COMMANDS,
-  CLIENT_DELETION_SWEEP_MS,
   CLIENT_GRANT_COMMANDS,
   CLOCK,
   CONFIG,
   EVENT_STORE,
   ID_GENERATOR,
   LOGGER,
-  MANAGEMENT_AUDIENCE,
-  MANAGEMENT_CLIENT_ID,
   PROJECTION_PROGRESS,
   provideValue,
   REFRESH_TOKEN_COMMANDS,
@@ -126,9 +124,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
   const deps = { store, ids, writes: sync };
   const providers = [
     provideValue(CONFIG, config),
-    provideValue(MANAGEMENT_AUDIENCE, config.managementAudience),
-    provideValue(MANAGEMENT_CLIENT_ID, config.managementClientId),
-    provideValue(CLIENT_DELETION_SWEEP_MS, config.clientDeletionSweepMs),
+    ...configValueProviders(config),
     provideValue(LOGGER, logger),
     provideValue(CLOCK, clock),
     provideValue(ID_GENERATOR, ids),

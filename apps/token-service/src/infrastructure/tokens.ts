@@ -33,6 +33,26 @@ export const VERIFIABLE_LOG = token<VerifiableLog | undefined>('VerifiableLog');
 export const MANAGEMENT_AUDIENCE = token<string>('ManagementAudience');
 export const MANAGEMENT_CLIENT_ID = token<string | undefined>('ManagementClientId');
 export const CLIENT_DELETION_SWEEP_MS = token<number>('ClientDeletionSweepMs');
+/** The issuer URL (ends with '/'): tokens' `iss`, the discovery document, the management audience's issuer. */
+export const ISSUER = token<string>('Issuer');
+/** The bearer token GET /metrics asks for; undefined: the endpoint is open. */
+export const METRICS_TOKEN = token<string | undefined>('MetricsToken');
+/** Which event-store adapter runs ('sqlite' or 'eventstoredb'), as the health check reports it. */
+export const EVENT_STORE_KIND = token<AppConfig['eventStore']>('EventStoreKind');
+
+/** Small typed slices, for classes that use several related values. */
+export type ClientAuthenticationSettings = Pick<AppConfig, 'scryptConcurrency' | 'requestTimeoutMs'>;
+export const CLIENT_AUTHENTICATION_SETTINGS = token<ClientAuthenticationSettings>('ClientAuthenticationSettings');
+export type RateLimitSettings = Pick<
+  AppConfig,
+  'rateLimitStore' | 'redisUrl' | 'workers' | 'delegationRateLimit' | 'clientAuthFailureLimit' | 'rateLimitMaxKeys'
+>;
+export const RATE_LIMIT_SETTINGS = token<RateLimitSettings>('RateLimitSettings');
+export type BootstrapSettings = Pick<
+  AppConfig,
+  'issuer' | 'issuerFollowsPort' | 'dataDir' | 'managementAudience' | 'managementClientId' | 'managementClientSecret'
+>;
+export const BOOTSTRAP_SETTINGS = token<BootstrapSettings>('BootstrapSettings');
 
 /** One command handler bound per decider (load, decide, append with the expected revision). */
 export const REFRESH_TOKEN_COMMANDS = token<DeciderCommandHandler<RefreshTokenCommand, RefreshTokenEvent>>('RefreshTokenCommands');

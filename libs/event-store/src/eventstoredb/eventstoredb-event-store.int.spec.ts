@@ -1,13 +1,13 @@
 /**
  * The EventStoreDB adapter against the EventStoreDB TEST DOUBLE
- * (test/eventstoredb-double, an in-process gRPC stand-in, not EventStoreDB),
+ * (tools/eventstoredb-double, an in-process gRPC stand-in, not EventStoreDB),
  * or against a real EventStoreDB when EVENTSTORE_CONNECTION_STRING is set
  * (then no double is started and the fault tests, which need to stop the
  * server, are not registered).
  */
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient, jsonEvent, NO_STREAM } from '@eventstore/db-client';
-import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../../../test/eventstoredb-double/eventstoredb-double';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../../../tools/eventstoredb-double/eventstoredb-double';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import type { NewEvent, RecordedEvent, Subscription } from '../event-store.port';
 import { computeEventHash, GENESIS_HASH } from '../integrity';
