@@ -64,6 +64,10 @@ export class FollowedLog implements ServedLog, CheckpointSource {
     return this.served?.note;
   }
 
+  get caughtUp(): Promise<void> {
+    return this.consumer.caughtUp;
+  }
+
   start(): void {
     this.consumer.start();
   }
