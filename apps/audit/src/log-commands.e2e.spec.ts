@@ -87,7 +87,7 @@ describe('audit CLI: checkpoint, prove, verify-proof, monitor', () => {
   });
 
   it('answers --help for each command', async () => {
-    for (const command of ['checkpoint', 'prove', 'verify-proof', 'monitor']) {
+    for (const command of ['checkpoint', 'prove', 'verify-proof', 'monitor', 'witness', 'cosign']) {
       const r = await cli(env, command, '--help');
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('verify-proof FILE');

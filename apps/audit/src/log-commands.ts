@@ -9,6 +9,9 @@ import {
   openCheckpoint,
   parseVerifierKey,
   verifyInclusionProofFile,
+  parseCheckpoint,
+  parseNote,
+  verifyCosignatures,
   type NoteVerifier,
 } from '@app/transparency-log';
 import type { EventStore } from '@app/event-store';
@@ -16,6 +19,7 @@ import { compareWithRebuiltTree, listedVerifiers, TreeStore, TREE_FILE_NAME, CHE
 import { messageOf } from '@app/shared';
 import { existingDataDir } from '@app/process';
 import type { CliIo } from './cli';
+import { loadWitnessKey, startWitnessServer } from './witness';
 
 export const LOG_USAGE = `verifiable log commands (they need no event store):
   checkpoint [--verifier-key] --url URL [--token TOKEN]
@@ -29,12 +33,23 @@ export const LOG_USAGE = `verifiable log commands (they need no event store):
       keep the last verified checkpoint in DIR and check each new one by a
       consistency proof; exits 1 on a fork, rewrite or truncation, printing
       both signed notes. The first run pins the verifier key (or give it).
+  witness --state DIR --key-file FILE [--name NAME] --log-key KEY [--log-key KEY…] [--port N] [--host H]
+      run a C2SP tlog-witness: POST /add-checkpoint cosigns (tlog-cosignature/v1)
+      a checkpoint of a log whose key is given only when it extends, by a valid
+      consistency proof, the last one it cosigned for that log (kept in DIR);
+      409 with that size otherwise. The key file is generated under --name if
+      absent. Prints its verifier key; runs until SIGTERM or SIGINT.
+  cosign --witness URL --url URL [--token TOKEN] [--witness-key KEY] [--out FILE]
+      submit the service's latest checkpoint to a witness, with a consistency
+      proof from the last one it cosigned; prints the checkpoint with the
+      witness's cosignature appended (checked with --witness-key if given).
+      Exits 1 when the witness refuses it.
 
   --url is the service's base URL (AUDIT_URL); --token a management token with
   read:audit (AUDIT_TOKEN). Exit codes: 0 ok, 1 verification failed, 2 usage, 3 failure.
 `;
 
-const COMMANDS = new Set(['checkpoint', 'prove', 'verify-proof', 'monitor']);
+const COMMANDS = new Set(['checkpoint', 'prove', 'verify-proof', 'monitor', 'witness', 'cosign']);
 
 class LogUsageError extends Error {}
 
@@ -115,6 +130,47 @@ async function run(command: string, args: string[], io: CliIo): Promise<number> 
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
     }
+    case 'witness': {
+      const { values } = options(args, {
+        state: { type: 'string' },
+        'key-file': { type: 'string' },
+        name: { type: 'string' },
+        'log-key': { type: 'string', multiple: true },
+        port: { type: 'string' },
+        host: { type: 'string' },
+      });
+      if (!values.state || !values['key-file'] || !values['log-key']?.length) throw new LogUsageError('witness needs --state, --key-file and at least one --log-key');
+      const port = Number(values.port ?? 0);
+      if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw new LogUsageError('--port must be a port number');
+      const cosigner = loadWitnessKey(values['key-file'], values.name);
+      const server = await startWitnessServer({
+        stateDir: values.state,
+        cosigner,
+        logs: values['log-key'].map(parseVerifierKey),
+        port,
+        host: values.host ?? '127.0.0.1',
+        onError: (error) => io.stderr.write(`audit witness: ${messageOf(error)}\n`),
+      });
+      io.stdout.write(`witness ${cosigner.verifierKey}\nlistening on ${server.url}add-checkpoint\n`);
+      await new Promise((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      await server.close();
+      return 0;
+    }
+    case 'cosign': {
+      const { values } = options(args, { ...http, witness: { type: 'string' }, 'witness-key': { type: 'string' }, out: { type: 'string' } });
+      if (!values.witness) throw new LogUsageError('cosign needs --witness URL');
+      const cosigned = await cosign(service(values, io.env), values.witness, values['witness-key']);
+      if (typeof cosigned === 'number') {
+        io.stderr.write(`audit cosign: the witness refused the checkpoint (${cosigned})\n`);
+        return 1;
+      }
+      if (values.out) writeFileSync(values.out, cosigned);
+      else io.stdout.write(cosigned);
+      return 0;
+    }
     default:
       throw new LogUsageError(`unknown command "${command}"`);
   }
@@ -141,6 +197,30 @@ function service(values: { url?: string; token?: string }, env: NodeJS.ProcessEn
     return body;
   };
   return { text: get, json: async <T>(path: string) => JSON.parse(await get(path)) as T };
+}
+
+/**
+ * C2SP tlog-witness client: asks with `old 0` first; a 409 names the size the
+ * witness cosigned last, so the second request carries the consistency proof
+ * from it. The cosigned checkpoint, or the witness's refusal status.
+ */
+async function cosign(log: LogService, witnessUrl: string, witnessKey: string | undefined): Promise<string | number> {
+  const note = await log.text('checkpoint');
+  // The witness checks the log's signature; the size is all the client needs.
+  const { size } = parseCheckpoint(parseNote(note).text);
+  const submit = (old: number, proof: string[]) =>
+    fetch(new URL('add-checkpoint', witnessUrl.endsWith('/') ? witnessUrl : `${witnessUrl}/`), { method: 'POST', body: `old ${old}\n${proof.map((h) => `${h}\n`).join('')}\n${note}` });
+  let response = await submit(0, []);
+  if (response.status === 409 && response.headers.get('content-type')?.startsWith('text/x.tlog.size')) {
+    const old = Number((await response.text()).trim());
+    if (!Number.isSafeInteger(old) || old > size) return 409;
+    const proof = old === 0 ? [] : (await log.json<{ hashes: string[] }>(`proofs/consistency?first=${old}&second=${size}`)).hashes;
+    response = await submit(old, proof);
+  }
+  const body = await response.text();
+  if (response.status !== 200) return response.status;
+  if (witnessKey && verifyCosignatures(note + body, [parseVerifierKey(witnessKey)]).length === 0) throw new Error('the witness answered no cosignature by the given key');
+  return note + body;
 }
 
 /** Holds the last verified checkpoint and the pinned verifier keys in its state directory. */
