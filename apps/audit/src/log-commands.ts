@@ -20,6 +20,7 @@ import { messageOf } from '@app/shared';
 import { existingDataDir } from '@app/process';
 import type { CliIo } from './cli';
 import { loadWitnessKey, startWitnessServer } from './witness';
+import { monitorTopic } from './monitor-topic';
 
 export const LOG_USAGE = `verifiable log commands (they need no event store):
   checkpoint [--verifier-key] --url URL [--token TOKEN]
@@ -29,10 +30,13 @@ export const LOG_USAGE = `verifiable log commands (they need no event store):
       the latest signed checkpoint, read from DATA_DIR
   verify-proof FILE (--verifier-key KEY | --verifier-key-file FILE)
       verify a proof file with nothing but the verifier key; prints the leaf
-  monitor --state DIR --url URL [--token TOKEN] [--verifier-key KEY] [--once] [--interval-ms N]
+  monitor --state DIR --url URL [--token TOKEN] [--verifier-key KEY] [--once] [--interval-ms N] [--kafka BROKERS]
       keep the last verified checkpoint in DIR and check each new one by a
       consistency proof; exits 1 on a fork, rewrite or truncation, printing
       both signed notes. The first run pins the verifier key (or give it).
+      --kafka: check every checkpoint published to refresh-token.audit-checkpoints,
+      in order, from where the last run stopped (proofs still from --url);
+      with --once, stop at the end of the topic.
   witness --state DIR --key-file FILE [--name NAME] --log-key KEY [--log-key KEY…] [--port N] [--host H]
       run a C2SP tlog-witness: POST /add-checkpoint cosigns (tlog-cosignature/v1)
       a checkpoint of a log whose key is given only when it extends, by a valid
@@ -119,8 +123,14 @@ async function run(command: string, args: string[], io: CliIo): Promise<number> 
       return 0;
     }
     case 'monitor': {
-      const { values } = options(args, { ...http, state: { type: 'string' }, 'verifier-key': { type: 'string' }, once: { type: 'boolean' }, 'interval-ms': { type: 'string' } });
+      const { values } = options(args, { ...http, state: { type: 'string' }, 'verifier-key': { type: 'string' }, once: { type: 'boolean' }, 'interval-ms': { type: 'string' }, kafka: { type: 'string' } });
       if (!values.state) throw new LogUsageError('monitor needs --state DIR');
+      if (values.kafka !== undefined) {
+        const brokers = values.kafka.split(',').filter((b) => b.trim().length > 0);
+        if (brokers.length === 0) throw new LogUsageError('--kafka needs BROKERS (host:port,…)');
+        const monitor = new Monitor(values.state, service(values, io.env), io);
+        return monitorTopic({ monitor, brokers, stateDir: values.state, verifierKey: values['verifier-key'], once: values.once ?? false });
+      }
       const intervalMs = Number(values['interval-ms'] ?? 10_000);
       if (!Number.isSafeInteger(intervalMs) || intervalMs < 100) throw new LogUsageError('--interval-ms must be an integer ≥ 100');
       const monitor = new Monitor(values.state, service(values, io.env), io);
@@ -224,7 +234,7 @@ async function cosign(log: LogService, witnessUrl: string, witnessKey: string | 
 }
 
 /** Holds the last verified checkpoint and the pinned verifier keys in its state directory. */
-class Monitor {
+export class Monitor {
   private readonly checkpointFile: string;
   private readonly keysFile: string;
 
@@ -238,10 +248,11 @@ class Monitor {
     this.keysFile = join(dir, 'verifier-keys');
   }
 
-  async check(givenKey: string | undefined): Promise<number> {
+  /** Checks `published` (a checkpoint read from the topic), else the service's latest. */
+  async check(givenKey: string | undefined, published?: string): Promise<number> {
     if (!existsSync(this.keysFile)) this.save(this.keysFile, givenKey ? `${givenKey.trim()}\n` : await this.service.text('verifier-key'));
     const verifiers = verifierKeys(undefined, this.keysFile);
-    const latest = await this.service.text('checkpoint');
+    const latest = published ?? (await this.service.text('checkpoint'));
     const next = openCheckpoint(latest, verifiers);
     if (!existsSync(this.checkpointFile)) {
       this.save(this.checkpointFile, latest);
