@@ -7,42 +7,20 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { formatCheckpoint, openCheckpoint, parseSignerKey, parseVerifierKey, signNote } from '@app/transparency-log';
 import { KafkaCheckpointPublisher } from '@app/verifiable-log';
 import { testBrokers } from '../../../test/kafka/broker';
 import { createClient, issueRefreshToken } from '../../../test/support/fixtures';
 import { startTokenService, uniqueId, type TokenServiceUnderTest } from '../../../test/support/token-service';
-import { runCli } from './cli';
+import { auditCli as cli, checkpointAbove } from './testing/audit-cli';
 
 jest.setTimeout(120_000);
-
-async function cli(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString('utf8')));
-  stderr.on('data', (c: Buffer) => err.push(c.toString('utf8')));
-  const code = await runCli(argv, { stdout, stderr, env });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
 
 describe('audit monitor --kafka', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'audit-monitor-kafka-'));
   const brokers = testBrokers().join(',');
   let svc: TokenServiceUnderTest;
   let env: NodeJS.ProcessEnv;
-
-  async function checkpointAbove(size: number): Promise<string> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const r = await cli(env, 'checkpoint');
-      if (r.code === 0 && Number(r.stdout.split('\n')[1]) > size) return r.stdout;
-      if (Date.now() > deadline) throw new Error(`no checkpoint above ${size}: ${r.stdout}${r.stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   beforeAll(async () => {
     svc = await startTokenService({ adapter: 'sqlite', env: { EMBEDDED_RELAY: 'true', KAFKA_BROKERS: brokers } });
@@ -56,7 +34,7 @@ describe('audit monitor --kafka', () => {
   it('checks each published checkpoint by a consistency proof, goes on from where it stopped, and exits 1 on a fork', async () => {
     const client = await createClient(svc, { app_type: 'native' });
     await issueRefreshToken(svc, { client_id: client.client_id, user_id: uniqueId('user') });
-    const first = await checkpointAbove(0);
+    const first = await checkpointAbove(env, 0);
     const firstSize = Number(first.split('\n')[1]);
     // Publishing follows signing: give it a moment to reach the topic.
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -66,7 +44,7 @@ describe('audit monitor --kafka', () => {
     expect(pinned.stdout).toContain('pinned ');
 
     await issueRefreshToken(svc, { client_id: client.client_id, user_id: uniqueId('user') });
-    const second = await checkpointAbove(firstSize);
+    const second = await checkpointAbove(env, firstSize);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const extended = await cli(env, 'monitor', '--state', stateDir, '--kafka', brokers, '--once');
     expect(extended.code).toBe(0);

@@ -7,23 +7,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { ALG_COSIGNATURE_V1, formatCheckpoint, generateNoteSigner, openCheckpoint, parseSignerKey, parseVerifierKey, signNote, verifyCosignatures } from '@app/transparency-log';
 import { createClient, issueRefreshToken } from '../../../test/support/fixtures';
 import { startTokenService, uniqueId, type TokenServiceUnderTest } from '../../../test/support/token-service';
-import { runCli } from './cli';
+import { auditCli as cli, checkpointAbove } from './testing/audit-cli';
 import { startWitnessServer, type WitnessServer } from './witness';
-
-async function cli(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString('utf8')));
-  stderr.on('data', (c: Buffer) => err.push(c.toString('utf8')));
-  const code = await runCli(argv, { stdout, stderr, env });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
 
 describe('audit witness and audit cosign', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'audit-witness-'));
@@ -31,17 +19,6 @@ describe('audit witness and audit cosign', () => {
   let svc: TokenServiceUnderTest;
   let witness: WitnessServer;
   let env: NodeJS.ProcessEnv;
-
-  async function checkpointAbove(size: number): Promise<number> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const r = await cli(env, 'checkpoint');
-      const at = r.code === 0 ? Number(r.stdout.split('\n')[1]) : -1;
-      if (at > size) return at;
-      if (Date.now() > deadline) throw new Error(`no checkpoint above ${size}: ${r.stdout}${r.stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   beforeAll(async () => {
     svc = await startTokenService({ adapter: 'sqlite', env: { EMBEDDED_RELAY: 'true' } });
@@ -58,14 +35,14 @@ describe('audit witness and audit cosign', () => {
   it('cosigns the service’s checkpoint, then an extension through a consistency proof; refuses a rewritten history', async () => {
     const client = await createClient(svc, { app_type: 'native' });
     await issueRefreshToken(svc, { client_id: client.client_id, user_id: uniqueId('user') });
-    const firstSize = await checkpointAbove(0);
+    const firstSize = Number((await checkpointAbove(env, 0)).split('\n')[1]);
     const first = await cli(env, 'cosign', '--witness', witness.url, '--witness-key', cosigner.verifierKey);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(verifyCosignatures(first.stdout, [parseVerifierKey(cosigner.verifierKey)])).toHaveLength(1);
 
     await issueRefreshToken(svc, { client_id: client.client_id, user_id: uniqueId('user') });
-    await checkpointAbove(firstSize);
+    await checkpointAbove(env, firstSize);
     const second = await cli(env, 'cosign', '--witness', witness.url, '--witness-key', cosigner.verifierKey);
     expect(second.code).toBe(0);
     const verifiers = (await cli(env, 'checkpoint', '--verifier-key')).stdout.trim().split('\n').map(parseVerifierKey);
