@@ -15,8 +15,8 @@ import { ProjectionSync } from '../consistency/projection-sync';
 import { type AppConfig, eventStoreConfig } from '@app/config';
 import { configValueProviders } from './config-values';
 import { startEmbeddedRelay } from './embedded-relay';
-import { startEmbeddedVerifiableLog } from '../audit/embedded-verifiable-log';
-import type { VerifiableLog } from '@app/verifiable-log';
+import { startServedLog } from '../audit/embedded-verifiable-log';
+import type { ServedLog } from '@app/verifiable-log';
 import { assertDataKeyOpensSealedSecrets } from './data-key-check';
 import { createRootLogger } from './logger';
 import {
@@ -98,7 +98,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     await store.close();
   };
   let relay: RevocationRelayHandle | undefined;
-  let verifiableLog: VerifiableLog | undefined;
+  let verifiableLog: ServedLog | undefined;
   runner.start();
   try {
     // Serve only a read model that has caught up with the log, else a revoked
@@ -106,7 +106,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     await runner.caughtUp;
     assertDataKeyOpensSealedSecrets(queries, sealer);
     if (!follower) relay = startEmbeddedRelay(config, store, keys, logger, ids);
-    if (relay) verifiableLog = startEmbeddedVerifiableLog(config, store, logger);
+    if (!follower) verifiableLog = startServedLog(config, store, logger, relay !== undefined);
   } catch (error) {
     await closeStores();
     throw error;

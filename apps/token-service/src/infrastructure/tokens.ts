@@ -4,7 +4,7 @@ import type { EventStore } from '@app/event-store';
 import type { ProjectionProgress } from '@app/read-model';
 import type { RefreshTokenCommand, RefreshTokenEvent } from '@app/refresh-tokens';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
-import type { VerifiableLog } from '@app/verifiable-log';
+import type { ServedLog } from '@app/verifiable-log';
 import type { Clock, IdGenerator } from '@app/shared';
 import type { DeciderCommandHandler } from '../commands/decider-command-handler';
 import type { AppConfig } from '@app/config';
@@ -26,8 +26,8 @@ export const EVENT_STORE = token<EventStore>('EventStore');
 export const PROJECTION_PROGRESS = token<ProjectionProgress>('ProjectionProgress');
 /** The embedded revocation relay; undefined when it runs as its own process (EMBEDDED_RELAY=false). */
 export const REVOCATION_RELAY = token<RevocationRelayHandle | undefined>('RevocationRelay');
-/** The verifiable log (tree and checkpoint signer); runs beside the embedded relay, undefined elsewhere. */
-export const VERIFIABLE_LOG = token<VerifiableLog | undefined>('VerifiableLog');
+/** The verifiable log (tree and checkpoints): signed beside the embedded relay, followed from the standalone relay on a replica; undefined without a verifier key. */
+export const VERIFIABLE_LOG = token<ServedLog | undefined>('VerifiableLog');
 
 /** Config values a class needs, each its own token: a class is given what it uses, not the whole AppConfig. */
 export const MANAGEMENT_AUDIENCE = token<string>('ManagementAudience');
