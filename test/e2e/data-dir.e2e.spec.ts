@@ -5,7 +5,7 @@
  */
 import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EntryProcess } from '../support/entry-process';
+import { EntryProcess } from '../../tools/support/entry-process';
 import { freePort, tempDir } from '../support/token-service';
 
 jest.setTimeout(90_000);

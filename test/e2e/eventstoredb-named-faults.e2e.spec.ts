@@ -6,8 +6,8 @@
  * point as a process.
  */
 import { rmSync } from 'node:fs';
-import { startEventStoreDbDouble, type EventStoreDbDouble } from '../eventstoredb-double/eventstoredb-double';
-import { EntryProcess } from '../support/entry-process';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../tools/eventstoredb-double/eventstoredb-double';
+import { EntryProcess } from '../../tools/support/entry-process';
 import { createClient, issueRefreshToken } from '../support/fixtures';
 import { freePort, REAL_EVENTSTOREDB_CONNECTION_STRING, startTokenService, tempDir, type TokenServiceUnderTest } from '../support/token-service';
 
@@ -54,8 +54,10 @@ if (!REAL_EVENTSTOREDB_CONNECTION_STRING) {
       const service = await tokenServiceOn(double.connectionString);
       processes.push(service);
 
-      expect(await service.exitCode(20_000)).not.toBe(0);
-      expect(service.output).toContain('token-service failed to start: EventStoreAccessDeniedError: EventStoreDB refused access');
+      // A refused start: exit 78 and one line naming what to change, no stack trace.
+      expect(await service.exitCode(20_000)).toBe(78);
+      expect(service.output).toContain('token-service refused to start: EventStoreDB refused access');
+      expect(service.output).not.toMatch(/\n\s+at /);
       expect(service.output).toContain('EVENTSTORE_CONNECTION_STRING');
       expect(service.output).not.toMatch(/waiting for EventStoreDB/);
     });

@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { startCluster } from '../support/cluster-service';
-import type { EntryProcess } from '../support/entry-process';
+import type { EntryProcess } from '../../tools/support/entry-process';
 import type { ServiceHandle } from '../support/fixtures';
 import { onFreshConnection } from '../support/fresh-connection';
 import { playLockoutRace } from '../support/lockout-race';

@@ -7,7 +7,7 @@
  */
 import { rmSync } from 'node:fs';
 import { startCluster } from '../support/cluster-service';
-import type { EntryProcess } from '../support/entry-process';
+import type { EntryProcess } from '../../tools/support/entry-process';
 import { onFreshConnection } from '../support/fresh-connection';
 import { createClient, issueRefreshToken, JWT_BEARER, type ServiceHandle } from '../support/fixtures';
 import { tempDir, uniqueId } from '../support/token-service';

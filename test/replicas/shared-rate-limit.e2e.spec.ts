@@ -5,7 +5,7 @@
  */
 import { startTopology, type Topology } from '../../tools/topology/topology';
 import { createClient, delegate, issueRefreshToken, type ServiceHandle } from '../support/fixtures';
-import { startRedisServer, type RedisUnderTest } from '../support/redis-server';
+import { startRedisServer, type RedisUnderTest } from '../../tools/support/redis-server';
 import { replicaHandles } from './replica-handles';
 
 jest.setTimeout(120_000);

@@ -1,7 +1,7 @@
 /**
  * Test fixtures of the audit suites: a small log with a known story, written
  * through a REAL adapter (SqliteEventStore, or EventStoreDbEventStore over the
- * EventStoreDB TEST DOUBLE in test/eventstoredb-double — an in-process gRPC
+ * EventStoreDB TEST DOUBLE in tools/eventstoredb-double — an in-process gRPC
  * stand-in, not EventStoreDB), the live read model a node would hold, and
  * ways to tamper with what is stored under each adapter.
  */
@@ -19,8 +19,8 @@ import { SqliteEventStore } from '@app/event-store';
 import { EventStoreDbEventStore } from '@app/event-store/eventstoredb/eventstoredb-event-store';
 import type { RefreshTokenIssuedData, RefreshTokenRevokedData } from '@app/refresh-tokens/events';
 import { refreshTokenStreamId } from '@app/refresh-tokens/events';
-import { startEventStoreDbDouble, type EventStoreDbDouble } from '../eventstoredb-double/eventstoredb-double';
-import type { StoredEvent } from '../eventstoredb-double/event-log';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../tools/eventstoredb-double/eventstoredb-double';
+import type { StoredEvent } from '../../tools/eventstoredb-double/event-log';
 
 /** The story's instants (metadata.occurredAt = the data's own time). */
 export const TIMES = {

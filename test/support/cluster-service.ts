@@ -1,4 +1,4 @@
-import { EntryProcess } from './entry-process';
+import { EntryProcess } from '../../tools/support/entry-process';
 import { clientCredentialsToken, type ServiceHandle } from './fixtures';
 import { HttpClient } from './http-client';
 import { freePort } from './token-service';

@@ -4,18 +4,20 @@
  * adapter, with a fresh temporary DATA_DIR.
  *
  * The EventStoreDB adapter runs against the in-repo gRPC TEST DOUBLE of
- * EventStoreDB (test/eventstoredb-double) unless EVENTSTORE_CONNECTION_STRING
+ * EventStoreDB (tools/eventstoredb-double) unless EVENTSTORE_CONNECTION_STRING
  * names a real server, in which case that server is used and no double starts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { createTokenService, type TokenServiceApp } from '../../apps/token-service/src/app.factory';
 import { loadConfig } from '@app/config';
-import { startEventStoreDbDouble, type EventStoreDbDouble } from '../eventstoredb-double/eventstoredb-double';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../tools/eventstoredb-double/eventstoredb-double';
+import { freePort } from '../../tools/support/free-port';
+import { tempDir } from '../../tools/support/temp-dir';
 import { HttpClient } from './http-client';
+
+// Where the suites have always found them (tools/ needs them too, and must not import test/).
+export { freePort, tempDir };
 
 export type Adapter = 'sqlite' | 'eventstoredb';
 
@@ -59,25 +61,6 @@ export interface TokenServiceUnderTest {
   restart(): Promise<void>;
   /** Stops the app, the double it started, and removes the DATA_DIR it created. Idempotent. */
   close(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1 (the issuer must be known before listen). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A fresh temporary directory under os.tmpdir(). */
-export function tempDir(prefix = 'token-service-e2e-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 /** Unique ids per test so tests sharing a service never see each other's data. */

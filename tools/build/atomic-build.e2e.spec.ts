@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, cpSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { tempDir } from '../../test/support/token-service';
+import { tempDir } from '../support/temp-dir';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');

@@ -7,7 +7,7 @@
  */
 import { connect } from 'node:net';
 import { EXIT_USAGE, parseCommandLine } from '@app/process';
-import { startRedisServer, type RedisUnderTest } from '../../test/support/redis-server';
+import { startRedisServer, type RedisUnderTest } from '../support/redis-server';
 import { startTopology } from './topology';
 
 const USAGE = `usage: npm run topology

@@ -6,7 +6,7 @@
  * EventStoreDB, one Kafka broker and one Redis; the replicas share signing
  * keys, data key, issuer (the proxy's URL) and management client.
  *
- * EventStoreDB is the in-repo TEST DOUBLE (test/eventstoredb-double) unless
+ * EventStoreDB is the in-repo TEST DOUBLE (tools/eventstoredb-double) unless
  * EVENTSTORE_CONNECTION_STRING names a real server. The three-replica suite
  * (test/replicas) and `npm run topology` both start it through this module,
  * so what the tests run is what the script runs.
@@ -16,9 +16,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../test/eventstoredb-double/eventstoredb-double';
-import { EntryProcess } from '../../test/support/entry-process';
-import { freePort } from '../../test/support/token-service';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from '../eventstoredb-double/eventstoredb-double';
+import { EntryProcess } from '../support/entry-process';
+import { freePort } from '../support/free-port';
 import { sharedSigningKeys } from './signing-keys';
 
 /** The service names of docker-compose.yml this topology runs (checked by topology.int.spec.ts). */

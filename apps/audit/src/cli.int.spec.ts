@@ -22,25 +22,14 @@ import {
   type StoryPositions,
 } from '../../../test/support/audit-log.fixtures';
 import { EXIT, runCli } from './cli';
+import { auditCli, type Outcome } from './testing/audit-cli';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '../../..');
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
-async function cli(h: AuditHarness, ...argv: string[]): Promise<Outcome> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString('utf8')));
-  stderr.on('data', (c: Buffer) => err.push(c.toString('utf8')));
-  const code = await runCli(argv, { stdout, stderr, env: h.env });
-  return { code, stdout: out.join(''), stderr: err.join('') };
+function cli(h: AuditHarness, ...argv: string[]): Promise<Outcome> {
+  return auditCli(h.env, ...argv);
 }
 
 /** The CLI as its own process, as `npm run audit --` runs it (but from sources). Never rejects: the exit code is the result. */

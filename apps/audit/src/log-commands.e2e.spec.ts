@@ -9,7 +9,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import { SQLITE_EVENTS_FILE_NAME } from '@app/event-store';
 import { READ_MODEL_FILE_NAME } from '@app/read-model';
@@ -18,24 +17,7 @@ import { tamperWithLog } from '@app/verifiable-log/testing/tampering';
 import { openCheckpoint, parseVerifierKey } from '@app/transparency-log';
 import { createClient, issueRefreshToken } from '../../../test/support/fixtures';
 import { startTokenService, tempDir, uniqueId, type TokenServiceUnderTest } from '../../../test/support/token-service';
-import { runCli } from './cli';
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function cli(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<Outcome> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString('utf8')));
-  stderr.on('data', (c: Buffer) => err.push(c.toString('utf8')));
-  const code = await runCli(argv, { stdout, stderr, env });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+import { auditCli as cli } from './testing/audit-cli';
 
 function eventCount(dataDir: string): number {
   const db = new Database(join(dataDir, SQLITE_EVENTS_FILE_NAME), { readonly: true });
@@ -87,7 +69,7 @@ describe('audit CLI: checkpoint, prove, verify-proof, monitor', () => {
   });
 
   it('answers --help for each command', async () => {
-    for (const command of ['checkpoint', 'prove', 'verify-proof', 'monitor']) {
+    for (const command of ['checkpoint', 'prove', 'verify-proof', 'monitor', 'witness', 'cosign']) {
       const r = await cli(env, command, '--help');
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('verify-proof FILE');

@@ -9,6 +9,9 @@ import {
   openCheckpoint,
   parseVerifierKey,
   verifyInclusionProofFile,
+  parseCheckpoint,
+  parseNote,
+  verifyCosignatures,
   type NoteVerifier,
 } from '@app/transparency-log';
 import type { EventStore } from '@app/event-store';
@@ -16,6 +19,8 @@ import { compareWithRebuiltTree, listedVerifiers, TreeStore, TREE_FILE_NAME, CHE
 import { messageOf } from '@app/shared';
 import { existingDataDir } from '@app/process';
 import type { CliIo } from './cli';
+import { loadWitnessKey, startWitnessServer } from './witness';
+import { monitorTopic } from './monitor-topic';
 
 export const LOG_USAGE = `verifiable log commands (they need no event store):
   checkpoint [--verifier-key] --url URL [--token TOKEN]
@@ -25,16 +30,30 @@ export const LOG_USAGE = `verifiable log commands (they need no event store):
       the latest signed checkpoint, read from DATA_DIR
   verify-proof FILE (--verifier-key KEY | --verifier-key-file FILE)
       verify a proof file with nothing but the verifier key; prints the leaf
-  monitor --state DIR --url URL [--token TOKEN] [--verifier-key KEY] [--once] [--interval-ms N]
+  monitor --state DIR --url URL [--token TOKEN] [--verifier-key KEY] [--once] [--interval-ms N] [--kafka BROKERS]
       keep the last verified checkpoint in DIR and check each new one by a
       consistency proof; exits 1 on a fork, rewrite or truncation, printing
       both signed notes. The first run pins the verifier key (or give it).
+      --kafka: check every checkpoint published to refresh-token.audit-checkpoints,
+      in order, from where the last run stopped (proofs still from --url);
+      with --once, stop at the end of the topic.
+  witness --state DIR --key-file FILE [--name NAME] --log-key KEY [--log-key KEY…] [--port N] [--host H]
+      run a C2SP tlog-witness: POST /add-checkpoint cosigns (tlog-cosignature/v1)
+      a checkpoint of a log whose key is given only when it extends, by a valid
+      consistency proof, the last one it cosigned for that log (kept in DIR);
+      409 with that size otherwise. The key file is generated under --name if
+      absent. Prints its verifier key; runs until SIGTERM or SIGINT.
+  cosign --witness URL --url URL [--token TOKEN] [--witness-key KEY] [--out FILE]
+      submit the service's latest checkpoint to a witness, with a consistency
+      proof from the last one it cosigned; prints the checkpoint with the
+      witness's cosignature appended (checked with --witness-key if given).
+      Exits 1 when the witness refuses it.
 
   --url is the service's base URL (AUDIT_URL); --token a management token with
   read:audit (AUDIT_TOKEN). Exit codes: 0 ok, 1 verification failed, 2 usage, 3 failure.
 `;
 
-const COMMANDS = new Set(['checkpoint', 'prove', 'verify-proof', 'monitor']);
+const COMMANDS = new Set(['checkpoint', 'prove', 'verify-proof', 'monitor', 'witness', 'cosign']);
 
 class LogUsageError extends Error {}
 
@@ -104,8 +123,14 @@ async function run(command: string, args: string[], io: CliIo): Promise<number> 
       return 0;
     }
     case 'monitor': {
-      const { values } = options(args, { ...http, state: { type: 'string' }, 'verifier-key': { type: 'string' }, once: { type: 'boolean' }, 'interval-ms': { type: 'string' } });
+      const { values } = options(args, { ...http, state: { type: 'string' }, 'verifier-key': { type: 'string' }, once: { type: 'boolean' }, 'interval-ms': { type: 'string' }, kafka: { type: 'string' } });
       if (!values.state) throw new LogUsageError('monitor needs --state DIR');
+      if (values.kafka !== undefined) {
+        const brokers = values.kafka.split(',').filter((b) => b.trim().length > 0);
+        if (brokers.length === 0) throw new LogUsageError('--kafka needs BROKERS (host:port,…)');
+        const monitor = new Monitor(values.state, service(values, io.env), io);
+        return monitorTopic({ monitor, brokers, stateDir: values.state, verifierKey: values['verifier-key'], once: values.once ?? false });
+      }
       const intervalMs = Number(values['interval-ms'] ?? 10_000);
       if (!Number.isSafeInteger(intervalMs) || intervalMs < 100) throw new LogUsageError('--interval-ms must be an integer ≥ 100');
       const monitor = new Monitor(values.state, service(values, io.env), io);
@@ -114,6 +139,47 @@ async function run(command: string, args: string[], io: CliIo): Promise<number> 
         if (code !== 0 || values.once) return code;
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }
+    }
+    case 'witness': {
+      const { values } = options(args, {
+        state: { type: 'string' },
+        'key-file': { type: 'string' },
+        name: { type: 'string' },
+        'log-key': { type: 'string', multiple: true },
+        port: { type: 'string' },
+        host: { type: 'string' },
+      });
+      if (!values.state || !values['key-file'] || !values['log-key']?.length) throw new LogUsageError('witness needs --state, --key-file and at least one --log-key');
+      const port = Number(values.port ?? 0);
+      if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw new LogUsageError('--port must be a port number');
+      const cosigner = loadWitnessKey(values['key-file'], values.name);
+      const server = await startWitnessServer({
+        stateDir: values.state,
+        cosigner,
+        logs: values['log-key'].map(parseVerifierKey),
+        port,
+        host: values.host ?? '127.0.0.1',
+        onError: (error) => io.stderr.write(`audit witness: ${messageOf(error)}\n`),
+      });
+      io.stdout.write(`witness ${cosigner.verifierKey}\nlistening on ${server.url}add-checkpoint\n`);
+      await new Promise((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
+      await server.close();
+      return 0;
+    }
+    case 'cosign': {
+      const { values } = options(args, { ...http, witness: { type: 'string' }, 'witness-key': { type: 'string' }, out: { type: 'string' } });
+      if (!values.witness) throw new LogUsageError('cosign needs --witness URL');
+      const cosigned = await cosign(service(values, io.env), values.witness, values['witness-key']);
+      if (typeof cosigned === 'number') {
+        io.stderr.write(`audit cosign: the witness refused the checkpoint (${cosigned})\n`);
+        return 1;
+      }
+      if (values.out) writeFileSync(values.out, cosigned);
+      else io.stdout.write(cosigned);
+      return 0;
     }
     default:
       throw new LogUsageError(`unknown command "${command}"`);
@@ -143,8 +209,32 @@ function service(values: { url?: string; token?: string }, env: NodeJS.ProcessEn
   return { text: get, json: async <T>(path: string) => JSON.parse(await get(path)) as T };
 }
 
+/**
+ * C2SP tlog-witness client: asks with `old 0` first; a 409 names the size the
+ * witness cosigned last, so the second request carries the consistency proof
+ * from it. The cosigned checkpoint, or the witness's refusal status.
+ */
+async function cosign(log: LogService, witnessUrl: string, witnessKey: string | undefined): Promise<string | number> {
+  const note = await log.text('checkpoint');
+  // The witness checks the log's signature; the size is all the client needs.
+  const { size } = parseCheckpoint(parseNote(note).text);
+  const submit = (old: number, proof: string[]) =>
+    fetch(new URL('add-checkpoint', witnessUrl.endsWith('/') ? witnessUrl : `${witnessUrl}/`), { method: 'POST', body: `old ${old}\n${proof.map((h) => `${h}\n`).join('')}\n${note}` });
+  let response = await submit(0, []);
+  if (response.status === 409 && response.headers.get('content-type')?.startsWith('text/x.tlog.size')) {
+    const old = Number((await response.text()).trim());
+    if (!Number.isSafeInteger(old) || old > size) return 409;
+    const proof = old === 0 ? [] : (await log.json<{ hashes: string[] }>(`proofs/consistency?first=${old}&second=${size}`)).hashes;
+    response = await submit(old, proof);
+  }
+  const body = await response.text();
+  if (response.status !== 200) return response.status;
+  if (witnessKey && verifyCosignatures(note + body, [parseVerifierKey(witnessKey)]).length === 0) throw new Error('the witness answered no cosignature by the given key');
+  return note + body;
+}
+
 /** Holds the last verified checkpoint and the pinned verifier keys in its state directory. */
-class Monitor {
+export class Monitor {
   private readonly checkpointFile: string;
   private readonly keysFile: string;
 
@@ -158,10 +248,11 @@ class Monitor {
     this.keysFile = join(dir, 'verifier-keys');
   }
 
-  async check(givenKey: string | undefined): Promise<number> {
+  /** Checks `published` (a checkpoint read from the topic), else the service's latest. */
+  async check(givenKey: string | undefined, published?: string): Promise<number> {
     if (!existsSync(this.keysFile)) this.save(this.keysFile, givenKey ? `${givenKey.trim()}\n` : await this.service.text('verifier-key'));
     const verifiers = verifierKeys(undefined, this.keysFile);
-    const latest = await this.service.text('checkpoint');
+    const latest = published ?? (await this.service.text('checkpoint'));
     const next = openCheckpoint(latest, verifiers);
     if (!existsSync(this.checkpointFile)) {
       this.save(this.checkpointFile, latest);

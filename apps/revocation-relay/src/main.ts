@@ -13,6 +13,11 @@
  * KAFKA_TOPIC_PARTITIONS, KAFKA_TOPIC_REPLICATION_FACTOR, KAFKA_TOPIC_RETENTION_MS,
  * RELAY_STATUS_FILE_INTERVAL_MS.
  *
+ * It also runs the verifiable log (docs/verifiable-log.md): the tree in
+ * DATA_DIR/verifiable-log.sqlite and the signed checkpoints (CHECKPOINT_SIGNING_KEY
+ * / _FILE, a key the replicas never read), filed in DATA_DIR/log-checkpoint.txt
+ * and published to refresh-token.audit-checkpoints; signed only while holding the lease.
+ *
  * On EventStoreDB the checkpoint and the lease live in a stream of the log
  * (several relays: one publishes, the others stand by); on SQLite in
  * DATA_DIR/relay.sqlite, alone by the DATA_DIR lock.
@@ -22,6 +27,7 @@ import pino from 'pino';
 import { type AppConfig, eventStoreConfig, loadConfig } from '@app/config';
 import { type EventStoreConfig, openEventStore } from '@app/event-store';
 import { wireRevocationRelay } from '@app/revocation-relay';
+import { startSigningLog } from '@app/verifiable-log';
 import { cryptoIds } from '@app/shared';
 import { claimDataDir, EXIT_REFUSED, existingDataDir, parseCommandLine, refusalLine, writePrivateFileAtomic } from '@app/process';
 import { openRelaySigner } from './relay-signer';
@@ -31,9 +37,11 @@ const USAGE = `usage: npm run relay   (node dist/apps/revocation-relay/src/main.
 The standalone revocation relay: publishes every revocation of the event store
 to Kafka, at least once, each message signed with the service's keys. Run
 exactly one beside token-service replicas that run with EMBEDDED_RELAY=false.
+It also signs the verifiable log's checkpoints (the replicas serve them).
 It takes no options: it reads the service's environment (DATA_DIR, which must
 exist, EVENT_STORE, EVENTSTORE_CONNECTION_STRING, KAFKA_BROKERS,
-KAFKA_REVOCATIONS_TOPIC, SIGNING_KEYS or SIGNING_KEYS_FILE, RELAY_*; see
+KAFKA_REVOCATIONS_TOPIC, SIGNING_KEYS or SIGNING_KEYS_FILE, ISSUER,
+CHECKPOINT_SIGNING_KEY or CHECKPOINT_SIGNING_KEY_FILE, RELAY_*; see
 docs/configuration.md).
 
 Exit codes: 0 stopped on SIGTERM/SIGINT; ${EXIT_REFUSED} refused to start (one line on
@@ -60,6 +68,8 @@ async function main(): Promise<void> {
   const store = await openEventStore(relayEventStoreConfig(config), { onWaiting: (message, attempt) => logger.warn({ attempt }, message) });
   const handle = wireRevocationRelay({ ...config, dataDir, store, logger, ids: cryptoIds, signer: signing.signer });
   await handle.relay.start();
+  // The verifiable log signs here, the replicas only follow: one signer, the relay holding the lease (alone on SQLite).
+  const verifiableLog = startSigningLog(config, store, logger, () => handle.relay.status().lease?.held ?? true);
   logger.info({ dataDir, topic: handle.relay.topic, status: handle.relay.status() }, 'revocation relay started');
 
   const statusEveryMs = config.relayStatusIntervalMs;
@@ -93,6 +103,7 @@ async function main(): Promise<void> {
     // Finish the send in flight and save its checkpoint, then close; whatever is left is replayed on the next start.
     handle
       .close()
+      .then(() => verifiableLog.stop())
       .then(() => store.close())
       .then(() => lock.release())
       .then(

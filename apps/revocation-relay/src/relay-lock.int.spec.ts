@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testBrokers, uniqueTopic } from '../../../test/kafka/broker';
-import { EntryProcess } from '../../../test/support/entry-process';
+import { EntryProcess } from '../../../tools/support/entry-process';
 
 jest.setTimeout(90_000);
 

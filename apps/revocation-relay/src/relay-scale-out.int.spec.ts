@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreDbEventStore } from '@app/event-store';
-import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../../test/eventstoredb-double/eventstoredb-double';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../../tools/eventstoredb-double/eventstoredb-double';
 import { TopicRecorder, testBrokers, uniqueTopic, waitFor } from '../../../test/kafka/broker';
 import { issue, revoke, testCredential } from '../../../test/kafka/events';
 import { RelayProcess } from '../../../test/kafka/relay-process';

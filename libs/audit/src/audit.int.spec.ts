@@ -323,6 +323,17 @@ describe.each(ADAPTER_CASES)('audit over $name', (adapter) => {
       expect(diverged.readModel).toMatchObject({ status: 'different', differences: 1, firstDifference: { key: IDS.cred2, columns: ['device_name'] } });
     });
 
+    it('replays a token hash shared by two credentials as the live model did (the later one skipped), file and memory', async () => {
+      await h.store.appendToStream('refreshToken-dcr_clash', [
+        { id: '00000000-0000-4000-8000-000000000002', type: 'RefreshTokenIssued', data: { credentialId: 'dcr_clash', tokenHash: sha256Hex(PLAINTEXT.cred2), clientId: IDS.clientA, userId: IDS.user2, deviceId: 'd', deviceName: 'd', scope: 'openid offline_access', issuedAt: TIMES.cred2Revoked }, metadata: { actor: 'login-service', occurredAt: TIMES.cred2Revoked } },
+      ], { expectedRevision: 'no_stream' });
+      await buildLiveReadModel(h.store, h.readModelFilename);
+      const onFile = await verify(h.store, { readModelFilename: h.readModelFilename });
+      expect(onFile).toMatchObject({ ok: true, chain: { events: 11 }, readModel: { status: 'equal', differences: 0 } });
+      const inMemory = await verify(h.store, { readModelFilename: h.readModelFilename, scratchFilename: ':memory:' });
+      expect(inMemory.readModel).toMatchObject({ status: 'equal', rows: onFile.readModel.rows });
+    });
+
     it('compares at the live checkpoint when the live model lags the log', async () => {
       await h.store.appendToStream('refreshToken-dcr_late', [
         { id: '00000000-0000-4000-8000-000000000001', type: 'RefreshTokenIssued', data: { credentialId: 'dcr_late', tokenHash: sha256Hex('late'), clientId: IDS.clientA, userId: IDS.user2, deviceId: 'd', deviceName: 'd', scope: 'openid offline_access', issuedAt: TIMES.cred2Revoked }, metadata: { actor: 'login-service', occurredAt: TIMES.cred2Revoked } },

@@ -103,9 +103,9 @@ export async function verify(store: EventStore, options: VerifyOptions): Promise
   const live = options.readModelFilename === null ? undefined : openLive(options.readModelFilename);
   const ownScratch = options.scratchFilename === undefined ? mkdtempSync(join(tmpdir(), 'audit-verify-')) : undefined;
   const scratchFilename = options.scratchFilename ?? join(ownScratch as string, 'replay.sqlite');
-  const scratch = new ReadModel({ filename: scratchFilename, throwaway: true, cacheMb: SCRATCH_CACHE_MB });
+  let scratch = openScratch(scratchFilename, true);
   try {
-    const projection = new ReadModelProjection(scratch, { logger: silentLogger });
+    let projection = new ReadModelProjection(scratch, { logger: silentLogger });
     const chain = new HashChainVerifier(options.maxHeads);
     const feedUpTo = live?.model ? liveCheckpoint(live.model) : 0;
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -130,6 +130,13 @@ export async function verify(store: EventStore, options: VerifyOptions): Promise
       }
     }
     if (batch.length > 0) projection.applyBatch(batch);
+    if (!scratch.createDeferredUniqueIndexes()) {
+      // Two credentials share a token hash or issue position: replay again with the unique indexes in place, as the live projection ran.
+      scratch.close();
+      scratch = openScratch(scratchFilename, false);
+      projection = new ReadModelProjection(scratch, { logger: silentLogger });
+      await catchUp(store, projection, feedUpTo, batchSize);
+    }
 
     const chainReport: ChainReport = {
       ok: chain.breaks === 0,
@@ -155,6 +162,12 @@ export async function verify(store: EventStore, options: VerifyOptions): Promise
     live?.model?.close();
     if (ownScratch) rmSync(ownScratch, { recursive: true, force: true });
   }
+}
+
+/** A new, empty replay model (any file left at `filename` is replaced). */
+function openScratch(filename: string, deferUniqueIndexes: boolean): ReadModel {
+  if (filename !== ':memory:') for (const suffix of ['', '-journal']) rmSync(`${filename}${suffix}`, { force: true });
+  return new ReadModel({ filename, throwaway: true, cacheMb: SCRATCH_CACHE_MB, deferUniqueIndexes });
 }
 
 interface LiveModel {

@@ -71,6 +71,8 @@ export interface AppConfig {
   /** The verifiable log's checkpoint key, `PRIVATE+KEY+…` (CHECKPOINT_SIGNING_KEY, or a file: CHECKPOINT_SIGNING_KEY_FILE); neither: generated into DATA_DIR/keys. */
   checkpointSigningKey?: string;
   checkpointSigningKeyFile?: string;
+  /** A replica without the checkpoint key (EMBEDDED_RELAY=false): the relay's verifier keys (CHECKPOINT_VERIFIER_KEYS); default DATA_DIR/keys/checkpoint-verifiers.txt. */
+  checkpointVerifierKeys?: string;
   /** Standalone relay: how often the SQLite log is polled for token-service's appends. */
   relayPollIntervalMs: number;
   /** How often each replica revokes the valid tokens its read model shows for deleted clients (0: only at start). */
@@ -140,6 +142,7 @@ const schema = z.object({
   DATA_KEY: z.string().optional(),
   CHECKPOINT_SIGNING_KEY: z.string().optional().transform((v) => v || undefined),
   CHECKPOINT_SIGNING_KEY_FILE: z.string().optional().transform((v) => v || undefined),
+  CHECKPOINT_VERIFIER_KEYS: z.string().optional().transform((v) => v || undefined),
   RELAY_POLL_INTERVAL_MS: intFrom('RELAY_POLL_INTERVAL_MS', 1, 60_000).default(50),
   RELAY_STATUS_INTERVAL_MS: intFrom('RELAY_STATUS_INTERVAL_MS', 0, 86_400_000).default(30_000),
   RELAY_LEASE_MS: intFrom('RELAY_LEASE_MS', 1_000, 600_000).default(15_000),
@@ -238,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataKey: e.DATA_KEY,
     checkpointSigningKey: e.CHECKPOINT_SIGNING_KEY,
     checkpointSigningKeyFile: e.CHECKPOINT_SIGNING_KEY_FILE,
+    checkpointVerifierKeys: e.CHECKPOINT_VERIFIER_KEYS,
     relayPollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
     relayStatusIntervalMs: e.RELAY_STATUS_INTERVAL_MS,
     relayLeaseMs: e.RELAY_LEASE_MS,

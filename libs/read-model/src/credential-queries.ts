@@ -104,12 +104,6 @@ export class CredentialQueries {
     this.sql = prepareStatements(this.db);
   }
 
-  /** The valid credential with this token hash, or null (unknown, revoked, or its client deleted). */
-  findValidByTokenHash(tokenHash: string): CredentialRecord | null {
-    const row = this.sql.validByTokenHash.get(tokenHash);
-    return row ? toCredentialRecord(row) : null;
-  }
-
   /**
    * The credential with this token hash in any status, or null: the OAuth
    * endpoints tell "revoked" from "unknown" (Auth0's /delegation messages)
@@ -318,7 +312,6 @@ interface DeviceListStatements {
 
 function prepareStatements(db: Database.Database) {
   return {
-    validByTokenHash: db.prepare<[string], CredentialRow>(`SELECT cr.* FROM credentials cr WHERE cr.token_hash = ? AND ${VALID}`),
     byId: db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE credential_id = ?'),
     tokenCredentialByHash: db.prepare<[string], TokenCredential>(`SELECT ${TOKEN_CREDENTIAL_COLUMNS} FROM credentials WHERE token_hash = ?`),
     tokenCredentialById: db.prepare<[string], TokenCredential>(`SELECT ${TOKEN_CREDENTIAL_COLUMNS} FROM credentials WHERE credential_id = ?`),

@@ -20,6 +20,7 @@ import {
   tokenRevoked,
 } from './testing/credential-events.fixtures';
 import { FlakyEventStore } from './testing/flaky-event-store';
+import { findValidByTokenHash } from './testing/valid-credential';
 
 type Body = { type: string; data: object };
 
@@ -81,13 +82,13 @@ describe('ProjectionRunner over the SQLite event store', () => {
     await runner.caughtUp;
 
     expect(runner.position()).toBe(await store.headPosition());
-    expect(queries.findValidByTokenHash(sha256('token-of-dcr_1'))).toBeNull();
-    expect(queries.findValidByTokenHash(sha256('token-of-dcr_2'))?.credentialId).toBe('dcr_2');
+    expect(findValidByTokenHash(queries, sha256('token-of-dcr_1'))).toBeNull();
+    expect(findValidByTokenHash(queries, sha256('token-of-dcr_2'))?.credentialId).toBe('dcr_2');
     expect(runner.status()).toMatchObject({ state: 'live', caughtUp: true, failures: 0 });
 
     const revoked = await append(store, tokenRevoked('dcr_2'));
     await expect(runner.waitForPosition(revoked.position, 5000)).resolves.toBe(true);
-    expect(queries.findValidByTokenHash(sha256('token-of-dcr_2'))).toBeNull();
+    expect(findValidByTokenHash(queries, sha256('token-of-dcr_2'))).toBeNull();
     expect(queries.findById('dcr_2')?.revokedPosition).toBe(revoked.position);
   });
 
@@ -104,7 +105,7 @@ describe('ProjectionRunner over the SQLite event store', () => {
 
       expect(issued.position).toBe(next);
       await expect(waiting).resolves.toBe(true);
-      expect(queries.findValidByTokenHash(sha256('token-of-dcr_1'))).not.toBeNull();
+      expect(findValidByTokenHash(queries, sha256('token-of-dcr_1'))).not.toBeNull();
     });
 
     it('resolves false when nothing reaches the position in time', async () => {
@@ -176,6 +177,28 @@ describe('ProjectionRunner over the SQLite event store', () => {
     await expect(rebuild(store, target)).rejects.toMatchObject({ code: 'REBUILD_TARGET_EXISTS' });
   });
 
+  it('rebuilds a log where two credentials share a token hash into the live rows (the later one skipped), unique indexes in place', async () => {
+    const { runner, readModel } = openNode();
+    runner.start();
+    await runner.caughtUp;
+    const clash = tokenIssued('dcr_2');
+    await append(store, clientRegistered('client-a'), tokenIssued('dcr_1'), tokenIssued('dcr_3'));
+    const last = await append(store, { ...clash, data: { ...clash.data, tokenHash: sha256('token-of-dcr_1') } });
+    await expect(runner.waitForPosition(last.position, 5000)).resolves.toBe(true);
+
+    const rebuilt = await rebuild(store, join(dir, 'rebuilt.sqlite'));
+    cleanup.push(() => rebuilt.readModel.close());
+
+    expect(rebuilt.readModel.snapshot()).toBe(readModel.snapshot());
+    expect(rebuilt.readModel.snapshot()).not.toContain('dcr_2');
+    expect(rebuilt.readModel.createDeferredUniqueIndexes()).toBe(true);
+    const sameHash = rebuilt.readModel.db.prepare(
+      `INSERT INTO credentials (credential_id, token_hash, client_id, user_id, device_id, device_name, scope, issued_at, issued_position, stream_revision, stream_head_hash)
+       SELECT 'dcr_new', token_hash, client_id, user_id, device_id, device_name, scope, issued_at, 1000000, stream_revision, stream_head_hash FROM credentials LIMIT 1`,
+    );
+    expect(() => sameHash.run()).toThrow(/UNIQUE constraint failed: credentials.token_hash/);
+  });
+
   it('rebuilds the state at a past position', async () => {
     await append(store, clientRegistered('client-a'));
     const issued = await append(store, tokenIssued('dcr_1'));
@@ -184,7 +207,7 @@ describe('ProjectionRunner over the SQLite event store', () => {
     const past = await rebuild(store, ':memory:', { untilPosition: issued.position });
 
     expect(past.position).toBe(issued.position);
-    expect(new CredentialQueries(past.readModel).findValidByTokenHash(sha256('token-of-dcr_1'))?.credentialId).toBe('dcr_1');
+    expect(findValidByTokenHash(new CredentialQueries(past.readModel), sha256('token-of-dcr_1'))?.credentialId).toBe('dcr_1');
     past.readModel.close();
   });
 
@@ -201,7 +224,7 @@ describe('ProjectionRunner over the SQLite event store', () => {
       flaky.down = false;
       await runner.caughtUp;
 
-      expect(queries.findValidByTokenHash(sha256('token-of-dcr_1'))?.credentialId).toBe('dcr_1');
+      expect(findValidByTokenHash(queries, sha256('token-of-dcr_1'))?.credentialId).toBe('dcr_1');
     });
 
     it('restarts from its checkpoint when the live subscription fails, and loses nothing', async () => {
@@ -219,7 +242,7 @@ describe('ProjectionRunner over the SQLite event store', () => {
       await expect(runner.waitForPosition(issued.position, 5000)).resolves.toBe(true);
       expect(runner.status().failures).toBe(1);
       expect(flaky.readsFrom[reads]).toEqual({ call: 'readAll', after: checkpoint });
-      expect(queries.findValidByTokenHash(sha256('token-of-dcr_1'))).not.toBeNull();
+      expect(findValidByTokenHash(queries, sha256('token-of-dcr_1'))).not.toBeNull();
     });
 
     it('retries an event whose read-model write failed until it succeeds', async () => {

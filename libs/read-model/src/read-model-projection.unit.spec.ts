@@ -13,6 +13,7 @@ import {
   tokenIssued,
   tokenRevoked,
 } from './testing/credential-events.fixtures';
+import { findValidByTokenHash } from './testing/valid-credential';
 
 interface LogEntry {
   level: 'info' | 'warn' | 'error';
@@ -62,7 +63,7 @@ describe('ReadModelProjection', () => {
     it('stores the credential as valid and advances the checkpoint to the event', () => {
       const [, issued] = given(clientRegistered('client-a'), tokenIssued('dcr_1'));
 
-      const found = queries.findValidByTokenHash(sha256('token-of-dcr_1'));
+      const found = findValidByTokenHash(queries, sha256('token-of-dcr_1'));
       expect(found).toEqual({
         credentialId: 'dcr_1',
         tokenHash: sha256('token-of-dcr_1'),
@@ -87,7 +88,7 @@ describe('ReadModelProjection', () => {
     it('does not validate a token of a client the model does not know', () => {
       given(tokenIssued('dcr_1', { clientId: 'ghost' }));
 
-      expect(queries.findValidByTokenHash(sha256('token-of-dcr_1'))).toBeNull();
+      expect(findValidByTokenHash(queries, sha256('token-of-dcr_1'))).toBeNull();
       expect(queries.findById('dcr_1')?.clientId).toBe('ghost');
     });
 
@@ -112,7 +113,7 @@ describe('ReadModelProjection', () => {
       const [event] = given(clash);
 
       expect(queries.findById('dcr_2')).toBeNull();
-      expect(queries.findValidByTokenHash(sha256('token-of-dcr_1'))?.credentialId).toBe('dcr_1');
+      expect(findValidByTokenHash(queries, sha256('token-of-dcr_1'))?.credentialId).toBe('dcr_1');
       expect(projection.position()).toBe(event.position);
       expect(logger.entries.some((e) => e.level === 'error')).toBe(true);
     });
@@ -126,7 +127,7 @@ describe('ReadModelProjection', () => {
         tokenRevoked('dcr_1', { reason: 'lost phone', revokedBy: 'mgmt-client', revokedAt: '2025-02-02T00:00:00.000Z' }),
       );
 
-      expect(queries.findValidByTokenHash(sha256('token-of-dcr_1'))).toBeNull();
+      expect(findValidByTokenHash(queries, sha256('token-of-dcr_1'))).toBeNull();
       expect(queries.findById('dcr_1')).toMatchObject({
         revokedAt: '2025-02-02T00:00:00.000Z',
         revokedBy: 'mgmt-client',
@@ -176,8 +177,8 @@ describe('ReadModelProjection', () => {
         clientDeleted('client-a'),
       );
 
-      expect(queries.findValidByTokenHash(sha256('token-of-dcr_a1'))).toBeNull();
-      expect(queries.findValidByTokenHash(sha256('token-of-dcr_b1'))?.credentialId).toBe('dcr_b1');
+      expect(findValidByTokenHash(queries, sha256('token-of-dcr_a1'))).toBeNull();
+      expect(findValidByTokenHash(queries, sha256('token-of-dcr_b1'))?.credentialId).toBe('dcr_b1');
       expect(queries.listValidDeviceCredentials({ page: 0, perPage: 50 }).credentials.map((c) => c.credentialId)).toEqual(['dcr_b1']);
       expect(queries.listByUser('user-1', { take: 10 }).tokens.map((c) => c.credentialId)).toEqual(['dcr_b1']);
       expect(queries.getClient('client-a')).toBeNull();

@@ -23,17 +23,23 @@ export const READ_MODEL_TABLES: readonly ReadModelTable[] = [
   { name: 'credentials', primaryKey: 'credential_id' },
 ];
 
-export const READ_MODEL_DDL = `
+/**
+ * The tables; `inlineUnique: false` leaves out the UNIQUE constraints that
+ * READ_MODEL_DEFERRED_UNIQUE_DDL adds at the end of a build from zero.
+ */
+function tablesDdl(inlineUnique: boolean): string {
+  const unique = inlineUnique ? ' UNIQUE' : '';
+  return `
 CREATE TABLE credentials (
   credential_id    TEXT    NOT NULL PRIMARY KEY,
-  token_hash       TEXT    NOT NULL UNIQUE,
+  token_hash       TEXT    NOT NULL${unique},
   client_id        TEXT    NOT NULL,
   user_id          TEXT    NOT NULL,
   device_id        TEXT    NOT NULL,
   device_name      TEXT    NOT NULL,
   scope            TEXT    NOT NULL,
   issued_at        TEXT    NOT NULL,
-  issued_position  INTEGER NOT NULL UNIQUE,
+  issued_position  INTEGER NOT NULL${unique},
   revoked_at       TEXT,
   revoked_by       TEXT,
   revoke_reason    TEXT,
@@ -74,6 +80,24 @@ CREATE TABLE checkpoints (
   name     TEXT    NOT NULL PRIMARY KEY,
   position INTEGER NOT NULL
 ) STRICT;
+`;
+}
+
+export const READ_MODEL_DDL = tablesDdl(true);
+
+/**
+ * A build from zero (rebuild, audit verify's replay) writes the credentials
+ * without their two random-key unique indexes: an insert into each per event
+ * was the larger part of a replay. It creates them at the end (one sort each,
+ * READ_MODEL_DEFERRED_UNIQUE_DDL), which also checks that no two rows share a
+ * value: rows are never deleted nor those columns changed, so then none of the
+ * live projection's inserts met a conflict either, and both hold the same rows.
+ */
+export const READ_MODEL_BULK_DDL = tablesDdl(false);
+
+export const READ_MODEL_DEFERRED_UNIQUE_DDL = `
+CREATE UNIQUE INDEX credentials_token_hash_unique ON credentials (token_hash);
+CREATE UNIQUE INDEX credentials_issued_position_unique ON credentials (issued_position);
 `;
 
 /**

@@ -4,7 +4,7 @@ import { messageOf } from '@app/shared';
 import { preparePrivateSqliteFile } from '@app/process';
 import { canonicalJson } from '@app/event-store';
 import { ReadModelUnreadableError } from './errors';
-import { READ_MODEL_DDL, READ_MODEL_QUERY_INDEXES_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, type ReadModelTable } from './read-model.schema';
+import { READ_MODEL_BULK_DDL, READ_MODEL_DDL, READ_MODEL_DEFERRED_UNIQUE_DDL, READ_MODEL_QUERY_INDEXES_DDL, READ_MODEL_SCHEMA_VERSION, READ_MODEL_TABLES, type ReadModelTable } from './read-model.schema';
 
 /** File name of the read model inside `DATA_DIR` (one per node). */
 export const READ_MODEL_FILE_NAME = 'read-model.sqlite';
@@ -33,6 +33,12 @@ export interface ReadModelOptions {
    * version 0, so any later open drops it) until `completeBulkBuild()`.
    */
   bulk?: boolean;
+  /**
+   * With `throwaway` or `bulk` on a new file: the credentials' unique indexes
+   * are created by `createDeferredUniqueIndexes()` (or `completeBulkBuild()`)
+   * at the end instead of being written per insert.
+   */
+  deferUniqueIndexes?: boolean;
 }
 
 /** A row as SQLite returns it. */
@@ -74,7 +80,7 @@ export class ReadModel {
       this.db.pragma(fast ? 'journal_mode = MEMORY' : 'journal_mode = WAL');
       this.db.pragma(fast ? 'synchronous = OFF' : 'synchronous = NORMAL');
       if (options.cacheMb !== undefined) this.db.pragma(`cache_size = ${-Math.round(options.cacheMb * 1024)}`);
-      this.prepareSchema();
+      this.prepareSchema(fast && options.deferUniqueIndexes === true ? READ_MODEL_BULK_DDL : READ_MODEL_DDL);
       // A throwaway replay is only compared row by row: the query indexes would cost a b-tree insert each for nothing.
       if (!fast) this.db.exec(READ_MODEL_QUERY_INDEXES_DDL);
       if (options.bulk) this.db.pragma('user_version = 0');
@@ -189,12 +195,15 @@ export class ReadModel {
   }
 
   /**
-   * Ends a bulk build: creates the query indexes (one sort each instead of an
-   * insert per row), fsyncs the file as it stands, switches to WAL with
+   * Ends a bulk build: creates the deferred unique indexes (false, and
+   * nothing else done, when two rows share a value: see
+   * `createDeferredUniqueIndexes`) and the query indexes (one sort each
+   * instead of an insert per row), fsyncs the file as it stands, switches to WAL with
    * synchronous=NORMAL like any live model, and only then writes the schema
    * version that marks it complete.
    */
-  completeBulkBuild(): void {
+  completeBulkBuild(): boolean {
+    if (!this.createDeferredUniqueIndexes()) return false;
     this.db.exec(READ_MODEL_QUERY_INDEXES_DDL);
     if (this.filename !== ':memory:') {
       const fd = openSync(this.filename, 'r+');
@@ -207,6 +216,25 @@ export class ReadModel {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
+    return true;
+  }
+
+  /**
+   * Creates the unique indexes a build with `deferUniqueIndexes` left out
+   * (nothing when they exist). False: two rows share a token hash or an issue
+   * position, which the live projection would have refused at the second
+   * insert; the build must then be done again with the indexes in place.
+   */
+  createDeferredUniqueIndexes(): boolean {
+    const uniqueIndexes = this.db.prepare<[], number>(`SELECT count(*) FROM pragma_index_list('credentials') WHERE "unique" = 1 AND origin != 'pk'`).pluck().get();
+    if (uniqueIndexes !== 0) return true;
+    try {
+      this.db.transaction(() => this.db.exec(READ_MODEL_DEFERRED_UNIQUE_DDL))();
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
+      throw error;
+    }
   }
 
   close(): void {
@@ -222,14 +250,14 @@ export class ReadModel {
     };
   }
 
-  private prepareSchema(): void {
+  private prepareSchema(ddl: string): void {
     this.db
       .transaction(() => {
         const version = this.db.pragma('user_version', { simple: true }) as number;
         if (version === READ_MODEL_SCHEMA_VERSION) return;
         // Derived data: a file of another layout is dropped and rebuilt from the log.
         for (const { name } of READ_MODEL_TABLES) this.db.exec(`DROP TABLE IF EXISTS ${name}`);
-        this.db.exec(READ_MODEL_DDL);
+        this.db.exec(ddl);
         this.db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
       })
       .immediate();

@@ -38,10 +38,20 @@ const REBUILD_CACHE_MB = 64;
 export async function rebuild(store: EventStore, targetFilename: string, options: RebuildOptions = {}): Promise<RebuildResult> {
   if (targetFilename !== ':memory:' && existsSync(targetFilename)) {
     if (!options.overwrite) throw new RebuildTargetExistsError(`${targetFilename} exists; pass overwrite to replace it`);
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${targetFilename}${suffix}`, { force: true });
+    removeModelFile(targetFilename);
   }
+  const built = await buildFromZero(store, targetFilename, options, true);
+  if (built) return built;
+  // Two credentials share a token hash or an issue position (a collision, a forged log): the live projection
+  // skipped the later one at its insert, which only a replay with the unique indexes in place reproduces.
+  removeModelFile(targetFilename);
+  return (await buildFromZero(store, targetFilename, options, false)) as RebuildResult;
+}
+
+/** Undefined: `deferUniqueIndexes` found two rows sharing a unique value (the file is then left incomplete). */
+async function buildFromZero(store: EventStore, targetFilename: string, options: RebuildOptions, deferUniqueIndexes: boolean): Promise<RebuildResult | undefined> {
   // No journal file, no fsync per commit, query indexes at the end; made durable and marked complete at the end.
-  const readModel = new ReadModel({ filename: targetFilename, bulk: true, cacheMb: REBUILD_CACHE_MB });
+  const readModel = new ReadModel({ filename: targetFilename, bulk: true, cacheMb: REBUILD_CACHE_MB, deferUniqueIndexes });
   try {
     const projection = new ReadModelProjection(readModel, { logger: options.logger ?? silentLogger });
     const batches = readInBatches(store, {
@@ -54,10 +64,16 @@ export async function rebuild(store: EventStore, targetFilename: string, options
       events += batch.length;
       projection.applyBatch(batch);
     }
-    readModel.completeBulkBuild();
-    return { readModel, position: projection.position(), events };
+    if (readModel.completeBulkBuild()) return { readModel, position: projection.position(), events };
+    readModel.close();
+    return undefined;
   } catch (error) {
     readModel.close();
     throw error;
   }
+}
+
+function removeModelFile(filename: string): void {
+  if (filename === ':memory:') return;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${filename}${suffix}`, { force: true });
 }

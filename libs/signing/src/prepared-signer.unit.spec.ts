@@ -69,9 +69,12 @@ describe('preparedSignerFor', () => {
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   it("follows a key store's rotation: the new key signs, under its own kid, and the JWKS verifies both", async () => {
-    const keyStore = await KeyStore.open({ dir: join(root, 'keys'), clock: new FixedClock(new Date()) });
+    const clock = new FixedClock(new Date());
+    const keyStore = await KeyStore.open({ dir: join(root, 'keys'), clock });
     const before = preparedSignerFor(keyStore.signingKey('ES256'), 'JWT');
     expect(preparedSignerFor(keyStore.signingKey('ES256'), 'JWT')).toBe(before);
+    // The newest key signs: a later creation time, as a real rotation has (a tie would leave the choice to the kids' order).
+    clock.advance(1_000);
     const rotated = await keyStore.rotate('ES256');
     const after = preparedSignerFor(keyStore.signingKey('ES256'), 'JWT');
     expect(after.kid).toBe(rotated.kid);

@@ -18,3 +18,5 @@ export * from './note/signed-note';
 export * from './note/checkpoint';
 export * from './note/check-extension';
 export * from './note/inclusion-proof-file';
+export * from './note/cosignature';
+export * from './witness/add-checkpoint';

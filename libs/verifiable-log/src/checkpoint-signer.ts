@@ -33,6 +33,8 @@ export interface CheckpointSignerOptions {
   logger: Logger;
   /** At most one checkpoint per this many ms (default 1000). */
   minIntervalMs?: number;
+  /** False while another process holds the signing lease. */
+  maySign?: () => boolean;
   now?: () => number;
 }
 
@@ -93,7 +95,7 @@ export class CheckpointSigner {
 
   /** Signs the tree's current size if it extends the last checkpoint; returns the note, or undefined (nothing new, not yet, or refused). */
   async signNow(): Promise<string | undefined> {
-    if (this.state !== 'signing') return undefined;
+    if (this.state !== 'signing' || this.options.maySign?.() === false) return undefined;
     const { tree } = this.options;
     const size = tree.size;
     const last = this.last;

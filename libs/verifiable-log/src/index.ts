@@ -7,3 +7,7 @@ export * from './checkpoint-signer';
 export * from './verifiable-log';
 export * from './rebuild-check';
 export * from './kafka-checkpoint-publisher';
+export * from './served-log';
+export * from './followed-log';
+export * from './checkpoint-topic-reader';
+export * from './start-log';

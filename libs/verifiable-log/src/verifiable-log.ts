@@ -6,6 +6,7 @@ import { loadCheckpointSigner } from './checkpoint-key';
 import { CheckpointSigner } from './checkpoint-signer';
 import { treeHandler } from './tree-handler';
 import { TreeStore } from './tree-store';
+import type { CheckpointSource, ServedLog } from './served-log';
 
 export const TREE_FILE_NAME = 'verifiable-log.sqlite';
 export const CHECKPOINT_FILE_NAME = 'log-checkpoint.txt';
@@ -32,6 +33,8 @@ export interface VerifiableLogConfig {
   /** After the consumer stopped (e.g. disconnect the publisher). */
   onClose?: () => Promise<void>;
   onInconsistent?: () => void;
+  /** False while another process signs (a relay standing by without the lease): this one keeps its tree but signs nothing. */
+  maySign?: () => boolean;
   logger?: Logger;
   minIntervalMs?: number;
   batchSize?: number;
@@ -42,7 +45,7 @@ export interface VerifiableLogConfig {
  * consumer, and the signer of its checkpoints. Run by one process at a time
  * (the one holding DATA_DIR, or the relay holding its lease).
  */
-export class VerifiableLog {
+export class VerifiableLog implements ServedLog {
   readonly tree: TreeStore;
   readonly signer: CheckpointSigner;
   readonly verifiers: readonly NoteVerifier[];
@@ -73,8 +76,13 @@ export class VerifiableLog {
       onInconsistent: config.onInconsistent,
       logger,
       minIntervalMs: config.minIntervalMs,
+      maySign: config.maySign,
     });
     this.consumer = new CheckpointedConsumer(config.store, treeHandler(this.tree, () => this.signer.request()), { logger, batchSize: config.batchSize ?? 2000 });
+  }
+
+  get checkpoints(): CheckpointSource {
+    return this.signer;
   }
 
   get caughtUp(): Promise<void> {

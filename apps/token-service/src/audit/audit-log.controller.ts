@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/c
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { consistencyProof, inclusionProof, leafHash, openCheckpoint } from '@app/transparency-log';
-import type { VerifiableLog } from '@app/verifiable-log';
+import type { ServedLog } from '@app/verifiable-log';
 import { badRequest, ManagementError } from '../errors/management-error';
 import { parseManagementInput, parsePathParam } from '../errors/validation';
 import { VERIFIABLE_LOG } from '../infrastructure/tokens';
@@ -24,7 +24,7 @@ const TEXT = 'text/plain; charset=utf-8';
 @UseGuards(ManagementAuthGuard)
 @Controller('api/v2/audit')
 export class AuditLogController {
-  constructor(@Inject(VERIFIABLE_LOG) private readonly log: VerifiableLog | undefined) {}
+  constructor(@Inject(VERIFIABLE_LOG) private readonly log: ServedLog | undefined) {}
 
   @Get('checkpoint')
   @RequireScopes('read:audit')
@@ -40,7 +40,7 @@ export class AuditLogController {
   verifierKey(@Res({ passthrough: true }) reply: FastifyReply): string {
     const log = this.running();
     const keys = log.verifiers.map((v) => v.verifierKey);
-    const current = log.signer.verifierKey;
+    const current = log.checkpoints.verifierKey;
     // Set only on success: an error answers in the management JSON shape.
     reply.type(TEXT);
     return [current, ...keys.filter((k) => k !== current)].map((k) => `${k}\n`).join('');
@@ -83,14 +83,14 @@ export class AuditLogController {
     return { first: q.first, second: q.second, hashes: consistencyProof(this.running().tree, q.first, q.second).map(b64) };
   }
 
-  private running(): VerifiableLog {
-    if (!this.log) throw new ManagementError(503, 'The verifiable log runs beside the revocation relay, not in this process.', 'temporarily_unavailable');
+  private running(): ServedLog {
+    if (!this.log) throw new ManagementError(503, 'No verifiable log here: set CHECKPOINT_VERIFIER_KEYS to the relay\u2019s verifier key.', 'temporarily_unavailable');
     return this.log;
   }
 
   private latest(): { note: string; size: number } {
     const log = this.running();
-    const note = log.signer.latest();
+    const note = log.checkpoints.latest();
     if (!note) throw new ManagementError(503, 'No checkpoint is signed yet; retry in a second.', 'temporarily_unavailable', { 'Retry-After': '1' });
     return { note, size: openCheckpoint(note, log.verifiers).size };
   }

@@ -3,9 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ClientRecord } from '@app/read-model';
 import { generateClientSecret, hashClientSecret, verifyClientSecret } from '@app/signing';
 import { invalidClient, OAuthError } from '../errors/oauth-error';
-import type { AppConfig } from '@app/config';
 import { ConsistentReads } from '../consistency/consistent-reads';
-import { CONFIG } from '../infrastructure/tokens';
+import { CLIENT_AUTHENTICATION_SETTINGS, type ClientAuthenticationSettings } from '../infrastructure/tokens';
 import type { PresentedClient } from './presented-client';
 import { FairWorkQueue, WorkQueueRefusal } from './fair-work-queue';
 import { networkOf } from './network-of';
@@ -44,13 +43,13 @@ export class ClientAuthenticator {
 
   constructor(
     private readonly limits: RateLimits,
-    @Inject(CONFIG) config: AppConfig,
+    @Inject(CLIENT_AUTHENTICATION_SETTINGS) settings: ClientAuthenticationSettings,
     private readonly reads: ConsistentReads,
   ) {
-    const slots = config.scryptConcurrency;
+    const slots = settings.scryptConcurrency;
     this.queue = new FairWorkQueue(slots, WAITING_PER_SLOT * slots, WAITING_PER_SLOT_PER_NETWORK * slots);
     this.dummyVerifier = hashClientSecret(generateClientSecret());
-    this.requestTimeoutMs = config.requestTimeoutMs;
+    this.requestTimeoutMs = settings.requestTimeoutMs;
   }
 
   /**

@@ -4,7 +4,7 @@ import type { ConsumerErrorCode, EventStoreErrorCode } from '@app/event-store';
 import type { ReadModelErrorCode } from '@app/read-model';
 import type { RefreshTokenErrorCode } from '@app/refresh-tokens';
 import type { RelayLeaseErrorCode, RevocationTopicErrorCode } from '@app/revocation-relay';
-import type { DataDirLockedError, DataDirMissingError } from '@app/process';
+import type { DataDirLockedError, DataDirMissingError, DataDirNotOwnedError } from '@app/process';
 import type { InvalidArgumentError } from '@app/shared';
 import type { RevocationEventsErrorCode } from '@refresh-token-service/revocation-events';
 import type { SigningErrorCode } from '@app/signing';
@@ -27,6 +27,7 @@ export type AllErrorCodes =
   | InvalidArgumentError['code']
   | TransparencyLogErrorCode
   | DataDirLockedError['code']
+  | DataDirNotOwnedError['code']
   | DataDirMissingError['code'];
 
 /**
@@ -115,6 +116,7 @@ const invalidScope: HttpAnswer = {
 export const ERROR_ANSWERS = {
   // shared: another process holds DATA_DIR (a start-up error; never a request's doing)
   DATA_DIR_LOCKED: serverFault,
+  DATA_DIR_NOT_OWNED: serverFault,
   // shared: an operator CLI was pointed at a DATA_DIR that does not exist (never a request's doing)
   DATA_DIR_MISSING: serverFault,
   // The relay's own conditions (a lease taken over by another relay, a topic kept shorter than tokens live): operators', never a caller's.

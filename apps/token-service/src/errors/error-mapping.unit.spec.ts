@@ -16,6 +16,7 @@ import { answerFor } from './http-exception.filter';
 /** Server faults on purpose: ours to fix, never the caller's (5xx with a generic body). */
 const INTENDED_SERVER_FAULTS = [
   'DATA_DIR_LOCKED',
+  'DATA_DIR_NOT_OWNED',
   // the verifiable log: the audit routes validate first, so these are never a caller's
   'TLOG_OUT_OF_RANGE',
   'TLOG_PROOF_INVALID',
@@ -48,7 +49,7 @@ const INTENDED_SERVER_FAULTS = [
   'SEALED_VALUE_INVALID',
 ];
 /** Retryable: the store or a dependency is down or busy (503 + Retry-After, or a 409 to retry). */
-const INTENDED_RETRYABLE = ['EVENT_STORE_UNAVAILABLE', 'CONCURRENCY', 'CONSUMER_STOPPED', 'LISTENER_NOT_READY', 'KEY_STORE_LOCKED'];
+const INTENDED_RETRYABLE = ['EVENT_STORE_UNAVAILABLE', 'CONCURRENCY', 'CONSUMER_STOPPED', 'LISTENER_NOT_READY', 'KEY_STORE_LOCKED', 'BROKER_UNREACHABLE'];
 
 type ErrorClass = new (...args: unknown[]) => CodedError;
 

@@ -13,22 +13,20 @@ import { DeciderCommandHandler } from '../commands/decider-command-handler';
 import { ConsistentReads } from '../consistency/consistent-reads';
 import { ProjectionSync } from '../consistency/projection-sync';
 import { type AppConfig, eventStoreConfig } from '@app/config';
+import { configValueProviders } from './config-values';
 import { startEmbeddedRelay } from './embedded-relay';
-import { startEmbeddedVerifiableLog } from '../audit/embedded-verifiable-log';
-import type { VerifiableLog } from '@app/verifiable-log';
+import { startServedLog } from '../audit/embedded-verifiable-log';
+import type { ServedLog } from '@app/verifiable-log';
 import { assertDataKeyOpensSealedSecrets } from './data-key-check';
 import { createRootLogger } from './logger';
 import {
   CLIENT_COMMANDS,
-  CLIENT_DELETION_SWEEP_MS,
   CLIENT_GRANT_COMMANDS,
   CLOCK,
   CONFIG,
   EVENT_STORE,
   ID_GENERATOR,
   LOGGER,
-  MANAGEMENT_AUDIENCE,
-  MANAGEMENT_CLIENT_ID,
   PROJECTION_PROGRESS,
   provideValue,
   REFRESH_TOKEN_COMMANDS,
@@ -100,7 +98,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     await store.close();
   };
   let relay: RevocationRelayHandle | undefined;
-  let verifiableLog: VerifiableLog | undefined;
+  let verifiableLog: ServedLog | undefined;
   runner.start();
   try {
     // Serve only a read model that has caught up with the log, else a revoked
@@ -108,7 +106,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
     await runner.caughtUp;
     assertDataKeyOpensSealedSecrets(queries, sealer);
     if (!follower) relay = startEmbeddedRelay(config, store, keys, logger, ids);
-    if (relay) verifiableLog = startEmbeddedVerifiableLog(config, store, logger);
+    if (!follower) verifiableLog = startServedLog(config, store, logger, relay !== undefined);
   } catch (error) {
     await closeStores();
     throw error;
@@ -126,9 +124,7 @@ async function openLocked(config: AppConfig, logger: Logger, role: ProcessRole, 
   const deps = { store, ids, writes: sync };
   const providers = [
     provideValue(CONFIG, config),
-    provideValue(MANAGEMENT_AUDIENCE, config.managementAudience),
-    provideValue(MANAGEMENT_CLIENT_ID, config.managementClientId),
-    provideValue(CLIENT_DELETION_SWEEP_MS, config.clientDeletionSweepMs),
+    ...configValueProviders(config),
     provideValue(LOGGER, logger),
     provideValue(CLOCK, clock),
     provideValue(ID_GENERATOR, ids),

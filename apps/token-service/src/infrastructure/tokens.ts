@@ -4,7 +4,7 @@ import type { EventStore } from '@app/event-store';
 import type { ProjectionProgress } from '@app/read-model';
 import type { RefreshTokenCommand, RefreshTokenEvent } from '@app/refresh-tokens';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
-import type { VerifiableLog } from '@app/verifiable-log';
+import type { ServedLog } from '@app/verifiable-log';
 import type { Clock, IdGenerator } from '@app/shared';
 import type { DeciderCommandHandler } from '../commands/decider-command-handler';
 import type { AppConfig } from '@app/config';
@@ -26,13 +26,33 @@ export const EVENT_STORE = token<EventStore>('EventStore');
 export const PROJECTION_PROGRESS = token<ProjectionProgress>('ProjectionProgress');
 /** The embedded revocation relay; undefined when it runs as its own process (EMBEDDED_RELAY=false). */
 export const REVOCATION_RELAY = token<RevocationRelayHandle | undefined>('RevocationRelay');
-/** The verifiable log (tree and checkpoint signer); runs beside the embedded relay, undefined elsewhere. */
-export const VERIFIABLE_LOG = token<VerifiableLog | undefined>('VerifiableLog');
+/** The verifiable log (tree and checkpoints): signed beside the embedded relay, followed from the standalone relay on a replica; undefined without a verifier key. */
+export const VERIFIABLE_LOG = token<ServedLog | undefined>('VerifiableLog');
 
 /** Config values a class needs, each its own token: a class is given what it uses, not the whole AppConfig. */
 export const MANAGEMENT_AUDIENCE = token<string>('ManagementAudience');
 export const MANAGEMENT_CLIENT_ID = token<string | undefined>('ManagementClientId');
 export const CLIENT_DELETION_SWEEP_MS = token<number>('ClientDeletionSweepMs');
+/** The issuer URL (ends with '/'): tokens' `iss`, the discovery document, the management audience's issuer. */
+export const ISSUER = token<string>('Issuer');
+/** The bearer token GET /metrics asks for; undefined: the endpoint is open. */
+export const METRICS_TOKEN = token<string | undefined>('MetricsToken');
+/** Which event-store adapter runs ('sqlite' or 'eventstoredb'), as the health check reports it. */
+export const EVENT_STORE_KIND = token<AppConfig['eventStore']>('EventStoreKind');
+
+/** Small typed slices, for classes that use several related values. */
+export type ClientAuthenticationSettings = Pick<AppConfig, 'scryptConcurrency' | 'requestTimeoutMs'>;
+export const CLIENT_AUTHENTICATION_SETTINGS = token<ClientAuthenticationSettings>('ClientAuthenticationSettings');
+export type RateLimitSettings = Pick<
+  AppConfig,
+  'rateLimitStore' | 'redisUrl' | 'workers' | 'delegationRateLimit' | 'clientAuthFailureLimit' | 'rateLimitMaxKeys'
+>;
+export const RATE_LIMIT_SETTINGS = token<RateLimitSettings>('RateLimitSettings');
+export type BootstrapSettings = Pick<
+  AppConfig,
+  'issuer' | 'issuerFollowsPort' | 'dataDir' | 'managementAudience' | 'managementClientId' | 'managementClientSecret'
+>;
+export const BOOTSTRAP_SETTINGS = token<BootstrapSettings>('BootstrapSettings');
 
 /** One command handler bound per decider (load, decide, append with the expected revision). */
 export const REFRESH_TOKEN_COMMANDS = token<DeciderCommandHandler<RefreshTokenCommand, RefreshTokenEvent>>('RefreshTokenCommands');

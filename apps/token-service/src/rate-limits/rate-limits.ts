@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { AppConfig } from '@app/config';
-import { CONFIG, LOGGER } from '../infrastructure/tokens';
+import { LOGGER, RATE_LIMIT_SETTINGS, type RateLimitSettings } from '../infrastructure/tokens';
 import { RateLimiterCluster, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { KeyedRateLimit, memoryRateLimiter, type RateLimitDecision, tooManyRequests } from './rate-limiter';
 import { RedisRateLimitStore } from './rate-limit-store';
@@ -27,7 +26,7 @@ export class RateLimits implements OnApplicationShutdown {
 
   private readonly redis: RedisRateLimitStore | undefined;
 
-  constructor(@Inject(CONFIG) config: AppConfig, @Inject(LOGGER) logger: Logger) {
+  constructor(@Inject(RATE_LIMIT_SETTINGS) config: RateLimitSettings, @Inject(LOGGER) logger: Logger) {
     const { delegationRateLimit, clientAuthFailureLimit, rateLimitMaxKeys } = config;
     if (config.rateLimitStore === 'redis') {
       const redis = (this.redis = new RedisRateLimitStore(config.redisUrl!, logger.child({ component: 'rate-limits' })));

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreDbEventStore, SqliteEventStore, type EventStore } from '@app/event-store';
-import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../../../test/eventstoredb-double/eventstoredb-double';
+import { startEventStoreDbDouble, type EventStoreDbDouble } from '../../../../tools/eventstoredb-double/eventstoredb-double';
 import type { CheckpointStore } from '../checkpoint-store';
 import { SqliteCheckpointStore } from '../sqlite-checkpoint-store';
 import { LogRelayLease } from './log-relay-lease';

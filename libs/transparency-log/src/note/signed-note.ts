@@ -37,12 +37,14 @@ export function signatureLine(text: string, signer: NoteSigner): NoteSignature {
 /** Serializes `text`, a blank line, then each signature line. */
 export function formatNote(note: Note): string {
   assertText(note.text);
-  const lines = note.signatures.map((sig) => {
-    const id = Buffer.alloc(4);
-    id.writeUInt32BE(sig.keyId);
-    return `${SIGNATURE_PREFIX}${sig.name} ${Buffer.concat([id, sig.signature]).toString('base64')}\n`;
-  });
-  return `${note.text}\n${lines.join('')}`;
+  return `${note.text}\n${note.signatures.map(formatSignatureLine).join('')}`;
+}
+
+/** `— <name> <base64(key id ‖ signature)>` and a newline. */
+export function formatSignatureLine(sig: NoteSignature): string {
+  const id = Buffer.alloc(4);
+  id.writeUInt32BE(sig.keyId);
+  return `${SIGNATURE_PREFIX}${sig.name} ${Buffer.concat([id, sig.signature]).toString('base64')}\n`;
 }
 
 /** Signs `text` with each signer: a complete signed note. */

@@ -3,9 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Clock } from '@app/shared';
 import { bearerToken, InsufficientScopeError, KeyStore, verifyAccessToken } from '@app/signing';
-import type { AppConfig } from '@app/config';
 import { unauthorized } from '../../errors/management-error';
-import { CLOCK, CONFIG } from '../../infrastructure/tokens';
+import { CLOCK, ISSUER, MANAGEMENT_AUDIENCE } from '../../infrastructure/tokens';
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { boundGrants, effectiveScopes, grantedScopes } from './management-policy';
 import { REQUIRED_SCOPES, type ManagementScope } from './scopes';
@@ -31,7 +30,8 @@ export class ManagementAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: KeyStore,
-    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(ISSUER) private readonly issuer: string,
+    @Inject(MANAGEMENT_AUDIENCE) private readonly audience: string,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly reads: ConsistentReads,
   ) {}
@@ -40,15 +40,14 @@ export class ManagementAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<ManagementRequest>();
     const requiredScopes =
       this.reflector.getAllAndOverride<ManagementScope[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
-    const { keys, config, clock } = this;
+    const { keys, issuer, audience, clock } = this;
     const verified = await verifyAccessToken(bearerToken(request.headers.authorization), {
       keyStore: keys,
-      issuer: config.issuer,
-      audience: config.managementAudience,
+      issuer,
+      audience,
       clock,
       requiredScopes,
     });
-    const audience = config.managementAudience;
     // Only the grants this token names, at the revision it names: a deleted or re-created grant does not revive it.
     const { client, grants } = await this.reads.clientWithGrants(verified.clientId, audience, (all) => boundGrants(all, verified.grants));
     if (!client) throw unauthorized('The client of this token no longer exists');

@@ -6,8 +6,7 @@ import { CredentialQueries } from '@app/read-model';
 import { verifyClientSecret } from '@app/signing';
 import { writePrivateFileAtomic } from '@app/process';
 import { SYSTEM_ACTOR, type RequestContext } from '../../commands/request-context';
-import type { AppConfig } from '@app/config';
-import { CONFIG, LOGGER } from '../../infrastructure/tokens';
+import { BOOTSTRAP_SETTINGS, LOGGER, type BootstrapSettings } from '../../infrastructure/tokens';
 import { MANAGEMENT_SCOPES } from '../auth/scopes';
 import { CreateClientGrantHandler } from '../client-grants/client-grant.handlers';
 import { RegisterClientHandler } from '../clients/register-client.handler';
@@ -38,7 +37,7 @@ export class ManagementClientBootstrap {
     private readonly registration: RegisterClientHandler,
     private readonly grants: CreateClientGrantHandler,
     private readonly queries: CredentialQueries,
-    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(BOOTSTRAP_SETTINGS) private readonly config: BootstrapSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 

@@ -7,7 +7,7 @@ import type { RequestContext } from '../../commands/request-context';
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { notFound } from '../../errors/management-error';
 import { characters, parseManagementInput, parsePathParam, text } from '../../errors/validation';
-import type { VerifiableLog } from '@app/verifiable-log';
+import type { ServedLog } from '@app/verifiable-log';
 import { EVENT_STORE, VERIFIABLE_LOG } from '../../infrastructure/tokens';
 import { CredentialRevoker } from '../../revocation/credential-revoker';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
@@ -35,7 +35,7 @@ export class RefreshTokensController {
     private readonly revoker: CredentialRevoker,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly reads: ConsistentReads,
-    @Inject(VERIFIABLE_LOG) private readonly verifiableLog: VerifiableLog | undefined,
+    @Inject(VERIFIABLE_LOG) private readonly verifiableLog: ServedLog | undefined,
   ) {}
 
   @Post()

@@ -1,25 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AppConfig } from '@app/config';
 import type { ClientRecord } from '@app/read-model';
 import { narrowScope, parseScope } from '@app/refresh-tokens';
 import { accessDenied, unauthorizedClient } from '../../errors/oauth-error';
 import { ConsistentReads } from '../../consistency/consistent-reads';
-import { CONFIG } from '../../infrastructure/tokens';
+import { MANAGEMENT_AUDIENCE } from '../../infrastructure/tokens';
 import { TokenMinter } from './token-minter';
 import type { TokenParams, TokenResponse } from './token-response';
 
 /** RFC 6749 §4.4: a management token with the scopes of the client's grants for the management API. */
 @Injectable()
 export class ClientCredentialsGrant {
-  private readonly managementAudience: string;
-
   constructor(
     private readonly reads: ConsistentReads,
     private readonly minter: TokenMinter,
-    @Inject(CONFIG) config: AppConfig,
-  ) {
-    this.managementAudience = config.managementAudience;
-  }
+    @Inject(MANAGEMENT_AUDIENCE) private readonly managementAudience: string,
+  ) {}
 
   async grant(params: TokenParams, client: ClientRecord): Promise<TokenResponse> {
     if (client.clientSecretHash === null) throw unauthorizedClient('client_credentials requires a confidential client.');

@@ -4,9 +4,8 @@ import type { ClientRecord } from '@app/read-model';
 import { parseScope } from '@app/refresh-tokens';
 import type { Clock } from '@app/shared';
 import { KeyStore, verifyIdToken } from '@app/signing';
-import type { AppConfig } from '@app/config';
 import { invalidGrant, invalidRequest, invalidScope, unauthorizedClient } from '../../errors/oauth-error';
-import { CLOCK, CONFIG } from '../../infrastructure/tokens';
+import { CLOCK, ISSUER } from '../../infrastructure/tokens';
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { ClientAuthenticator } from '../../client-authentication/client-authenticator';
 import type { PresentedClient } from '../../client-authentication/presented-client';
@@ -49,11 +48,11 @@ export class DelegationGrant {
     private readonly minter: TokenMinter,
     private readonly limits: RateLimits,
     private readonly keys: KeyStore,
-    @Inject(CONFIG) config: AppConfig,
+    @Inject(ISSUER) issuer: string,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly reads: ConsistentReads,
   ) {
-    this.issuer = config.issuer;
+    this.issuer = issuer;
   }
 
   /** `presented`: the caller as it identified itself; a confidential client's secret is checked as at /oauth/token. */

@@ -2,23 +2,18 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ClientRecord, TokenCredential } from '@app/read-model';
 import type { Clock } from '@app/shared';
 import { type GrantBinding, KeyStore, mintAccessToken, mintIdToken, type MintedIdToken, SecretSealer } from '@app/signing';
-import type { AppConfig } from '@app/config';
-import { CLOCK, CONFIG } from '../../infrastructure/tokens';
+import { CLOCK, ISSUER } from '../../infrastructure/tokens';
 import { invalidGrant } from '../../errors/oauth-error';
 
 /** Mints the tokens the OAuth endpoints hand out, per client configuration (F7). */
 @Injectable()
 export class TokenMinter {
-  private readonly issuer: string;
-
   constructor(
     private readonly keys: KeyStore,
     private readonly sealer: SecretSealer,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(CONFIG) config: AppConfig,
-  ) {
-    this.issuer = config.issuer;
-  }
+    @Inject(ISSUER) private readonly issuer: string,
+  ) {}
 
   /**
    * An id_token for the credential's user, signed as the client is configured;

@@ -1,20 +1,19 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { type IdTokenAlg, KeyStore, openIdConfiguration } from '@app/signing';
-import type { AppConfig } from '@app/config';
-import { CONFIG } from '../../infrastructure/tokens';
+import { ISSUER } from '../../infrastructure/tokens';
 
 @Controller('.well-known')
 export class DiscoveryController {
   constructor(
     private readonly keys: KeyStore,
-    @Inject(CONFIG) private readonly config: AppConfig,
+    @Inject(ISSUER) private readonly issuer: string,
   ) {}
 
   @Get('openid-configuration')
   @Header('Cache-Control', 'public, max-age=300')
   configuration() {
     const algs: IdTokenAlg[] = [...this.keys.algorithms(), 'HS256'];
-    return openIdConfiguration(this.config.issuer, algs);
+    return openIdConfiguration(this.issuer, algs);
   }
 
   /** RFC 7517 JWK Set; a rotated-in key is published before it signs, so caches of 5 minutes are safe. */

@@ -4,8 +4,8 @@ import type { ProjectionProgress } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
 import type { AppConfig } from '@app/config';
-import type { VerifiableLog } from '@app/verifiable-log';
-import { CONFIG, EVENT_STORE, PROJECTION_PROGRESS, REVOCATION_RELAY, VERIFIABLE_LOG } from '../../infrastructure/tokens';
+import type { ServedLog } from '@app/verifiable-log';
+import { EVENT_STORE, EVENT_STORE_KIND, PROJECTION_PROGRESS, REVOCATION_RELAY, VERIFIABLE_LOG } from '../../infrastructure/tokens';
 import { cachedRead, HEAD_CACHE_MS } from './cached-read';
 
 const STORE_TIMEOUT_MS = 2_000;
@@ -22,8 +22,8 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROJECTION_PROGRESS) private readonly runner: ProjectionProgress,
     @Inject(REVOCATION_RELAY) private readonly relay: RevocationRelayHandle | undefined,
-    @Inject(CONFIG) private readonly config: AppConfig,
-    @Inject(VERIFIABLE_LOG) private readonly verifiableLog: VerifiableLog | undefined,
+    @Inject(EVENT_STORE_KIND) private readonly eventStoreKind: AppConfig['eventStore'],
+    @Inject(VERIFIABLE_LOG) private readonly verifiableLog: ServedLog | undefined,
   ) {
     this.cachedHead = cachedRead(HEAD_CACHE_MS, () => this.head());
     this.cachedRelayLag = relay ? cachedRead(HEAD_CACHE_MS, () => relay.relay.lag()) : undefined;
@@ -67,9 +67,9 @@ export class HealthController {
   private async eventStore(head: Promise<number>) {
     const indicator = this.indicators.check('event_store');
     try {
-      return indicator.up({ kind: this.config.eventStore, head: await head });
+      return indicator.up({ kind: this.eventStoreKind, head: await head });
     } catch (error) {
-      return indicator.down({ kind: this.config.eventStore, message: error instanceof Error ? error.message : String(error) });
+      return indicator.down({ kind: this.eventStoreKind, message: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -86,7 +86,7 @@ export class HealthController {
   private logConsistency() {
     const indicator = this.indicators.check('verifiable_log');
     if (!this.verifiableLog) return indicator.up({ state: 'external' });
-    const { state, size } = this.verifiableLog.signer.status;
+    const { state, size } = this.verifiableLog.checkpoints.status;
     return state === 'log_inconsistent' ? indicator.down({ state, last_signed_size: size ?? null }) : indicator.up({ state, last_signed_size: size ?? null });
   }
 

@@ -1,10 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { AppConfig } from '@app/config';
 import { bearerToken } from '@app/signing';
 import { unauthorized } from '../../errors/management-error';
-import { CONFIG } from '../../infrastructure/tokens';
+import { METRICS_TOKEN } from '../../infrastructure/tokens';
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
@@ -17,8 +16,8 @@ const digest = (text: string): Buffer => createHash('sha256').update(text).diges
 export class MetricsTokenGuard implements CanActivate {
   private readonly expected: Buffer | undefined;
 
-  constructor(@Inject(CONFIG) config: AppConfig) {
-    this.expected = config.metricsToken === undefined ? undefined : digest(config.metricsToken);
+  constructor(@Inject(METRICS_TOKEN) metricsToken: string | undefined) {
+    this.expected = metricsToken === undefined ? undefined : digest(metricsToken);
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -4,7 +4,7 @@ import { ReadModelProjection } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
 import { cachedRead, HEAD_CACHE_MS } from '../health/cached-read';
-import type { VerifiableLog } from '@app/verifiable-log';
+import type { ServedLog } from '@app/verifiable-log';
 import { EVENT_STORE, REVOCATION_RELAY, VERIFIABLE_LOG } from '../../infrastructure/tokens';
 
 /** Prometheus metrics of one process (F13). Gauges are read at scrape time. */
@@ -17,7 +17,7 @@ export class Metrics {
     @Inject(EVENT_STORE) store: EventStore,
     projection: ReadModelProjection,
     @Inject(REVOCATION_RELAY) relay: RevocationRelayHandle | undefined,
-    @Inject(VERIFIABLE_LOG) verifiableLog: VerifiableLog | undefined,
+    @Inject(VERIFIABLE_LOG) verifiableLog: ServedLog | undefined,
   ) {
     // A scrape reads the head (and the relay lag) at most once per HEAD_CACHE_MS, however often it comes.
     const head = cachedRead(HEAD_CACHE_MS, () => store.headPosition());
@@ -53,7 +53,7 @@ export class Metrics {
         help: '1 when the log no longer extends the last signed checkpoint (signing stopped), else 0',
         registers: [this.registry],
         collect() {
-          this.set(verifiableLog.signer.status.state === 'log_inconsistent' ? 1 : 0);
+          this.set(verifiableLog.checkpoints.status.state === 'log_inconsistent' ? 1 : 0);
         },
       });
       new Gauge({

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { freePort } from './token-service';
+import { freePort } from './free-port';
 
 export interface RedisUnderTest {
   url: string;
