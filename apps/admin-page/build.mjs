@@ -1,9 +1,10 @@
 // Builds the administration page (apps/admin-page/src) into dist/admin-page
 // (or `--outdir DIR`: tools/build/atomic-build.mjs builds it into its staging tree):
-// one JS bundle and one stylesheet with content hashes in their names, and
+// one JS bundle, one stylesheet and the favicon with content hashes in their names, and
 // index.html pointing at them. token-service serves that directory at /admin.
 // Run by `npm run build`; the browser tests call it too.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,11 +31,16 @@ export async function buildAdminPage(outdir = defaultOutdir) {
   const script = outputs.find((f) => f.endsWith('.js'));
   const style = outputs.find((f) => f.endsWith('.css'));
   if (!script || !style) throw new Error(`admin page: expected one .js and one .css, got ${outputs.join(', ')}`);
+  // The favicon as is (an SVG file, served from this origin under img-src 'self'), content-hashed like the rest.
+  const icon = readFileSync(join(here, 'src', 'favicon.svg'));
+  const iconName = `favicon-${createHash('sha256').update(icon).digest('hex').slice(0, 8)}.svg`;
+  writeFileSync(join(outdir, 'assets', iconName), icon);
   const html = readFileSync(join(here, 'src', 'index.html'), 'utf8')
+    .replace('{{icon}}', `/admin/assets/${iconName}`)
     .replace('{{script}}', `/admin/assets/${script}`)
     .replace('{{style}}', `/admin/assets/${style}`);
   writeFileSync(join(outdir, 'index.html'), html);
-  return { outdir, files: ['index.html', ...outputs.map((f) => `assets/${f}`)] };
+  return { outdir, files: ['index.html', ...[...outputs, iconName].map((f) => `assets/${f}`)] };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -4,7 +4,7 @@
  * Every failure becomes an ApiError whose message is a sentence for the screen.
  */
 import type { z } from 'zod';
-import type { refreshTokenSchema, tokenHistorySchema } from '../../token-service/src/management/refresh-token-schemas';
+import type { refreshTokenSchema, tokenHistorySchema, userMatchSchema } from '../../token-service/src/management/refresh-token-schemas';
 
 export class ApiError extends Error {
   constructor(
@@ -24,6 +24,9 @@ export interface ManagementToken {
 
 /** A refresh token as the management API answers it: the server's own schema (type-only: nothing of it is bundled). */
 export type RefreshToken = z.output<typeof refreshTokenSchema>;
+
+/** A user id found by GET /api/v2/users?q=, by the server's schema. */
+export type UserMatch = z.output<typeof userMatchSchema>;
 
 /** One entry of a token's history, by the server's schema. */
 export type HistoryEvent = z.output<typeof tokenHistorySchema>['events'][number];

@@ -4,9 +4,13 @@
  * history. The management token lives in `session` only (no storage, no
  * cookie) and is dropped on "Sign out" or when it expires.
  */
-import { ApiError, enc, management, signIn, userTokens, type HistoryEvent, type RefreshToken } from './api';
+import { ApiError, enc, management, signIn, userTokens, type HistoryEvent, type RefreshToken, type UserMatch } from './api';
 import { byId, formatTime, h } from './dom';
 import { groupByDevice, isRevoked, type Device } from './devices';
+import { loadApplications, renderApplications, type Application } from './applications';
+import { clientLabel, clientName, forgetClientNames, loadClientNames } from './client-names';
+import { renderHistory } from './history';
+import { remember, renderMatches, renderRecent } from './users';
 
 interface Session {
   token: string;
@@ -18,12 +22,13 @@ interface Session {
 let session: Session | null = null;
 let working = false;
 let shownUser: string | null = null;
-const clientNames = new Map<string, string | null>();
+/** Users looked up in this session, newest first: memory only, gone on sign-out. */
+let recentUsers: string[] = [];
 
 const signInSection = byId('sign-in');
 const usersSection = byId('users');
 const results = byId('results');
-const historyPanel = byId('history');
+const recentBox = byId('recent');
 const status = byId('status');
 const errorBox = byId('error');
 const dialog = byId<HTMLDialogElement>('confirm');
@@ -106,9 +111,10 @@ function endSession(message?: string): void {
   if (session) window.clearTimeout(session.timer);
   session = null;
   shownUser = null;
-  clientNames.clear();
+  recentUsers = [];
+  recentBox.replaceChildren();
+  forgetClientNames();
   results.replaceChildren();
-  historyPanel.replaceChildren();
   if (dialog.open) dialog.close();
   byId<HTMLInputElement>('user-id').value = '';
   byId<HTMLInputElement>('client-secret').value = '';
@@ -127,54 +133,84 @@ byId('sign-out').addEventListener('click', () => endSession());
 
 byId<HTMLFormElement>('search-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const userId = byId<HTMLInputElement>('user-id').value.trim();
-  if (!userId) {
-    fail('Enter a user ID.');
+  const query = byId<HTMLInputElement>('user-id').value.trim();
+  if (!query) {
+    fail('Enter a user ID or its start.');
     byId('user-id').focus();
     return;
   }
-  historyPanel.replaceChildren();
+  void busy(`Looking up ${query}…`, () => findUsers(query));
+});
+
+// ---- applications
+
+byId('show-apps').addEventListener('click', () => void busy('Reading the applications…', showApplications));
+
+async function showApplications(): Promise<void> {
+  const current = session;
+  const apps = await loadApplications(token());
+  if (session !== current) return;
+  shownUser = null;
+  results.replaceChildren(renderApplications(apps, confirmRevokeApplication));
+  say(`${plural(apps.length, 'application')}.`);
+  byId('apps-title').focus();
+}
+
+function confirmRevokeApplication({ client, validTokens }: Application, button: HTMLButtonElement): void {
+  const count = validTokens === null ? 'every valid token' : plural(validTokens, 'valid token');
+  confirmRevoke(button, {
+    title: `Revoke all tokens of ${client.name}?`,
+    text: `This revokes ${count} issued to ${client.name} (${client.client_id}), for every user and device. Everyone signed in to this application will have to sign in again.`,
+    done: `All of ${client.name}'s tokens revoked.`,
+    path: `clients/${enc(client.client_id)}/refresh-tokens`,
+    userId: null,
+    reload: showApplications,
+  });
+}
+
+// ---- search results
+
+const SEARCH_LIMIT = 20;
+
+/** The user whose id is the query, or the only match, is shown at once; several matches are listed to pick from. */
+async function findUsers(query: string): Promise<void> {
+  const current = session;
+  const matches = await management<UserMatch[]>(token(), 'GET', `users?q=${enc(query)}&per_page=${SEARCH_LIMIT}`);
+  if (session !== current) return;
+  const only = matches.find((m) => m.user_id === query)?.user_id ?? (matches.length === 1 ? matches[0]!.user_id : matches.length === 0 ? query : null);
+  if (only !== null) {
+    await showUser(only);
+    document.getElementById('devices-title')?.focus();
+    return;
+  }
+  results.replaceChildren(renderMatches(query, matches, SEARCH_LIMIT, pickUser));
+  say(`${plural(matches.length, 'user')} matching ${query}.`);
+  byId('matches-title').focus();
+}
+
+function pickUser(userId: string): void {
   void busy(`Looking up ${userId}…`, async () => {
     await showUser(userId);
-    document.getElementById('devices-title')?.focus();
+    byId('devices-title').focus();
   });
-});
+}
 
 async function showUser(userId: string): Promise<void> {
   const current = session;
   const tokens = await userTokens(token(), userId);
   const valid = tokens.filter((t) => !isRevoked(t));
   const devices = groupByDevice(tokens);
-  await loadClientNames(devices.map((d) => d.clientId));
+  await loadClientNames(token(), [...devices.map((d) => d.clientId), ...tokens.flatMap((t) => (t.revoked_by ? [t.revoked_by] : []))]);
   if (session !== current) return; // signed out meanwhile: show nothing
   shownUser = userId;
+  recentUsers = remember(recentUsers, userId);
+  recentBox.replaceChildren(renderRecent(recentUsers, pickUser) ?? '');
   renderDevices(userId, devices, valid.length);
   say(`${userId}: ${plural(devices.length, 'device')}, ${plural(valid.length, 'valid token')}.`);
 }
 
-/** Names from GET /api/v2/clients/{id}; a client we may not read (scope) or that is deleted shows its id only. */
-async function loadClientNames(ids: string[]): Promise<void> {
-  const missing = [...new Set(ids)].filter((id) => !clientNames.has(id));
-  await Promise.all(
-    missing.map(async (id) => {
-      try {
-        const client = await management<{ name: string }>(token(), 'GET', `clients/${enc(id)}`);
-        clientNames.set(id, client.name);
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 401) throw error;
-        clientNames.set(id, null);
-      }
-    }),
-  );
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function clientLabel(clientId: string): string {
-  const name = clientNames.get(clientId);
-  return name ? `${name} (${clientId})` : clientId;
 }
 
 function renderDevices(userId: string, devices: Device[], validCount: number): void {
@@ -237,7 +273,7 @@ function renderDevice(device: Device): HTMLLIElement {
     h(
       'dl',
       { class: 'facts' },
-      h('div', {}, h('dt', {}, 'Application'), h('dd', {}, clientNames.get(device.clientId) ?? 'Unknown name', ' ', h('code', {}, device.clientId))),
+      h('div', {}, h('dt', {}, 'Application'), h('dd', {}, clientName(device.clientId) ?? 'Unknown name', ' ', h('code', {}, device.clientId))),
       h('div', {}, h('dt', {}, 'Device ID'), h('dd', {}, h('code', {}, device.deviceId))),
       h('div', {}, h('dt', {}, 'Created'), h('dd', {}, h('time', { datetime: device.createdAt }, formatTime(device.createdAt)))),
     ),
@@ -248,7 +284,8 @@ function renderDevice(device: Device): HTMLLIElement {
 
 function renderToken(t: RefreshToken): HTMLLIElement {
   const history = h('button', { type: 'button', class: 'secondary small', 'aria-label': `History of token ${t.id}` }, 'History');
-  history.addEventListener('click', () => void showHistory(t.id, history));
+  const beside = h('div', { class: 'token-history' });
+  history.addEventListener('click', () => void showHistory(t.id, history, beside));
   const revoked = isRevoked(t);
   return h(
     'li',
@@ -262,10 +299,11 @@ function renderToken(t: RefreshToken): HTMLLIElement {
           { class: 'meta' },
           'Revoked ',
           h('time', { datetime: t.revoked_at! }, formatTime(t.revoked_at!)),
-          ` by ${t.revoked_by ?? 'unknown'}${t.revocation_reason ? ` · reason: ${t.revocation_reason}` : ''}`,
+          ` by ${t.revoked_by ? clientLabel(t.revoked_by) : 'unknown'}${t.revocation_reason ? ` · reason: ${t.revocation_reason}` : ''}`,
         )
       : null,
     history,
+    beside,
   );
 }
 
@@ -277,7 +315,10 @@ interface Revocation {
   done: string;
   /** The bulk-revoke path (filters in its query). */
   path: string;
-  userId: string;
+  /** The user whose devices are shown (read back after), or null. */
+  userId: string | null;
+  /** Reads the view back after the revocation (the applications view). */
+  reload?: () => Promise<void>;
 }
 
 let pending: { revocation: Revocation; opener: HTMLElement } | null = null;
@@ -315,7 +356,8 @@ byId<HTMLFormElement>('confirm-form').addEventListener('submit', (event) => {
     pending = null;
     dialog.close('revoke');
     say(revocation.done);
-    if (shownUser === revocation.userId) byId('devices-title').focus();
+    if (revocation.reload) byId('apps-title').focus();
+    else if (shownUser === revocation.userId) byId('devices-title').focus();
   }).then(() => {
     if (pending) {
       // The call failed: the error is on the page, behind the dialog; close it to show it.
@@ -331,46 +373,25 @@ async function revoke(revocation: Revocation, reason: string): Promise<void> {
   const withReason = (path: string) => (reason ? `${path}${path.includes('?') ? '&' : '?'}reason=${enc(reason)}` : path);
   await management(token(), 'DELETE', withReason(revocation.path));
   // Read the user back: the listing shows what the service recorded (when, by whom, why).
-  if (shownUser === revocation.userId) await showUser(revocation.userId);
+  if (revocation.reload) await revocation.reload();
+  else if (revocation.userId !== null && shownUser === revocation.userId) await showUser(revocation.userId);
 }
 
-// ---- history
+// ---- history (beside its token; one open at a time)
 
-const EVENT_NAMES: Record<string, string> = { RefreshTokenIssued: 'Issued', RefreshTokenRevoked: 'Revoked' };
-
-async function showHistory(id: string, opener: HTMLElement): Promise<void> {
+async function showHistory(id: string, opener: HTMLElement, beside: HTMLElement): Promise<void> {
   await busy(`Reading the history of ${id}…`, async () => {
     const current = session;
     const { events } = await management<{ events: HistoryEvent[] }>(token(), 'GET', `refresh-tokens/${enc(id)}/history`);
+    await loadClientNames(token(), events.map((e) => e.actor).filter(Boolean));
     if (session !== current) return; // signed out meanwhile: show nothing
     const close = h('button', { type: 'button', class: 'secondary' }, 'Close history');
     close.addEventListener('click', () => {
-      historyPanel.replaceChildren();
+      beside.replaceChildren();
       (opener.isConnected ? opener : byId('devices-title')).focus();
     });
-    historyPanel.replaceChildren(
-      h(
-        'section',
-        { 'aria-labelledby': 'history-title', class: 'history' },
-        h('h3', { id: 'history-title', tabindex: '-1' }, 'History of token ', h('code', {}, id)),
-        h(
-          'ol',
-          { class: 'timeline' },
-          ...events.map((e) =>
-            h(
-              'li',
-              { class: e.type === 'RefreshTokenRevoked' ? 'event revoked' : 'event' },
-              h('strong', {}, EVENT_NAMES[e.type] ?? e.type),
-              ' ',
-              h('time', { datetime: e.time }, formatTime(e.time)),
-              h('span', { class: 'by' }, `by ${e.actor || 'unknown'}`),
-              e.reason ? h('span', { class: 'why' }, `reason: ${e.reason}`) : null,
-            ),
-          ),
-        ),
-        close,
-      ),
-    );
+    for (const open of document.querySelectorAll('.token-history')) open.replaceChildren();
+    beside.replaceChildren(renderHistory(id, events, clientLabel, close));
     say(`History of ${id}: ${plural(events.length, 'event')}.`);
     byId('history-title').focus();
   });

@@ -9,6 +9,18 @@ export const MAX_PER_PAGE = 1000;
 /** Largest `take` of GET /api/v2/users/{id}/refresh-tokens (Auth0's cap is 100; we allow the device-list cap). */
 export const MAX_TAKE = 1000;
 
+/** Most user ids a user search answers. */
+export const MAX_USER_SEARCH = 50;
+
+/** A user id that has credentials, found by a prefix. */
+export interface UserMatch {
+  userId: string;
+  /** Its valid tokens now (0: every token revoked). */
+  validTokens: number;
+  /** When its latest token was issued (ISO 8601). */
+  lastIssuedAt: string;
+}
+
 export interface DeviceCredentialFilter {
   userId?: string;
   clientId?: string;
@@ -55,6 +67,20 @@ const VALID = `cr.revoked_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c
  * ClientDeleted (no admin is counted, no bootstrap skipped, for a dead client).
  */
 const GRANT_COUNTS = `g.deleted_at IS NULL AND EXISTS (SELECT 1 FROM clients c WHERE c.client_id = g.client_id AND c.deleted_at IS NULL)`;
+
+/** User ids by prefix of the whole id or of its part after `|`: each side an index range stopped at the limit (exported for its query-plan test). */
+export const USERS_BY_PREFIX = `WITH matched AS (
+    SELECT user_id FROM (SELECT DISTINCT user_id FROM credentials WHERE user_id >= @prefix AND user_id < @upper ORDER BY user_id LIMIT @limit)
+    UNION
+    SELECT user_id FROM (
+      SELECT DISTINCT substr(user_id, instr(user_id, '|') + 1) AS local_part, user_id FROM credentials
+      WHERE substr(user_id, instr(user_id, '|') + 1) >= @prefix AND substr(user_id, instr(user_id, '|') + 1) < @upper
+      ORDER BY local_part, user_id LIMIT @limit)
+    ORDER BY user_id LIMIT @limit)
+  SELECT m.user_id AS userId,
+    (SELECT COUNT(*) FROM credentials cr WHERE cr.user_id = m.user_id AND ${VALID}) AS validTokens,
+    (SELECT MAX(cr.issued_at) FROM credentials cr WHERE cr.user_id = m.user_id) AS lastIssuedAt
+  FROM matched m ORDER BY m.user_id`;
 
 /** The columns of a TokenCredential, named as its fields so SQLite's row is the record. */
 const TOKEN_CREDENTIAL_COLUMNS = 'credential_id AS credentialId, client_id AS clientId, user_id AS userId, scope, revoked_at AS revokedAt';
@@ -171,6 +197,19 @@ export class CredentialQueries {
       return { tokens: rows.map(toCredentialRecord), total: count.get({ userId })?.total ?? 0 };
     });
     return read.deferred();
+  }
+
+  /**
+   * User ids that have credentials (revoked ones too) and start with `prefix`,
+   * or whose part after the connection (`auth0|alice` → `alice`) does; by id,
+   * at most `limit`. Range comparisons on the two indexes, not LIKE: `%` and
+   * `_` in the prefix are plain characters, and the scan stops at the limit.
+   */
+  searchUsers(prefix: string, limit: number): UserMatch[] {
+    requireInteger('limit', limit, 1, MAX_USER_SEARCH);
+    if (prefix === '') return [];
+    // Every string starting with `prefix` sorts in [prefix, prefix + U+10FFFF) (BINARY collation, UTF-8).
+    return this.sql.usersByPrefix.all({ prefix, upper: `${prefix}\u{10FFFF}`, limit });
   }
 
   /**
@@ -296,6 +335,7 @@ function prepareStatements(db: Database.Database) {
     unrevokedOfClient: db.prepare<[string], { credential_id: string }>(
       'SELECT credential_id FROM credentials WHERE client_id = ? AND revoked_at IS NULL ORDER BY issued_position',
     ),
+    usersByPrefix: db.prepare<[{ prefix: string; upper: string; limit: number }], UserMatch>(USERS_BY_PREFIX),
     client: db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE client_id = ?'),
     activeClients: db.prepare<[], ClientRow>('SELECT * FROM clients WHERE deleted_at IS NULL ORDER BY created_at, client_id'),
     activeGrants: db.prepare<[{ clientId: string | null; audience: string | null }], ClientGrantRow>(

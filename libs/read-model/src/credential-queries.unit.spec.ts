@@ -1,5 +1,5 @@
 import { ReadModelProjection } from './read-model-projection';
-import { CredentialQueries } from './credential-queries';
+import { CredentialQueries, USERS_BY_PREFIX } from './credential-queries';
 import { silentLogger } from '@app/shared';
 import { ReadModel } from './read-model';
 import { credentialValidity } from '@app/refresh-tokens';
@@ -180,6 +180,53 @@ describe('CredentialQueries', () => {
       /credentials_valid_by_client_position/,
     );
   });
+
+  describe('searchUsers (GET /api/v2/users?q=)', () => {
+    function seedUsers(...userIds: string[]) {
+      projection.applyBatch(userIds.map((userId, n) => log.record(tokenIssued(`dcr_u${n}`, { clientId: 'client-a', userId }))));
+    }
+
+    it('finds a user by the start of the id or of the part after the connection, each user once', () => {
+      seedUsers('auth0|alice', 'auth0|alice', 'google-oauth2|alicia', 'auth0|bob', 'alfred', 'auth0|malice');
+      expect(queries.searchUsers('ali', 10).map((u) => u.userId)).toEqual(['auth0|alice', 'google-oauth2|alicia']);
+      expect(queries.searchUsers('auth0|', 10).map((u) => u.userId)).toEqual(['auth0|alice', 'auth0|bob', 'auth0|malice']);
+      expect(queries.searchUsers('al', 10).map((u) => u.userId)).toEqual(['alfred', 'auth0|alice', 'google-oauth2|alicia']);
+      expect(queries.searchUsers('zed', 10)).toEqual([]);
+      expect(queries.searchUsers('', 10)).toEqual([]);
+    });
+
+    it('counts valid tokens, and still finds a user whose tokens are all revoked', () => {
+      expect(queries.searchUsers('user-', 10)).toEqual([
+        { userId: 'user-1', validTokens: 5, lastIssuedAt: expect.any(String) },
+        { userId: 'user-2', validTokens: 1, lastIssuedAt: expect.any(String) },
+      ]);
+      projection.applyBatch([log.record(tokenRevoked('dcr_07', { clientId: 'client-a', userId: 'user-2' }))]);
+      expect(queries.searchUsers('user-2', 10)).toEqual([{ userId: 'user-2', validTokens: 0, lastIssuedAt: expect.any(String) }]);
+    });
+
+    it('takes % and _ literally (no LIKE wildcard reaches SQLite)', () => {
+      seedUsers('auth0|a_b', 'auth0|axb', 'auth0|100%', 'auth0|1000');
+      expect(queries.searchUsers('a_', 10).map((u) => u.userId)).toEqual(['auth0|a_b']);
+      expect(queries.searchUsers('100%', 10).map((u) => u.userId)).toEqual(['auth0|100%']);
+      expect(queries.searchUsers('%', 10)).toEqual([]);
+    });
+
+    it('answers at most the limit, in id order, and refuses a limit out of 1-50', () => {
+      seedUsers(...Array.from({ length: 12 }, (_, n) => `auth0|u${String(n).padStart(2, '0')}`));
+      expect(queries.searchUsers('u', 5).map((u) => u.userId)).toEqual(['auth0|u00', 'auth0|u01', 'auth0|u02', 'auth0|u03', 'auth0|u04']);
+      expect(() => queries.searchUsers('u', 51)).toThrow(expect.objectContaining({ code: 'INVALID_PAGINATION' }));
+      expect(() => queries.searchUsers('u', 0)).toThrow(expect.objectContaining({ code: 'INVALID_PAGINATION' }));
+    });
+
+    it('reads both prefixes through an index, never a scan of the credentials', () => {
+      const plan = readModel.db
+        .prepare<[{ prefix: string; upper: string; limit: number }], { detail: string }>(`EXPLAIN QUERY PLAN ${USERS_BY_PREFIX}`)
+        .all({ prefix: 'a', upper: 'a\u{10FFFF}', limit: 10 })
+        .map((row) => row.detail);
+      expect(plan).toEqual(expect.arrayContaining([expect.stringContaining('USING COVERING INDEX credentials_by_user'), expect.stringContaining('USING COVERING INDEX credentials_by_user_local_part')]));
+      expect(plan.filter((d) => /^SCAN credentials/.test(d) && !/INDEX/.test(d))).toEqual([]);
+    });
+  });
 });
 
 describe('the read model\'s "valid" and the domain\'s credentialValidity', () => {
@@ -213,4 +260,5 @@ describe('the read model\'s "valid" and the domain\'s credentialValidity', () =>
       readModel.close();
     }
   });
+
 });

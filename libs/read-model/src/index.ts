@@ -11,6 +11,8 @@ export {
   CredentialQueries,
   MAX_PER_PAGE,
   MAX_TAKE,
+  MAX_USER_SEARCH,
+  type UserMatch,
   type DeviceCredentialFilter,
   type DeviceCredentialPage,
   type UserTokenPage,

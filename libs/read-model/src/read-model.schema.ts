@@ -116,6 +116,10 @@ CREATE INDEX IF NOT EXISTS credentials_valid_by_user_position ON credentials (us
 CREATE INDEX IF NOT EXISTS credentials_valid_by_client_position ON credentials (client_id, issued_position) WHERE revoked_at IS NULL;
 -- All valid in issue order: the unfiltered device list (issued_position UNIQUE covers the rest).
 CREATE INDEX IF NOT EXISTS credentials_valid_by_position ON credentials (issued_position) WHERE revoked_at IS NULL;
+-- User search by id prefix (every credential, revoked too: a user whose tokens are all revoked still has a history):
+-- on the whole id and on the part after its connection ("auth0|alice" is found by "alice").
+CREATE INDEX IF NOT EXISTS credentials_by_user ON credentials (user_id);
+CREATE INDEX IF NOT EXISTS credentials_by_user_local_part ON credentials (substr(user_id, instr(user_id, '|') + 1), user_id);
 CREATE INDEX IF NOT EXISTS clients_deleted ON clients (client_id) WHERE deleted_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS client_grants_active_by_client ON client_grants (client_id, audience) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS client_grants_active_by_audience ON client_grants (audience) WHERE deleted_at IS NULL;

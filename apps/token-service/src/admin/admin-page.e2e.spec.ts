@@ -6,17 +6,17 @@
  *
  * ADMIN_PAGE_SCREENSHOTS=docs/images also writes the README's screenshots.
  */
-import { execFileSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createClient, delegate, history, issueRefreshToken, type CreatedClient, type IssuedRefreshToken } from '../../../../test/support/fixtures';
 import { eventually, launchBrowser } from '../../../../test/support/browser';
+import { axeViolations, buildAdminPage, freshPage, ROOT } from './testing/admin-page.browser';
 import { startTokenService, uniqueId, type TokenServiceUnderTest } from '../../../../test/support/token-service';
 
 jest.setTimeout(60_000);
-
-const ROOT = resolve(__dirname, '../../../..');
 const SCREENSHOTS = process.env.ADMIN_PAGE_SCREENSHOTS;
+/** The search (GET /api/v2/users?q=) and the user's tokens (GET /api/v2/users/{id}/refresh-tokens). */
+const USER_CALLS = /\/api\/v2\/users([/?]|$)/;
 
 describe('administration page (/admin) in chromium', () => {
   let svc: TokenServiceUnderTest;
@@ -27,7 +27,7 @@ describe('administration page (/admin) in chromium', () => {
   let adminUrl: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'apps/admin-page/build.mjs')], { stdio: 'ignore' });
+    buildAdminPage();
     [svc, browser] = await Promise.all([startTokenService({ adapter: 'sqlite' }), launchBrowser()]);
     adminUrl = `${svc.baseUrl}admin`;
     app = await createClient(svc, { name: 'Acme Mobile', app_type: 'native' });
@@ -37,9 +37,7 @@ describe('administration page (/admin) in chromium', () => {
     await svc?.close();
   });
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
+    ({ context, page } = await freshPage(browser));
   });
   afterEach(async () => {
     await context?.close();
@@ -231,10 +229,11 @@ describe('administration page (/admin) in chromium', () => {
     await eventually(async () => expect(await items.count()).toBe(2));
     expect(await items.nth(0).innerText()).toContain('Issued');
     expect(await items.nth(0).locator('time').getAttribute('datetime')).toBe(events[0]!.time);
-    expect(await items.nth(0).innerText()).toContain(`by ${events[0]!.actor}`);
+    // Actors are clients: shown by their application's name, their id beside it.
+    expect(await items.nth(0).innerText()).toMatch(new RegExp(`by .+ \\(${events[0]!.actor}\\)`));
     expect(await items.nth(1).innerText()).toContain('Revoked');
     expect(await items.nth(1).locator('time').getAttribute('datetime')).toBe(events[1]!.time);
-    expect(await items.nth(1).innerText()).toContain(`by ${svc.managementClientId}`);
+    expect(await items.nth(1).innerText()).toMatch(new RegExp(`by .+ \\(${svc.managementClientId}\\)`));
     expect(await items.nth(1).innerText()).toContain('reason: left the company');
     if (SCREENSHOTS) {
       await page.mouse.move(0, 0);
@@ -289,7 +288,7 @@ describe('administration page (/admin) in chromium', () => {
     await signIn();
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    await page.route('**/api/v2/users/**', async (route) => {
+    await page.route(USER_CALLS, async (route) => {
       await held;
       await route.continue();
     });
@@ -308,8 +307,8 @@ describe('administration page (/admin) in chromium', () => {
     await signIn();
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const answered = page.waitForResponse('**/api/v2/users/**');
-    await page.route('**/api/v2/users/**', async (route) => {
+    const answered = page.waitForResponse(USER_CALLS);
+    await page.route(USER_CALLS, async (route) => {
       await held;
       await route.continue();
     });
@@ -370,14 +369,7 @@ describe('administration page (/admin) in chromium', () => {
 
   it('meets WCAG 2.1 AA as axe-core checks it: signed out, with devices listed, and with the dialog open', async () => {
     const { userId } = await userWithTwoDevices();
-    // axe is injected through the DevTools protocol; the page's own CSP stays asserted above.
-    const { source } = (await import('axe-core')) as unknown as { source: string };
-    const audit = async (): Promise<string[]> => {
-      await page.evaluate(source);
-      return page.evaluate<string[]>(`axe
-        .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-        .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
-    };
+    const audit = () => axeViolations(page);
     await page.goto(adminUrl);
     expect(await audit()).toEqual([]);
     await signIn();

@@ -97,6 +97,35 @@ describe('the API described (/docs)', () => {
     });
   });
 
+  describe('management examples', () => {
+    it('every management operation shows an example answer and an example of its JSON body, each valid against its own schema', async () => {
+      const document = (await svc.http.get('/docs/openapi.json')).body as {
+        paths: Record<string, Record<string, { requestBody?: { content: Record<string, { example?: unknown }> }; responses: Record<string, { content?: Record<string, { example?: unknown }> }> }>>;
+      };
+      const ajv = new Ajv2020({ strict: false, allErrors: true });
+      ajv.addSchema(document, 'openapi');
+      const problems: string[] = [];
+      let checked = 0;
+      const check = (pointer: string[], where: string, example: unknown) => {
+        if (example === undefined) return problems.push(`${where}: no example`);
+        const validate = ajv.compile({ $ref: `openapi#/${pointer.map((k) => encodeURIComponent(k.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/')}/schema` });
+        checked += 1;
+        if (!validate(example)) problems.push(`${where}: ${ajv.errorsText(validate.errors)}`);
+      };
+      for (const [path, methods] of Object.entries(document.paths).filter(([p]) => p.startsWith('/api/v2/'))) {
+        for (const [method, op] of Object.entries(methods)) {
+          const where = `${method.toUpperCase()} ${path}`;
+          if (op.requestBody?.content['application/json']) check(['paths', path, method, 'requestBody', 'content', 'application/json'], `${where} request`, op.requestBody.content['application/json'].example);
+          for (const [status, response] of Object.entries(op.responses).filter(([code]) => code.startsWith('2'))) {
+            if (response.content?.['application/json']) check(['paths', path, method, 'responses', status, 'content', 'application/json'], `${where} ${status}`, response.content['application/json'].example);
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+      expect(checked).toBeGreaterThanOrEqual(20);
+    });
+  });
+
   describe('real answers conform to the document', () => {
     it('every kind of answer, checked against the served document itself (JSON Schema 2020-12, ajv)', async () => {
       const document = (await svc.http.get('/docs/openapi.json')).body as object;
@@ -146,13 +175,15 @@ describe('the API described (/docs)', () => {
       await conforms('get', `/api/v2/refresh-tokens/${issued.id}/history`, h.get(`/api/v2/refresh-tokens/${issued.id}/history`, auth()));
       await conforms('get', `/api/v2/users/${userId}/refresh-tokens`, h.get(`/api/v2/users/${userId}/refresh-tokens?include_revoked=true`, auth()));
       await conforms('get', `/api/v2/users/${userId}/refresh-tokens`, h.get(`/api/v2/users/${userId}/refresh-tokens?include_totals=true`, auth()));
+      await conforms('get', '/api/v2/users', h.get(`/api/v2/users?q=${encodeURIComponent(userId)}`, auth()));
+      await conforms('get', '/api/v2/users', h.get('/api/v2/users?q=a&per_page=51', auth()));
       await conforms('delete', `/api/v2/device-credentials/${issued.id}`, h.delete(`/api/v2/device-credentials/${issued.id}`, auth()));
       await conforms('post', '/oauth/revoke', h.post('/oauth/revoke', { json: { client_id: created.client_id, token: issued.refresh_token } }));
       await conforms('post', '/oauth/revoke', h.post('/oauth/revoke', { json: { client_id: created.client_id } }));
       await conforms('get', '/.well-known/openid-configuration', h.get('/.well-known/openid-configuration'));
       await conforms('get', '/.well-known/jwks.json', h.get('/.well-known/jwks.json'));
       await conforms('get', '/health/live', h.get('/health/live'));
-      expect(checked.length).toBe(25);
+      expect(checked.length).toBe(27);
     });
   });
 
@@ -279,6 +310,11 @@ describe('the API described (/docs)', () => {
       const revokeErrors = await revoke.locator('summary').allTextContents();
       expect(revokeErrors.join('\n')).not.toContain('invalid_scope');
       expect((await token.locator('summary').allTextContents()).join('\n')).toContain('invalid_scope');
+
+      const users = page.locator('section.operation', { has: page.getByRole('heading', { level: 3, name: 'GET /api/v2/users', exact: true }) });
+      await expect(users.locator('details[open] pre.example').textContent()).resolves.toContain('"user_id": "auth0|alice"');
+      const issue = page.locator('section.operation', { has: page.getByRole('heading', { level: 3, name: 'POST /api/v2/refresh-tokens', exact: true }) });
+      await expect(issue.locator('pre.example').first().textContent()).resolves.toContain('"device_name": "Pixel 8"');
 
       // No schema section at the bottom: a body is read at its endpoint.
       expect(await page.getByRole('heading', { name: 'DelegationRequest' }).count()).toBe(0);

@@ -14,11 +14,12 @@ import {
 } from '../management/presenters';
 import { reasonOnly } from '../management/reason';
 import { issueRefreshTokenBody } from '../management/refresh-tokens/refresh-tokens.controller';
-import { listUserRefreshTokensQuery, revokeUserRefreshTokensFilters } from '../management/users/user-refresh-tokens.controller';
 import { delegationParams } from '../oauth/delegation/delegation.controller';
 import { tokenParams } from '../oauth/token/token.controller';
 import { revokeParams } from '../revocation/rfc7009-revoke.controller';
 import { auditLogPaths } from '../audit/audit-log.openapi';
+import { withManagementExamples } from './management-examples';
+import { userPaths } from './user-paths';
 import { managementErrorSchema, oauthErrorSchema } from './error-bodies';
 import {
   delegationResponseSchema,
@@ -87,7 +88,8 @@ function errors(codes: readonly number[], descriptions: Record<number, string>, 
   return Object.fromEntries(codes.map((code) => [String(code), { description: descriptions[code], ...json(schema) }]));
 }
 
-interface ManagementOperation {
+/** One management operation as the document describes it (user-paths.ts builds its operations with the same helper). */
+export interface ManagementOperation {
   summary: string;
   scope: string;
   tag: string;
@@ -350,31 +352,7 @@ const paths: ZodOpenApiPathsObject = {
       errors: [400, 404],
     }),
   },
-  '/api/v2/users/{user_id}/refresh-tokens': {
-    get: management({
-      tag: 'users',
-      summary: "A user's refresh tokens: offset paging (page, per_page, include_totals) or checkpoint paging (from, take)",
-      scope: 'read:refresh_tokens',
-      path: id('user_id', 'The user id'),
-      query: listUserRefreshTokensQuery,
-      status: 200,
-      response: z.union([
-        z.object({ tokens: z.array(refreshTokenSchema), next: z.string().optional().meta({ description: 'Checkpoint paging: `from` of the next page' }) }).strict(),
-        z.object({ start: z.number().int(), limit: z.number().int(), length: z.number().int(), total: z.number().int(), tokens: z.array(refreshTokenSchema) }).strict(),
-      ]),
-      errors: [400],
-    }),
-    delete: management({
-      tag: 'users',
-      summary: "Revoke all of the user's refresh tokens (optionally of one client and/or device)",
-      scope: 'delete:refresh_tokens',
-      path: id('user_id', 'The user id'),
-      query: revokeUserRefreshTokensFilters,
-      body: revokeUserRefreshTokensFilters,
-      status: 204,
-      errors: [400],
-    }),
-  },
+  ...userPaths(management),
   ...auditLogPaths(management),
 };
 
@@ -389,7 +367,7 @@ export function openApiDocument(version: string) {
         version,
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      paths,
+      paths: withManagementExamples(paths),
     },
     // Schemas with an id (`.meta({ id })`) once under components; the rest inline where used.
     { reused: 'inline' },

@@ -12,11 +12,12 @@ import { DeviceCredentialsController } from './device-credentials/device-credent
 import { IssueRefreshTokenHandler } from './refresh-tokens/issue-refresh-token.handler';
 import { RefreshTokensController } from './refresh-tokens/refresh-tokens.controller';
 import { UserRefreshTokensController } from './users/user-refresh-tokens.controller';
+import { UsersController } from './users/users.controller';
 
 /** Management API v2 (/api/v2/...): clients, client grants, refresh tokens, device credentials, users' tokens. */
 @Module({
   imports: [RevocationModule],
-  controllers: [ClientsController, ClientGrantsController, RefreshTokensController, DeviceCredentialsController, UserRefreshTokensController],
+  controllers: [ClientsController, ClientGrantsController, RefreshTokensController, DeviceCredentialsController, UserRefreshTokensController, UsersController],
   providers: [
     ManagementAuthGuard,
     AdminRemovals,

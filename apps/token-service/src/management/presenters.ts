@@ -1,30 +1,14 @@
 import { z } from 'zod';
 import type { ClientGrantRecord, ClientRecord, CredentialRecord } from '@app/read-model';
-import { refreshTokenSchema } from './refresh-token-schemas';
+import { clientSchema, refreshTokenSchema } from './refresh-token-schemas';
 
-export { refreshTokenSchema, tokenHistorySchema } from './refresh-token-schemas';
+export { clientSchema, refreshTokenSchema, tokenHistorySchema, userMatchSchema } from './refresh-token-schemas';
 
 /*
  * Each answer of the management API has its zod schema beside its presenter:
  * the OpenAPI document is generated from these schemas, and the presenters'
  * return types are checked against them (`satisfies`), so the two cannot drift.
  */
-
-export const clientSchema = z
-  .object({
-    client_id: z.string(),
-    name: z.string(),
-    app_type: z.string(),
-    token_endpoint_auth_method: z.string(),
-    is_first_party: z.literal(true),
-    jwt_configuration: z.object({ alg: z.string(), lifetime_in_seconds: z.number().int(), secret_encoded: z.literal(false) }).strict(),
-    grant_types: z.array(z.string()),
-    allowed_clients: z.array(z.string()).meta({ description: 'Clients that may name this one as the target of /delegation' }),
-    created_at: z.string(),
-    client_secret: z.string().optional().meta({ description: 'Only in the 201 that creates a confidential client' }),
-  })
-  .strict()
-  .meta({ id: 'Client' });
 
 /** Auth0's client shape (GET /api/v2/clients). The secret is never listed: only a verifier is stored. */
 export function presentClient(c: ClientRecord, secret?: string | null): z.output<typeof clientSchema> {

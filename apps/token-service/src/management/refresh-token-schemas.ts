@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /*
- * The management API's refresh-token answers, in a file that imports zod
+ * The management API's answers the administration page reads (refresh tokens,
+ * users, clients), in a file that imports zod
  * only: the administration page (a browser bundle) derives its types from
  * these schemas with type-only imports, so the page and the server cannot
  * drift. The presenters re-export them.
@@ -48,3 +49,29 @@ export const tokenHistorySchema = z
   })
   .strict()
   .meta({ id: 'TokenHistory' });
+
+/** One user id that has refresh tokens, found by GET /api/v2/users?q= (users themselves belong to the login service). */
+export const userMatchSchema = z
+  .object({
+    user_id: z.string(),
+    valid_tokens: z.number().int().meta({ description: 'Its valid refresh tokens now (0: every one revoked)' }),
+    last_issued_at: z.string().meta({ description: 'When its latest refresh token was issued' }),
+  })
+  .strict()
+  .meta({ id: 'UserMatch' });
+
+export const clientSchema = z
+  .object({
+    client_id: z.string(),
+    name: z.string(),
+    app_type: z.string(),
+    token_endpoint_auth_method: z.string(),
+    is_first_party: z.literal(true),
+    jwt_configuration: z.object({ alg: z.string(), lifetime_in_seconds: z.number().int(), secret_encoded: z.literal(false) }).strict(),
+    grant_types: z.array(z.string()),
+    allowed_clients: z.array(z.string()).meta({ description: 'Clients that may name this one as the target of /delegation' }),
+    created_at: z.string(),
+    client_secret: z.string().optional().meta({ description: 'Only in the 201 that creates a confidential client' }),
+  })
+  .strict()
+  .meta({ id: 'Client' });
