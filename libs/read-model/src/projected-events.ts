@@ -24,6 +24,12 @@ const isObject = (value: unknown): value is Fields => typeof value === 'object' 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
 const hasStrings = (data: Fields, keys: readonly string[]): boolean => keys.every((key) => isString(data[key]));
+const isPolicy = (value: unknown): boolean =>
+  isObject(value) &&
+  hasStrings(value, ['rotationType', 'expirationType']) &&
+  ['leeway', 'tokenLifetime', 'idleTokenLifetime'].every((key) => Number.isSafeInteger(value[key])) &&
+  typeof value.infiniteTokenLifetime === 'boolean' &&
+  typeof value.infiniteIdleTokenLifetime === 'boolean';
 
 const guards: { [K in ProjectedEventType]: (data: unknown) => data is ProjectedData<K> } = {
   RefreshTokenIssued: (data): data is ProjectedData<'RefreshTokenIssued'> =>
@@ -39,7 +45,9 @@ const guards: { [K in ProjectedEventType]: (data: unknown) => data is ProjectedD
     isString(data.jwtConfiguration.alg) &&
     Number.isSafeInteger(data.jwtConfiguration.lifetimeInSeconds) &&
     isStringArray(data.grantTypes) &&
-    (data.allowedClients === undefined || isStringArray(data.allowedClients)),
+    (data.allowedClients === undefined || isStringArray(data.allowedClients)) &&
+    (data.refreshToken === undefined || isPolicy(data.refreshToken)) &&
+    (data.requireProofOfPossession === undefined || typeof data.requireProofOfPossession === 'boolean'),
   ClientDeleted: (data): data is ProjectedData<'ClientDeleted'> => isObject(data) && hasStrings(data, ['clientId', 'deletedAt']),
   ClientGrantCreated: (data): data is ProjectedData<'ClientGrantCreated'> =>
     isObject(data) && hasStrings(data, ['grantId', 'clientId', 'audience', 'createdAt']) && isStringArray(data.scope),
