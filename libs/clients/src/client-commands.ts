@@ -1,4 +1,5 @@
 import { AppType, SigningAlg, TokenEndpointAuthMethod } from './events';
+import type { RefreshTokenPolicyInput } from './refresh-token-policy';
 
 /**
  * Commands of the client aggregate (`client-<clientId>`), Auth0 semantics.
@@ -22,6 +23,10 @@ export interface RegisterClientData {
   grantTypes?: string[];
   /** Omitted: none (no other client may target this one at /delegation). */
   allowedClients?: string[];
+  /** Omitted parts come from the app type's default policy (`defaultRefreshTokenPolicy`). */
+  refreshToken?: RefreshTokenPolicyInput;
+  /** Omitted: false. */
+  requireProofOfPossession?: boolean;
   now: Date;
 }
 
@@ -30,6 +35,22 @@ export interface DeleteClientData {
   now: Date;
 }
 
+/** What a caller asks to change; each omitted field stays. `refreshToken` is laid over the current policy. */
+export interface ClientChanges {
+  name?: string;
+  grantTypes?: string[];
+  allowedClients?: string[];
+  refreshToken?: RefreshTokenPolicyInput;
+  requireProofOfPossession?: boolean;
+}
+
+export interface UpdateClientData {
+  clientId: string;
+  changes: ClientChanges;
+  now: Date;
+}
+
 export type RegisterClient = { type: 'RegisterClient'; data: RegisterClientData };
 export type DeleteClient = { type: 'DeleteClient'; data: DeleteClientData };
-export type ClientCommand = RegisterClient | DeleteClient;
+export type UpdateClient = { type: 'UpdateClient'; data: UpdateClientData };
+export type ClientCommand = RegisterClient | UpdateClient | DeleteClient;

@@ -10,6 +10,8 @@ export const CLIENT_GRANT_STREAM_PREFIX = 'clientGrant-';
 export const clientStreamId = (clientId: string): string => `${CLIENT_STREAM_PREFIX}${clientId}`;
 export const clientGrantStreamId = (grantId: string): string => `${CLIENT_GRANT_STREAM_PREFIX}${grantId}`;
 
+import type { RefreshTokenPolicy } from './refresh-token-policy';
+
 export type AppType = 'native' | 'spa' | 'regular_web' | 'non_interactive';
 export type TokenEndpointAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
 export type SigningAlg = 'RS256' | 'ES256' | 'EdDSA' | 'HS256';
@@ -36,6 +38,14 @@ export interface ClientRegisteredData {
    * /delegation checked it (see `grantTypesOfRegistration`); read as empty.
    */
   allowedClients?: string[];
+  /**
+   * The resolved refresh-token policy (Auth0's `refresh_token` object).
+   * Absent in events written before policies existed: such a client keeps
+   * the legacy policy (`recordedRefreshTokenPolicy`). Always recorded now.
+   */
+  refreshToken?: RefreshTokenPolicy;
+  /** Auth0's `require_proof_of_possession` (DPoP-bound refresh tokens only). Absent in older events: false. */
+  requireProofOfPossession?: boolean;
   /** ISO-8601. */
   createdAt: string;
 }
@@ -44,6 +54,25 @@ export interface ClientDeletedData {
   clientId: string;
   /** ISO-8601. */
   deletedAt: string;
+}
+
+/**
+ * Fields an update may change, each already resolved (a whole policy, never
+ * a partial one). Only the fields whose value changed are present.
+ */
+export interface ClientChangedFields {
+  name?: string;
+  grantTypes?: string[];
+  allowedClients?: string[];
+  refreshToken?: RefreshTokenPolicy;
+  requireProofOfPossession?: boolean;
+}
+
+export interface ClientUpdatedData {
+  clientId: string;
+  changes: ClientChangedFields;
+  /** ISO-8601. */
+  updatedAt: string;
 }
 
 export interface ClientGrantCreatedData {
@@ -62,7 +91,8 @@ export interface ClientGrantDeletedData {
 
 export type ClientRegistered = { type: 'ClientRegistered'; data: ClientRegisteredData };
 export type ClientDeleted = { type: 'ClientDeleted'; data: ClientDeletedData };
-export type ClientEvent = ClientRegistered | ClientDeleted;
+export type ClientUpdated = { type: 'ClientUpdated'; data: ClientUpdatedData };
+export type ClientEvent = ClientRegistered | ClientUpdated | ClientDeleted;
 
 export type ClientGrantCreated = { type: 'ClientGrantCreated'; data: ClientGrantCreatedData };
 export type ClientGrantDeleted = { type: 'ClientGrantDeleted'; data: ClientGrantDeletedData };

@@ -1,10 +1,17 @@
-import type { ClientDeleted, ClientGrantCreated, ClientGrantDeleted, ClientRegistered } from '@app/clients/events';
+import type { ClientDeleted, ClientGrantCreated, ClientGrantDeleted, ClientRegistered, ClientUpdated } from '@app/clients/events';
 import { CLIENT_GRANT_STREAM_PREFIX, CLIENT_STREAM_PREFIX } from '@app/clients/events';
 import type { RefreshTokenIssued, RefreshTokenRevoked } from '@app/refresh-tokens/events';
 import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens/events';
 
 /** The events the credential projection folds; any other type is skipped. */
-export type ProjectedEvent = RefreshTokenIssued | RefreshTokenRevoked | ClientRegistered | ClientDeleted | ClientGrantCreated | ClientGrantDeleted;
+export type ProjectedEvent =
+  | RefreshTokenIssued
+  | RefreshTokenRevoked
+  | ClientRegistered
+  | ClientUpdated
+  | ClientDeleted
+  | ClientGrantCreated
+  | ClientGrantDeleted;
 export type ProjectedEventType = ProjectedEvent['type'];
 export type ProjectedData<K extends ProjectedEventType> = Extract<ProjectedEvent, { type: K }>['data'];
 
@@ -24,6 +31,12 @@ const isObject = (value: unknown): value is Fields => typeof value === 'object' 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
 const hasStrings = (data: Fields, keys: readonly string[]): boolean => keys.every((key) => isString(data[key]));
+const isPolicy = (value: unknown): boolean =>
+  isObject(value) &&
+  hasStrings(value, ['rotationType', 'expirationType']) &&
+  ['leeway', 'tokenLifetime', 'idleTokenLifetime'].every((key) => Number.isSafeInteger(value[key])) &&
+  typeof value.infiniteTokenLifetime === 'boolean' &&
+  typeof value.infiniteIdleTokenLifetime === 'boolean';
 
 const guards: { [K in ProjectedEventType]: (data: unknown) => data is ProjectedData<K> } = {
   RefreshTokenIssued: (data): data is ProjectedData<'RefreshTokenIssued'> =>
@@ -39,7 +52,18 @@ const guards: { [K in ProjectedEventType]: (data: unknown) => data is ProjectedD
     isString(data.jwtConfiguration.alg) &&
     Number.isSafeInteger(data.jwtConfiguration.lifetimeInSeconds) &&
     isStringArray(data.grantTypes) &&
-    (data.allowedClients === undefined || isStringArray(data.allowedClients)),
+    (data.allowedClients === undefined || isStringArray(data.allowedClients)) &&
+    (data.refreshToken === undefined || isPolicy(data.refreshToken)) &&
+    (data.requireProofOfPossession === undefined || typeof data.requireProofOfPossession === 'boolean'),
+  ClientUpdated: (data): data is ProjectedData<'ClientUpdated'> =>
+    isObject(data) &&
+    hasStrings(data, ['clientId', 'updatedAt']) &&
+    isObject(data.changes) &&
+    (data.changes.name === undefined || isString(data.changes.name)) &&
+    (data.changes.grantTypes === undefined || isStringArray(data.changes.grantTypes)) &&
+    (data.changes.allowedClients === undefined || isStringArray(data.changes.allowedClients)) &&
+    (data.changes.refreshToken === undefined || isPolicy(data.changes.refreshToken)) &&
+    (data.changes.requireProofOfPossession === undefined || typeof data.changes.requireProofOfPossession === 'boolean'),
   ClientDeleted: (data): data is ProjectedData<'ClientDeleted'> => isObject(data) && hasStrings(data, ['clientId', 'deletedAt']),
   ClientGrantCreated: (data): data is ProjectedData<'ClientGrantCreated'> =>
     isObject(data) && hasStrings(data, ['grantId', 'clientId', 'audience', 'createdAt']) && isStringArray(data.scope),
