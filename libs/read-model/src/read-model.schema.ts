@@ -7,7 +7,7 @@
  * so a token of a client the model does not know is stored, and simply never
  * validates (the queries join on an active client).
  */
-export const READ_MODEL_SCHEMA_VERSION = 2;
+export const READ_MODEL_SCHEMA_VERSION = 3;
 
 /** A table and the column that orders its rows. */
 export interface ReadModelTable {
@@ -39,6 +39,7 @@ CREATE TABLE credentials (
   device_name      TEXT    NOT NULL,
   scope            TEXT    NOT NULL,
   issued_at        TEXT    NOT NULL,
+  dpop_jkt         TEXT,
   issued_position  INTEGER NOT NULL${unique},
   revoked_at       TEXT,
   revoked_by       TEXT,
