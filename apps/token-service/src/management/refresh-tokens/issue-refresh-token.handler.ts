@@ -10,6 +10,7 @@ import { metadataFor, type RequestContext } from '../../commands/request-context
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { CLOCK, ID_GENERATOR, REFRESH_TOKEN_COMMANDS } from '../../infrastructure/tokens';
 import { ClientDeletionCascade } from '../../revocation/client-deletion-cascade';
+import { requiresProofOfPossession } from './dpop-jkt-param';
 
 export interface IssuedRefreshToken {
   id: string;
@@ -21,6 +22,8 @@ export interface IssuedRefreshToken {
   deviceName: string;
   scope: string;
   createdAt: string;
+  /** The DPoP key the token is bound to (F15). */
+  dpopJkt?: string;
 }
 
 @Injectable()
@@ -35,7 +38,7 @@ export class IssueRefreshTokenHandler {
   ) {}
 
   async execute(
-    input: { clientId: string; userId: string; deviceName: string; deviceId?: string; scope: string },
+    input: { clientId: string; userId: string; deviceName: string; deviceId?: string; scope: string; dpopJkt?: string },
     context: RequestContext,
   ): Promise<IssuedRefreshToken> {
     const client = await this.reads.client(input.clientId);
@@ -49,7 +52,7 @@ export class IssueRefreshTokenHandler {
     const deviceId = input.deviceId ?? credentialId;
     const command: IssueRefreshToken = {
       type: 'IssueRefreshToken',
-      data: { ...input, credentialId, deviceId, tokenHash: hashRefreshToken(refreshToken), now },
+      data: { ...input, credentialId, deviceId, tokenHash: hashRefreshToken(refreshToken), now, clientRequiresProofOfPossession: requiresProofOfPossession(client) },
     };
     const result = await this.refreshTokens.handle(credentialId, command, metadataFor(context, now));
     // The client may have been deleted on another replica meanwhile, its cascade
@@ -63,6 +66,6 @@ export class IssueRefreshTokenHandler {
     const [issued] = result.events;
     if (issued?.type !== 'RefreshTokenIssued') throw new Error(`issuing ${credentialId} appended no RefreshTokenIssued`);
     const { clientId, userId, deviceName, scope, issuedAt } = issued.data;
-    return { id: credentialId, refreshToken, clientId, userId, deviceId: issued.data.deviceId, deviceName, scope, createdAt: issuedAt };
+    return { id: credentialId, refreshToken, clientId, userId, deviceId: issued.data.deviceId, deviceName, scope, createdAt: issuedAt, dpopJkt: issued.data.dpopJkt };
   }
 }
