@@ -40,6 +40,11 @@ describe('verifyDpopProof (RFC 9449 §4.3)', () => {
       expect(verified.jkt).toMatch(/^[A-Za-z0-9_-]{43}$/);
     });
 
+    it('accepts an Ed25519 key under the fully specified alg name Ed25519 (RFC 9864), as openid-client 6 sends it', async () => {
+      const key = { ...(await proofKey('EdDSA')), alg: 'Ed25519' };
+      await expect(verifyDpopProof(await signProof(key, { htu: HTU, iat: T }), check())).resolves.toMatchObject({ alg: 'Ed25519' });
+    });
+
     it('matches htu without query and fragment, after RFC 3986 normalisation', async () => {
       const proof = signProof(es256, { htu: 'HTTPS://Auth.Example.com:443/oauth/%74oken?x=1#f', iat: T });
       await expect(verifyDpopProof(await proof, check())).resolves.toMatchObject({ iat: T });

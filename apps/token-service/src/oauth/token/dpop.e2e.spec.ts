@@ -203,7 +203,7 @@ describe.each(ADAPTERS)('DPoP at POST /oauth/token (%s)', (adapter) => {
 
   it('discovery lists dpop_signing_alg_values_supported (RFC 9449 §5.1)', async () => {
     const r = await svc.http.get<Record<string, unknown>>('/.well-known/openid-configuration');
-    expect(r.body.dpop_signing_alg_values_supported).toEqual(['ES256', 'EdDSA', 'RS256', 'PS256']);
+    expect(r.body.dpop_signing_alg_values_supported).toEqual(['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256']);
   });
 });
 
