@@ -1,5 +1,5 @@
 # Multi-stage build of token-service, revocation-relay and audit (one image,
-# the command picks the app). Non-root, production dependencies only.
+# the command picks the app). The apps run as `node`, production dependencies only.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 compiles a native addon when no prebuilt binary matches.
@@ -23,7 +23,11 @@ COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 # dist is a symlink to the current build (tools/build/atomic-build.mjs); the image gets the build itself.
 COPY --from=build --chown=node:node /app/dist-image ./dist
-USER node
+# Started as root only to copy compose's file secrets (which keep the host file's owner and mode, 0600
+# included) where `node` can read them; it then drops to `node` before the app starts. `docker run --user`
+# or a runAsNonRoot pod starts the app directly. tools/docker/entrypoint.sh says more.
+COPY tools/docker/entrypoint.sh /usr/local/bin/refresh-token-entrypoint
+ENTRYPOINT ["/usr/local/bin/refresh-token-entrypoint"]
 EXPOSE 3000
 VOLUME ["/var/lib/refresh-tokens", "/var/lib/revocation-relay"]
 # token-service's readiness. The relay has no HTTP port: its service overrides this with a check of the

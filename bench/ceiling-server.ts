@@ -12,6 +12,10 @@
  *   prepared signer instead of jose (the one part of ours in this file, so the
  *   bench shows what the signer alone gives, beside the jose route);
  * - POST /oauth/token: the same id_token plus the RS256 access token of a refresh grant;
+ * - POST /rotate: a rotating refresh grant's unavoidable work: hash the
+ *   presented token, mint and hash its successor, one group-committed row
+ *   (the successor's hash beside its predecessor's), and the id_token and
+ *   access token of /oauth/token; the answer carries the successor;
  * - POST /issue: a new refresh token, hashed, one row inserted into a SQLite
  *   file (WAL, synchronous=FULL) with the same group commit as the event
  *   store (rows of one event-loop turn in one transaction): a durable write per request;
@@ -157,6 +161,13 @@ async function main(): Promise<void> {
     const clientId = request.body.client_id ?? '';
     const [minted, access] = await Promise.all([idToken(clientId), accessToken(clientId)]);
     return { access_token: access, id_token: minted.idToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: 'openid offline_access' };
+  });
+  app.post<{ Body: TokenBody }>('/rotate', async (request) => {
+    const clientId = request.body.client_id ?? '';
+    const successor = generateRefreshToken(cryptoIds);
+    const write_ = write([generateCredentialId(), hashRefreshToken(successor), clientId, hashRefreshToken(request.body.refresh_token ?? ''), new Date().toISOString()]);
+    const [minted, access] = await Promise.all([idToken(clientId), accessToken(clientId), write_]);
+    return { access_token: access, id_token: minted.idToken, refresh_token: successor, token_type: 'Bearer', expires_in: minted.expiresIn, scope: 'openid offline_access' };
   });
   app.post<{ Body: TokenBody }>('/issue', async (request, reply) => {
     const token = generateRefreshToken(cryptoIds);

@@ -26,11 +26,13 @@ import type { Suite, SuiteContext } from './suites/context';
 import { delegationSuite } from './suites/delegation';
 import { issuanceSuite } from './suites/issuance';
 import { coldStartSuite, logDirs, memorySuite, replaySuite } from './suites/replay';
+import { rotationSuite } from './suites/rotation';
 import { transparencyLogSuite } from './suites/transparency-log';
 
 const SUITES: Record<string, Suite> = {
   delegation: delegationSuite,
   issuance: issuanceSuite,
+  rotation: rotationSuite,
   replay: replaySuite,
   memory: memorySuite,
   coldstart: coldStartSuite,

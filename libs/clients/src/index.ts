@@ -46,3 +46,17 @@ export {
   ClientGrantAlreadyExistsError,
   ClientGrantNotFoundError,
 } from './errors';
+export type { RefreshTokenPolicy, RefreshTokenPolicyInput, RotationType, ExpirationType } from './refresh-token-policy';
+export {
+  ROTATION_TYPES,
+  EXPIRATION_TYPES,
+  MAX_LEEWAY_SECONDS,
+  MIN_TOKEN_LIFETIME_SECONDS,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_IDLE_TOKEN_LIFETIME_SECONDS,
+  LEGACY_REFRESH_TOKEN_POLICY,
+  defaultRefreshTokenPolicy,
+  resolveRefreshTokenPolicy,
+  recordedRefreshTokenPolicy,
+} from './refresh-token-policy';

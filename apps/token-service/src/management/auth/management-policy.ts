@@ -1,6 +1,6 @@
 import type { ClientGrantRecord } from '@app/read-model';
 import type { GrantBinding } from '@app/signing';
-import { FULL_ADMIN_SCOPES } from './scopes';
+import { FULL_ADMIN_SCOPES, MANAGEMENT_SCOPES } from './scopes';
 
 /**
  * Who may do what on the management API, beyond a route's required scopes.
@@ -33,6 +33,19 @@ export function effectiveScopes(tokenScopes: readonly string[], granted: Readonl
 export function scopesBeyond(held: readonly string[], requested: readonly string[]): string[] {
   const mine = new Set(held);
   return requested.filter((s) => !mine.has(s));
+}
+
+/**
+ * The scopes a caller may put in a grant: those it holds, and, for a full
+ * admin, every management scope. Scopes added after a store had admins
+ * (`read:audit`) are not part of being a full admin, so an admin made before
+ * them does not hold them; without this it could never hand them out, and
+ * only the bootstrap client could. A full admin can already create clients
+ * and grants for every full-admin scope, so this widens nothing it lacked.
+ */
+export function grantableScopes(held: readonly string[]): string[] {
+  const mine = new Set(held);
+  return FULL_ADMIN_SCOPES.every((s) => mine.has(s)) ? [...new Set([...held, ...MANAGEMENT_SCOPES])] : [...held];
 }
 
 /** Clients whose grants for `audience` hold every full-admin scope, in first-grant order. */

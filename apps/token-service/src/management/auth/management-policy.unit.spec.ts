@@ -1,6 +1,6 @@
 import type { ClientGrantRecord } from '@app/read-model';
-import { boundGrants, effectiveScopes, fullAdmins, grantedScopes, leavesNoFullAdmin, scopesBeyond } from './management-policy';
-import { MANAGEMENT_SCOPES } from './scopes';
+import { boundGrants, effectiveScopes, fullAdmins, grantableScopes, grantedScopes, leavesNoFullAdmin, scopesBeyond } from './management-policy';
+import { FULL_ADMIN_SCOPES, MANAGEMENT_SCOPES } from './scopes';
 
 const AUDIENCE = 'https://issuer.example/api/v2/';
 const ALL = [...MANAGEMENT_SCOPES];
@@ -15,6 +15,15 @@ describe('management policy', () => {
       expect(scopesBeyond(['read:clients', 'create:client_grants'], ['read:clients', 'delete:clients'])).toEqual(['delete:clients']);
       expect(scopesBeyond(['read:clients', 'create:client_grants'], ['read:clients'])).toEqual([]);
       expect(scopesBeyond([], [])).toEqual([]);
+    });
+
+    it('lets a full admin made before the later scopes grant them, and nobody short of a full admin', () => {
+      const olderAdmin = [...FULL_ADMIN_SCOPES];
+      expect(olderAdmin).not.toContain('read:audit');
+      expect(scopesBeyond(grantableScopes(olderAdmin), ['read:audit'])).toEqual([]);
+      const almost = FULL_ADMIN_SCOPES.filter((s) => s !== 'delete:clients');
+      expect(scopesBeyond(grantableScopes(almost), ['read:audit'])).toEqual(['read:audit']);
+      expect(grantableScopes(['read:clients'])).toEqual(['read:clients']);
     });
   });
 

@@ -8,6 +8,7 @@ import {
   clientCredentialsToken,
   type ManagementErrorBody,
 } from '../../../../../test/support/fixtures';
+import { FULL_ADMIN_SCOPES } from '../auth/scopes';
 import { ADAPTERS, startTokenService, type TokenServiceUnderTest } from '../../../../../test/support/token-service';
 
 interface Grant {
@@ -41,6 +42,25 @@ describe.each(ADAPTERS)('management API: client grants cannot escalate (%s)', (a
     // Within what it holds, it may grant.
     const within = await grant(caller.token, created.body.client_id, ['read:clients']);
     expect(within.status).toBe(201);
+  });
+
+  it('lets a full admin made before read:audit existed grant read:audit (and use it), but not a client one scope short', async () => {
+    const older = await managementClientWithScopes(svc, [...FULL_ADMIN_SCOPES]);
+    const auditor = await createClient(svc, { app_type: 'non_interactive' });
+    const granted = await grant(older.token, auditor.client_id, ['read:audit']);
+    expect(granted.status).toBe(201);
+    const auditToken = await clientCredentialsToken(svc, auditor.client_id, auditor.client_secret!);
+    const claims = JSON.parse(Buffer.from(auditToken.split('.')[1], 'base64url').toString('utf8')) as { scope: string };
+    expect(claims.scope.split(' ')).toContain('read:audit');
+    // Past the scope check: this service runs no verifiable log, so 503, where a token without the scope gets 403.
+    expect((await svc.http.get('/api/v2/audit/verifier-key', { token: auditToken })).status).toBe(503);
+    expect((await svc.http.get('/api/v2/audit/verifier-key', { token: older.token })).status).toBe(403);
+
+    const short = await managementClientWithScopes(svc, FULL_ADMIN_SCOPES.filter((s) => s !== 'delete:device_credentials'));
+    const other = await createClient(svc, { app_type: 'non_interactive' });
+    const refused = await grant(short.token, other.client_id, ['read:audit']);
+    expect(refused.status).toBe(403);
+    expect(refused.body.errorCode).toBe('insufficient_scope');
   });
 
   it('judges what the caller holds by its token, not its grant: a token narrowed at issue grants no more than it carries', async () => {

@@ -6,7 +6,7 @@ import type { DeciderCommandHandler } from '../../commands/decider-command-handl
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { metadataFor, type RequestContext } from '../../commands/request-context';
 import { insufficientScope } from '../../errors/management-error';
-import { scopesBeyond } from '../auth/management-policy';
+import { grantableScopes, scopesBeyond } from '../auth/management-policy';
 import { CLIENT_GRANT_COMMANDS, CLOCK, ID_GENERATOR } from '../../infrastructure/tokens';
 import { AdminRemovals } from '../auth/admin-removals';
 
@@ -22,9 +22,9 @@ export class CreateClientGrantHandler {
     private readonly reads: ConsistentReads,
   ) {}
 
-  /** `held`: the caller's scopes; a caller grants only what it holds (no escalation). */
+  /** `held`: the caller's scopes; a caller grants only what it holds (no escalation), a full admin also the later scopes. */
   async execute(input: { clientId: string; audience: string; scope: string[] }, context: RequestContext, held: readonly string[]): Promise<ClientGrantRecord> {
-    const beyond = scopesBeyond(held, input.scope);
+    const beyond = scopesBeyond(grantableScopes(held), input.scope);
     if (beyond.length > 0) throw insufficientScope(`A client grant may hold only scopes the caller holds; missing: ${beyond.join(' ')}`);
     if (!(await this.reads.client(input.clientId))) throw new ClientNotFoundError(input.clientId);
     // Auth0: one grant per (client, audience). Checked on the read model: a
