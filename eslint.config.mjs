@@ -39,6 +39,14 @@ export default tseslint.config(
     },
   },
   {
+    // DPoP is framework-free: jose and node:crypto, the shared core only.
+    files: ['libs/dpop/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@nestjs/*', '@app/*', '!@app/shared', 'better-sqlite3', 'ioredis', 'fastify'] }],
+    },
+  },
+  {
     // The example is what a downstream service writes: it uses the SDK package only.
     files: ['examples/**/*.ts'],
     rules: {

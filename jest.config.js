@@ -4,6 +4,9 @@ const fs = require('node:fs');
 const swc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swc.$schema;
 
+/** ESM-only dependencies Jest must compile (a nested node_modules under one of them included). */
+const ESM_PACKAGES = 'openid-client-6|oauth4webapi';
+
 const moduleNameMapper = {
   '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
   '^@app/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
@@ -13,7 +16,13 @@ const moduleNameMapper = {
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swc],
+    // ESM-only packages some suites import: openid-client 6 (the compatibility suite's `openid-client-6`),
+    // its oauth4webapi and its own jose 6 (nested under it), compiled to CommonJS like our sources.
+    [`/node_modules/(${ESM_PACKAGES})/.+\\.js$`]: ['@swc/jest', swc],
+  },
+  transformIgnorePatterns: [`^(?!.*/node_modules/(${ESM_PACKAGES})/).*/node_modules/`],
   moduleNameMapper,
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/.build/'],

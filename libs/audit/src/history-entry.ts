@@ -40,6 +40,8 @@ const VISIBLE_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>>
     scope: 'scope',
     issuedAt: 'issued_at',
     tokenHash: 'token_sha256',
+    // A public key's thumbprint (F15): no secret; absent for an unbound token.
+    dpopJkt: 'dpop_jkt',
   },
   RefreshTokenRevoked: {
     credentialId: 'credential_id',

@@ -83,7 +83,7 @@ export const USERS_BY_PREFIX = `WITH matched AS (
   FROM matched m ORDER BY m.user_id`;
 
 /** The columns of a TokenCredential, named as its fields so SQLite's row is the record. */
-const TOKEN_CREDENTIAL_COLUMNS = 'credential_id AS credentialId, client_id AS clientId, user_id AS userId, scope, revoked_at AS revokedAt';
+const TOKEN_CREDENTIAL_COLUMNS = 'credential_id AS credentialId, client_id AS clientId, user_id AS userId, scope, revoked_at AS revokedAt, dpop_jkt AS dpopJkt';
 
 /**
  * Queries over the read model. Reads only: each method is one statement, so it

@@ -40,7 +40,9 @@ const isPolicy = (value: unknown): boolean =>
 
 const guards: { [K in ProjectedEventType]: (data: unknown) => data is ProjectedData<K> } = {
   RefreshTokenIssued: (data): data is ProjectedData<'RefreshTokenIssued'> =>
-    isObject(data) && hasStrings(data, ['credentialId', 'tokenHash', 'clientId', 'userId', 'deviceId', 'deviceName', 'scope', 'issuedAt']),
+    isObject(data) &&
+    hasStrings(data, ['credentialId', 'tokenHash', 'clientId', 'userId', 'deviceId', 'deviceName', 'scope', 'issuedAt']) &&
+    (data.dpopJkt === undefined || isString(data.dpopJkt)),
   RefreshTokenRevoked: (data): data is ProjectedData<'RefreshTokenRevoked'> =>
     isObject(data) && hasStrings(data, ['credentialId', 'reason', 'revokedBy', 'revokedAt']),
   ClientRegistered: (data): data is ProjectedData<'ClientRegistered'> =>

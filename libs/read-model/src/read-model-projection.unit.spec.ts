@@ -73,6 +73,7 @@ describe('ReadModelProjection', () => {
         deviceName: 'phone',
         scope: 'openid offline_access',
         issuedAt: '2025-01-01T00:00:00.000Z',
+        dpopJkt: null,
         issuedPosition: issued.position,
         revokedAt: null,
         revokedBy: null,

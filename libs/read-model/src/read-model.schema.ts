@@ -39,6 +39,7 @@ CREATE TABLE credentials (
   device_name      TEXT    NOT NULL,
   scope            TEXT    NOT NULL,
   issued_at        TEXT    NOT NULL,
+  dpop_jkt         TEXT,
   issued_position  INTEGER NOT NULL${unique},
   revoked_at       TEXT,
   revoked_by       TEXT,

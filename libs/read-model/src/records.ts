@@ -13,7 +13,9 @@ import type { RefreshTokenIssuedData } from '@app/refresh-tokens/events';
  * issuance (`tokenHash` is the hex SHA-256 of the token; the plaintext is
  * never stored, invariant 2), then its log positions and revocation.
  */
-export interface CredentialRecord extends RefreshTokenIssuedData {
+export interface CredentialRecord extends Omit<RefreshTokenIssuedData, 'dpopJkt'> {
+  /** The RFC 7638 thumbprint of the DPoP key the token is bound to (F15); null when unbound. */
+  dpopJkt: string | null;
   /** Log position of the RefreshTokenIssued event. */
   issuedPosition: number;
   revokedAt: string | null;
@@ -26,9 +28,9 @@ export interface CredentialRecord extends RefreshTokenIssuedData {
 
 /**
  * What the OAuth endpoints need of a credential, in any status: read by
- * five named columns straight into this shape (the hot path, no copy).
+ * six named columns straight into this shape (the hot path, no copy).
  */
-export type TokenCredential = Pick<CredentialRecord, 'credentialId' | 'clientId' | 'userId' | 'scope' | 'revokedAt'>;
+export type TokenCredential = Pick<CredentialRecord, 'credentialId' | 'clientId' | 'userId' | 'scope' | 'revokedAt' | 'dpopJkt'>;
 
 /** A registered client (application). */
 export interface ClientRecord {
@@ -75,6 +77,7 @@ export interface CredentialRow {
   device_name: string;
   scope: string;
   issued_at: string;
+  dpop_jkt: string | null;
   issued_position: number;
   revoked_at: string | null;
   revoked_by: string | null;
@@ -126,6 +129,7 @@ export function toCredentialRecord(row: CredentialRow): CredentialRecord {
     deviceName: row.device_name,
     scope: row.scope,
     issuedAt: row.issued_at,
+    dpopJkt: row.dpop_jkt,
     issuedPosition: row.issued_position,
     revokedAt: row.revoked_at,
     revokedBy: row.revoked_by,

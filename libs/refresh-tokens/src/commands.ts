@@ -17,6 +17,10 @@ export interface IssueRefreshTokenData {
   /** Space-separated scope (RFC 6749 §3.3); must contain `offline_access`. */
   scope: string;
   now: Date;
+  /** F15: the RFC 7638 thumbprint of the key the token is bound to (DPoP); absent: unbound. */
+  dpopJkt?: string;
+  /** The client's policy as the handler read it: true refuses an unbound token. */
+  clientRequiresProofOfPossession?: boolean;
 }
 
 export interface RevokeRefreshTokenData {

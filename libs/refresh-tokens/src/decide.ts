@@ -8,6 +8,7 @@ import {
 import { RefreshTokenEvent, RefreshTokenIssued, RefreshTokenRevoked } from './events';
 import { formatScope, hasOfflineAccess, isScopeToken, MAX_SCOPE_LENGTH, parseScope } from './scope';
 import { RefreshTokenState } from './state';
+import { requireDpopBinding } from './dpop-binding';
 import { InvalidArgumentError, requireInstant, requireText } from '@app/shared';
 
 /** Upper bound of a revocation reason. */
@@ -46,6 +47,7 @@ function issue({ data }: IssueRefreshToken, state: RefreshTokenState): RefreshTo
   const deviceName = requireText('deviceName', data.deviceName);
   const scope = requireScope(data.scope);
   const now = requireInstant(data.now);
+  const dpopJkt = requireDpopBinding(data);
 
   // F1: no offline_access, no refresh token.
   if (!hasOfflineAccess(scope)) throw new OfflineAccessRequiredError();
@@ -75,6 +77,7 @@ function issue({ data }: IssueRefreshToken, state: RefreshTokenState): RefreshTo
         deviceName,
         scope: formatScope(scope),
         issuedAt: now.toISOString(),
+        ...(dpopJkt !== undefined && { dpopJkt }),
       },
     },
   ];

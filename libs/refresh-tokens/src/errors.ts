@@ -10,7 +10,8 @@ export type RefreshTokenErrorCode =
   | 'OFFLINE_ACCESS_REQUIRED'
   | 'CREDENTIAL_ALREADY_EXISTS'
   | 'CREDENTIAL_NOT_FOUND'
-  | 'SCOPE_NOT_SUBSET';
+  | 'SCOPE_NOT_SUBSET'
+  | 'DPOP_BINDING_REQUIRED';
 
 /** Command fields (InvalidArgumentError's `field`) a refresh-token command can be refused for. */
 export type RefreshTokenArgument =
@@ -23,7 +24,8 @@ export type RefreshTokenArgument =
   | 'scope'
   | 'actor'
   | 'reason'
-  | 'now';
+  | 'now'
+  | 'dpopJkt';
 
 export abstract class RefreshTokenDomainError extends CodedError<RefreshTokenErrorCode> {}
 
@@ -59,5 +61,13 @@ export class ScopeNotSubsetError extends RefreshTokenDomainError {
   readonly code = 'SCOPE_NOT_SUBSET' as const;
   constructor(readonly notGranted: readonly string[]) {
     super(`requested scope exceeds the granted scope: ${notGranted.join(' ')}`);
+  }
+}
+
+/** F15: the client requires proof of possession (DPoP) and the issuance names no key. Answer 400. */
+export class DpopBindingRequiredError extends RefreshTokenDomainError {
+  readonly code = 'DPOP_BINDING_REQUIRED' as const;
+  constructor() {
+    super('the client requires proof of possession: dpop_jkt is required');
   }
 }

@@ -22,6 +22,8 @@ export interface RefreshTokenIssuedData {
   scope: string;
   /** ISO-8601. */
   issuedAt: string;
+  /** F15: the RFC 7638 thumbprint of the DPoP key every exchange must prove; absent when unbound. */
+  dpopJkt?: string;
 }
 
 export interface RefreshTokenRevokedData {

@@ -14,8 +14,8 @@ export function evolve(state: RefreshTokenState, event: RefreshTokenEvent): Refr
   switch (event.type) {
     case 'RefreshTokenIssued': {
       if (state.status !== 'none') return state;
-      const { credentialId, tokenHash, clientId, userId, deviceId, deviceName, scope, issuedAt } = event.data;
-      return { status: 'active', credentialId, tokenHash, clientId, userId, deviceId, deviceName, scope, issuedAt };
+      const { credentialId, tokenHash, clientId, userId, deviceId, deviceName, scope, issuedAt, dpopJkt } = event.data;
+      return { status: 'active', credentialId, tokenHash, clientId, userId, deviceId, deviceName, scope, issuedAt, ...(dpopJkt !== undefined && { dpopJkt }) };
     }
     case 'RefreshTokenRevoked': {
       if (state.status !== 'active') return state;

@@ -37,4 +37,6 @@ export {
   CredentialAlreadyExistsError,
   CredentialNotFoundError,
   ScopeNotSubsetError,
+  DpopBindingRequiredError,
 } from './errors';
+export { DPOP_JKT_PATTERN } from './dpop-binding';

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataKeyInvalidError, SealedValueInvalidError } from './errors';
@@ -90,6 +90,16 @@ export class SecretSealer {
     } catch (error) {
       throw new SealedValueInvalidError('authentication failed', { cause: error });
     }
+  }
+
+  /**
+   * A key for another purpose, derived from the data key (HKDF-SHA-256,
+   * RFC 5869; `info` names the purpose): every replica that shares DATA_KEY
+   * derives the same, and the data key itself is never handed out.
+   */
+  deriveKey(info: string, length = KEY_BYTES): Buffer {
+    if (info.length === 0) throw new RangeError('a derived key needs a purpose (info)');
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), Buffer.from(info, 'utf8'), length));
   }
 
   private aad(context: string): Buffer {

@@ -46,6 +46,7 @@ const refreshToken = {
   scope: 'openid offline_access',
   rotating: false,
   session_id: null,
+  dpop_jkt: null,
 };
 const revoked = { ...refreshToken, revoked_at: '2026-12-07T10:02:11.000Z', revoked_by: CLIENT_ID, revocation_reason: 'phone stolen' };
 const reason = { reason: 'phone stolen' };
@@ -80,7 +81,7 @@ export const MANAGEMENT_EXAMPLES: Record<string, Record<string, Example>> = {
   '/api/v2/refresh-tokens': {
     post: {
       request: { client_id: CLIENT_ID, user_id: USER_ID, device_name: 'Pixel 8', device_id: device.device_id, scope: 'openid offline_access' },
-      response: { id: TOKEN_ID, refresh_token: 'rt_Zk9dQ2xV7mB4nL1pR8sT3wY6cF0hJ5gA2eD9uK4qN7v', client_id: CLIENT_ID, user_id: USER_ID, ...device, scope: 'openid offline_access', created_at: CREATED_AT },
+      response: { id: TOKEN_ID, refresh_token: 'rt_Zk9dQ2xV7mB4nL1pR8sT3wY6cF0hJ5gA2eD9uK4qN7v', client_id: CLIENT_ID, user_id: USER_ID, ...device, scope: 'openid offline_access', created_at: CREATED_AT, dpop_jkt: null },
     },
   },
   '/api/v2/refresh-tokens/{id}': { get: { response: revoked }, delete: { request: reason } },

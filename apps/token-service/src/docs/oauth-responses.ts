@@ -14,7 +14,7 @@ export const tokenResponseSchema = z
   .object({
     access_token: z.string(),
     id_token: z.string().optional().meta({ description: 'refresh_token grant only' }),
-    token_type: z.literal('Bearer'),
+    token_type: z.enum(['Bearer', 'DPoP']).meta({ description: 'DPoP when the access token is bound to the DPoP proof key (RFC 9449)' }),
     expires_in: z.number().int(),
     scope: z.string(),
   })
@@ -30,6 +30,7 @@ export const openIdConfigurationSchema = z
     grant_types_supported: z.array(z.string()),
     id_token_signing_alg_values_supported: z.array(z.string()),
     token_endpoint_auth_methods_supported: z.array(z.string()),
+    dpop_signing_alg_values_supported: z.array(z.string()),
   })
   .meta({ id: 'OpenIdConfiguration' });
 

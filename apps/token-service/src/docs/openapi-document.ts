@@ -76,7 +76,7 @@ const DELEGATION_ERRORS = oauthErrors(
   'more than DELEGATION_RATE_LIMIT requests a minute for one (IP, user), shared with the refresh grant',
 );
 const TOKEN_ERRORS = oauthErrors(
-  '`invalid_request` (a missing field), `unsupported_grant_type` (not `refresh_token` or `client_credentials`), `invalid_grant` (unknown or revoked refresh token, another client\'s), `unauthorized_client` (the grant is not allowed to this client), `invalid_scope` (more than the token or the client grant holds)',
+  '`invalid_request` (a missing field), `unsupported_grant_type` (not `refresh_token` or `client_credentials`), `invalid_grant` (unknown or revoked refresh token, another client\'s), `unauthorized_client` (the grant is not allowed to this client), `invalid_scope` (more than the token or the client grant holds), `invalid_dpop_proof` (a malformed or replayed DPoP proof), `use_dpop_nonce` (the proof lacks the nonce given in the `DPoP-Nonce` header)',
   'refresh grant: more than DELEGATION_RATE_LIMIT requests a minute for one (IP, user); any grant: CLIENT_AUTH_FAILURE_LIMIT failed client authentications a minute for one (client, IP)',
 );
 const REVOKE_ERRORS = oauthErrors(
@@ -150,7 +150,9 @@ const paths: ZodOpenApiPathsObject = {
     post: {
       tags: ['oauth'],
       summary: 'RFC 6749 token endpoint: refresh_token and client_credentials grants',
-      description: 'Client authentication: `client_secret` in the body, or HTTP Basic.',
+      description:
+        'Client authentication: `client_secret` in the body, or HTTP Basic. A refresh token bound to a DPoP key (RFC 9449) needs a `DPoP` header: a proof of that key ' +
+        'with the nonce of the last `DPoP-Nonce` header (a first request learns it from 400 `use_dpop_nonce`); the answer is then `token_type: DPoP`.',
       requestBody: oauthBody(
         described(tokenParams, {
           grant_type: 'One of `refresh_token` (an id_token and an access token for a refresh token) or `client_credentials` (a management token)',

@@ -1,5 +1,6 @@
 import type { AuditErrorCode } from '@app/audit';
 import type { ClientErrorCode } from '@app/clients';
+import type { DpopErrorCode } from '@app/dpop';
 import type { ConsumerErrorCode, EventStoreErrorCode } from '@app/event-store';
 import type { ReadModelErrorCode } from '@app/read-model';
 import type { RefreshTokenErrorCode } from '@app/refresh-tokens';
@@ -9,6 +10,7 @@ import type { InvalidArgumentError } from '@app/shared';
 import type { RevocationEventsErrorCode } from '@refresh-token-service/revocation-events';
 import type { SigningErrorCode } from '@app/signing';
 import type { TransparencyLogErrorCode } from '@app/transparency-log';
+import { DPOP_ANSWERS } from './dpop-answers';
 import { ManagementError } from './management-error';
 import { OAuthError } from './oauth-error';
 
@@ -16,6 +18,7 @@ import { OAuthError } from './oauth-error';
 export type AllErrorCodes =
   | AuditErrorCode
   | ClientErrorCode
+  | DpopErrorCode
   | ReadModelErrorCode
   | EventStoreErrorCode
   | ConsumerErrorCode
@@ -138,6 +141,9 @@ export const ERROR_ANSWERS = {
   CREDENTIAL_ALREADY_EXISTS: exists,
   CREDENTIAL_NOT_FOUND: missing('inexistent_resource'),
   SCOPE_NOT_SUBSET: invalidScope,
+  DPOP_BINDING_REQUIRED: badInput('invalid_body'),
+  // DPoP (RFC 9449): the OAuth edge answers these itself (dpop-proof.ts adds the nonce); the rows are its fallback
+  ...DPOP_ANSWERS,
   // client registry domain
   HS256_REQUIRES_CONFIDENTIAL_CLIENT: badInput('invalid_body'),
   GRANT_TYPE_NOT_ALLOWED: {

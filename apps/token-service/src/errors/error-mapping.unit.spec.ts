@@ -1,5 +1,6 @@
 import * as audit from '@app/audit';
 import * as clients from '@app/clients';
+import * as dpop from '@app/dpop';
 import * as eventStore from '@app/event-store';
 import * as readModel from '@app/read-model';
 import * as refreshTokens from '@app/refresh-tokens';
@@ -58,7 +59,7 @@ type ErrorClass = new (...args: unknown[]) => CodedError;
  * The SDK package has its own base (it depends on nothing of the service), with the same shape.
  */
 function exportedErrors(): CodedError[] {
-  const libs = [audit, clients, eventStore, readModel, refreshTokens, revocationRelay, revocationEvents, shared, processLib, signing, transparencyLog];
+  const libs = [audit, clients, dpop, eventStore, readModel, refreshTokens, revocationRelay, revocationEvents, shared, processLib, signing, transparencyLog];
   const isCoded = (value: { prototype: unknown }): boolean =>
     value.prototype instanceof CodedError || value.prototype instanceof revocationEvents.RevocationEventsError;
   const errors: CodedError[] = [];

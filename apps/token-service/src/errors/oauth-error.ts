@@ -14,7 +14,10 @@ export type OAuthErrorCode =
   | 'access_denied'
   | 'too_many_requests'
   | 'temporarily_unavailable'
-  | 'server_error';
+  | 'server_error'
+  // RFC 9449 §12.2: DPoP
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 export class OAuthError extends Error {
   constructor(

@@ -77,6 +77,7 @@ export function presentRefreshToken(c: CredentialRecord): z.output<typeof refres
     scope: c.scope,
     rotating: false,
     session_id: null,
+    dpop_jkt: c.dpopJkt,
     ...(c.revokedAt !== null ? { revoked_at: c.revokedAt, revoked_by: c.revokedBy, revocation_reason: c.revokeReason } : {}),
   };
 }
@@ -92,6 +93,7 @@ export const issuedRefreshTokenSchema = z
     device_id: z.string(),
     scope: z.string(),
     created_at: z.string(),
+    dpop_jkt: z.string().nullable().meta({ description: 'The DPoP key the token is bound to; null when unbound' }),
   })
   .strict()
   .meta({ id: 'IssuedRefreshToken' });

@@ -20,6 +20,7 @@ export const refreshTokenSchema = z
     scope: z.string(),
     rotating: z.literal(false),
     session_id: z.null(),
+    dpop_jkt: z.string().nullable().meta({ description: 'RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449); null when unbound' }),
     revoked_at: z.string().optional().meta({ description: 'Only on a revoked token' }),
     revoked_by: z.string().nullable().optional(),
     revocation_reason: z.string().nullable().optional(),

@@ -7,12 +7,14 @@ import { DelegationGrant } from './grants/delegation.grant';
 import { RefreshTokenExchange } from './grants/refresh-token-exchange';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { TokenMinter } from './grants/token-minter';
+import { DpopProof } from './grants/dpop-proof';
+import { dpopProviders } from './grants/dpop-providers';
 import { TokenController } from './token/token.controller';
 
 /** The OAuth endpoints clients call: /delegation and /oauth/token (/oauth/revoke is in the revocation slice), one file per grant. */
 @Module({
   imports: [ClientAuthenticationModule, RateLimitsModule],
   controllers: [DelegationController, TokenController],
-  providers: [RefreshTokenExchange, RefreshTokenGrant, ClientCredentialsGrant, DelegationGrant, TokenMinter],
+  providers: [RefreshTokenExchange, RefreshTokenGrant, ClientCredentialsGrant, DelegationGrant, TokenMinter, DpopProof, ...dpopProviders],
 })
 export class OAuthModule {}

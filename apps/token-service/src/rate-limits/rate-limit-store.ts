@@ -31,6 +31,11 @@ export class RedisRateLimitStore {
     this.redis.on('close', () => down());
   }
 
+  /** The connection, for other state every replica shares (the DPoP `jti` replay cache): one client per process. */
+  get client(): Redis {
+    return this.redis;
+  }
+
   /** `points` per `durationSec` per key in Redis, under `name`; undefined (off) for 0 points. */
   limiter(name: string, points: number, durationSec: number, maxKeys: number): RateLimiterAbstract | undefined {
     if (points <= 0) return undefined;

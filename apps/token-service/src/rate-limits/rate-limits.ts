@@ -54,6 +54,11 @@ export class RateLimits implements OnApplicationShutdown {
     return decision;
   }
 
+  /** The Redis connection of RATE_LIMIT_STORE=redis (undefined otherwise), shared with the DPoP replay cache. */
+  sharedRedis(): RedisRateLimitStore['client'] | undefined {
+    return this.redis?.client;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.redis?.close();
   }

@@ -20,6 +20,7 @@ export function credentialFold(db: Database.Database, report: FoldReporter): Fol
         deviceName: data.deviceName,
         scope: data.scope,
         issuedAt: data.issuedAt,
+        dpopJkt: data.dpopJkt ?? null,
         issuedPosition: event.position,
         streamRevision: event.revision,
         streamHeadHash: event.hash,
@@ -71,9 +72,9 @@ function prepare(db: Database.Database) {
     exists: db.prepare<[string], { one: 1 }>('SELECT 1 AS one FROM credentials WHERE credential_id = ?'),
     status: db.prepare<[string], { revoked_at: string | null }>('SELECT revoked_at FROM credentials WHERE credential_id = ?'),
     byTokenHash: db.prepare<[string], { credential_id: string }>('SELECT credential_id FROM credentials WHERE token_hash = ?'),
-    insert: db.prepare<[ProjectedData<'RefreshTokenIssued'> & { issuedPosition: number; streamRevision: number; streamHeadHash: string }]>(
-      `INSERT OR IGNORE INTO credentials (credential_id, token_hash, client_id, user_id, device_id, device_name, scope, issued_at, issued_position, stream_revision, stream_head_hash)
-       VALUES (@credentialId, @tokenHash, @clientId, @userId, @deviceId, @deviceName, @scope, @issuedAt, @issuedPosition, @streamRevision, @streamHeadHash)`,
+    insert: db.prepare<[Omit<ProjectedData<'RefreshTokenIssued'>, 'dpopJkt'> & { dpopJkt: string | null; issuedPosition: number; streamRevision: number; streamHeadHash: string }]>(
+      `INSERT OR IGNORE INTO credentials (credential_id, token_hash, client_id, user_id, device_id, device_name, scope, issued_at, dpop_jkt, issued_position, stream_revision, stream_head_hash)
+       VALUES (@credentialId, @tokenHash, @clientId, @userId, @deviceId, @deviceName, @scope, @issuedAt, @dpopJkt, @issuedPosition, @streamRevision, @streamHeadHash)`,
     ),
     revoke: db.prepare<
       [

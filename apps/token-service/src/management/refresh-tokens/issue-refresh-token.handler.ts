@@ -21,6 +21,8 @@ export interface IssuedRefreshToken {
   deviceName: string;
   scope: string;
   createdAt: string;
+  /** The DPoP key the token is bound to (F15). */
+  dpopJkt?: string;
 }
 
 @Injectable()
@@ -35,7 +37,7 @@ export class IssueRefreshTokenHandler {
   ) {}
 
   async execute(
-    input: { clientId: string; userId: string; deviceName: string; deviceId?: string; scope: string },
+    input: { clientId: string; userId: string; deviceName: string; deviceId?: string; scope: string; dpopJkt?: string },
     context: RequestContext,
   ): Promise<IssuedRefreshToken> {
     const client = await this.reads.client(input.clientId);
@@ -49,7 +51,7 @@ export class IssueRefreshTokenHandler {
     const deviceId = input.deviceId ?? credentialId;
     const command: IssueRefreshToken = {
       type: 'IssueRefreshToken',
-      data: { ...input, credentialId, deviceId, tokenHash: hashRefreshToken(refreshToken), now },
+      data: { ...input, credentialId, deviceId, tokenHash: hashRefreshToken(refreshToken), now, clientRequiresProofOfPossession: client.requireProofOfPossession },
     };
     const result = await this.refreshTokens.handle(credentialId, command, metadataFor(context, now));
     // The client may have been deleted on another replica meanwhile, its cascade
@@ -63,6 +65,6 @@ export class IssueRefreshTokenHandler {
     const [issued] = result.events;
     if (issued?.type !== 'RefreshTokenIssued') throw new Error(`issuing ${credentialId} appended no RefreshTokenIssued`);
     const { clientId, userId, deviceName, scope, issuedAt } = issued.data;
-    return { id: credentialId, refreshToken, clientId, userId, deviceId: issued.data.deviceId, deviceName, scope, createdAt: issuedAt };
+    return { id: credentialId, refreshToken, clientId, userId, deviceId: issued.data.deviceId, deviceName, scope, createdAt: issuedAt, dpopJkt: issued.data.dpopJkt };
   }
 }

@@ -15,6 +15,7 @@ import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
 import { presentRefreshToken } from '../presenters';
 import { reasonOf } from '../reason';
+import { dpopJktParam } from './dpop-jkt-param';
 import { IssueRefreshTokenHandler } from './issue-refresh-token.handler';
 
 export const issueRefreshTokenBody = z
@@ -24,6 +25,7 @@ export const issueRefreshTokenBody = z
     device_name: text(),
     device_id: text().optional(),
     scope: characters(2048, 1),
+    dpop_jkt: dpopJktParam.optional(),
   })
   .strict();
 
@@ -43,7 +45,7 @@ export class RefreshTokensController {
   async create(@Body() body: unknown, @ManagementContext() context: RequestContext) {
     const input = parseManagementInput(issueRefreshTokenBody, body);
     const issued = await this.issuance.execute(
-      { clientId: input.client_id, userId: input.user_id, deviceName: input.device_name, deviceId: input.device_id, scope: input.scope },
+      { clientId: input.client_id, userId: input.user_id, deviceName: input.device_name, deviceId: input.device_id, scope: input.scope, dpopJkt: input.dpop_jkt },
       context,
     );
     return {
@@ -55,6 +57,7 @@ export class RefreshTokensController {
       device_id: issued.deviceId,
       scope: issued.scope,
       created_at: issued.createdAt,
+      dpop_jkt: issued.dpopJkt ?? null,
     };
   }
 

@@ -50,6 +50,7 @@ describe.each(ADAPTERS)('management API: refresh tokens (%s)', (adapter) => {
         device_id: 'dev-1',
         scope: 'openid offline_access',
         created_at: expect.any(String),
+        dpop_jkt: null,
       });
       expect(Number.isNaN(Date.parse(r.body.created_at))).toBe(false);
       // F1: at least 256 bits of randomness.

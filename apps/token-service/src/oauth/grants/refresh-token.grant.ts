@@ -5,6 +5,7 @@ import { invalidRequest } from '../../errors/oauth-error';
 import { RateLimited } from '../../http/rate-limit-headers.interceptor';
 import { afterSpending } from '../../rate-limits/rate-limiter';
 import { RefreshTokenExchange, UNKNOWN_REFRESH_TOKEN } from './refresh-token-exchange';
+import type { PresentedDpop } from './dpop-proof';
 import { TokenMinter } from './token-minter';
 import type { TokenParams, TokenResponse } from './token-response';
 
@@ -16,19 +17,20 @@ export class RefreshTokenGrant {
     private readonly minter: TokenMinter,
   ) {}
 
-  async grant(params: TokenParams, client: ClientRecord, clientIp: string): Promise<RateLimited<TokenResponse>> {
+  /** `dpop`: the request's DPoP header (RFC 9449), checked by the exchange. */
+  async grant(params: TokenParams, client: ClientRecord, clientIp: string, dpop: PresentedDpop = { header: undefined }): Promise<RateLimited<TokenResponse>> {
     if (!params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
     // A revoked token is answered like an unknown one here (the contract's single description).
-    const { credential, rateLimit } = await this.exchange.exchange(params.refresh_token, client, clientIp, UNKNOWN_REFRESH_TOKEN);
+    const { credential, rateLimit, dpopJkt } = await this.exchange.exchange(params.refresh_token, client, clientIp, UNKNOWN_REFRESH_TOKEN, dpop);
     return afterSpending(rateLimit, async () => {
       // §6: the requested scope MUST NOT include any scope not originally granted.
       const scope = narrowScope(credential.scope, params.scope);
       const [idToken, accessToken] = await Promise.all([
         this.minter.idToken(credential, client),
-        this.minter.userAccessToken(credential, client, parseScope(scope)),
+        this.minter.userAccessToken(credential, client, parseScope(scope), dpopJkt),
       ]);
       return new RateLimited(
-        { access_token: accessToken.accessToken, id_token: idToken.idToken, token_type: 'Bearer' as const, expires_in: accessToken.expiresIn, scope },
+        { access_token: accessToken.accessToken, id_token: idToken.idToken, token_type: dpopJkt ? ('DPoP' as const) : ('Bearer' as const), expires_in: accessToken.expiresIn, scope },
         rateLimit,
       );
     });

@@ -47,9 +47,9 @@ export class TokenMinter {
   /**
    * The RFC 6749 §5.1 access_token of a refresh grant: an RFC 9068 JWT for the
    * user, audience `${ISSUER}userinfo`, so it can never pass as a management
-   * token (whose audience is `${ISSUER}api/v2/`).
+   * token (whose audience is `${ISSUER}api/v2/`). With `dpopJkt`, bound to that key (`cnf.jkt`).
    */
-  userAccessToken(credential: Pick<TokenCredential, 'credentialId' | 'userId'>, client: ClientRecord, scope: string[]) {
+  userAccessToken(credential: Pick<TokenCredential, 'credentialId' | 'userId'>, client: ClientRecord, scope: string[], dpopJkt?: string) {
     return mintAccessToken({
       keyStore: this.keys,
       issuer: this.issuer,
@@ -60,7 +60,8 @@ export class TokenMinter {
       lifetimeInSeconds: client.jwtConfiguration.lifetimeInSeconds,
       clock: this.clock,
       grantType: 'refresh_token',
-      extraClaims: { sid: credential.credentialId },
+      // RFC 9449 §6.1: a DPoP-bound access token names its key's thumbprint.
+      extraClaims: { sid: credential.credentialId, ...(dpopJkt !== undefined && { cnf: { jkt: dpopJkt } }) },
     });
   }
 

@@ -8,6 +8,7 @@ import { characters, parseOAuthParams, text } from '../../errors/validation';
 import { noStore } from '../../http/http';
 import { ClientCredentialsGrant } from '../grants/client-credentials.grant';
 import { RefreshTokenGrant } from '../grants/refresh-token.grant';
+import { DpopProof } from '../grants/dpop-proof';
 
 export const tokenParams = z.object({
   grant_type: characters(256, 1),
@@ -25,6 +26,7 @@ export class TokenController {
     private readonly clients: ClientAuthenticator,
     private readonly refreshToken: RefreshTokenGrant,
     private readonly clientCredentials: ClientCredentialsGrant,
+    private readonly dpop: DpopProof,
   ) {}
 
   @Post('token')
@@ -43,6 +45,10 @@ export class TokenController {
     const client = await this.clients.authenticate(presentedClient(authorization, params), request.ip);
     // RFC 6749 §5.2 unauthorized_client: the grant is not enabled for this client.
     if (!client.grantTypes.includes(grantType)) throw unauthorizedClient(`The grant type ${grantType} is not allowed for this client.`);
-    return grantType === 'refresh_token' ? this.refreshToken.grant(params, client, request.ip) : this.clientCredentials.grant(params, client);
+    if (grantType === 'client_credentials') return this.clientCredentials.grant(params, client);
+    // RFC 9449 §8: every answer to a proof carries the nonce for the next one (a refusal too).
+    const dpop = { header: request.headers.dpop };
+    if (dpop.header !== undefined) reply.header('DPoP-Nonce', this.dpop.nonce());
+    return this.refreshToken.grant(params, client, request.ip, dpop);
   }
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { type IdTokenAlg, KeyStore, openIdConfiguration } from '@app/signing';
+import { DPOP_SIGNING_ALGS } from '@app/dpop';
 import { ISSUER } from '../../infrastructure/tokens';
 
 @Controller('.well-known')
@@ -13,7 +14,8 @@ export class DiscoveryController {
   @Header('Cache-Control', 'public, max-age=300')
   configuration() {
     const algs: IdTokenAlg[] = [...this.keys.algorithms(), 'HS256'];
-    return openIdConfiguration(this.issuer, algs);
+    // RFC 9449 §5.1: the proof algorithms the token endpoint accepts.
+    return { ...openIdConfiguration(this.issuer, algs), dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS] };
   }
 
   /** RFC 7517 JWK Set; a rotated-in key is published before it signs, so caches of 5 minutes are safe. */
