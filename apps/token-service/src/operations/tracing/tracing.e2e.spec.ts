@@ -99,6 +99,21 @@ describe('OpenTelemetry traces of the token-service process', () => {
     expect(files.filter((f) => f.includes('/libs/tracing/src/tracing-sdk.ts'))).toEqual([]);
   });
 
+  it('refuses a bad OTEL_* value in one line, exit 78, without repeating a header value', async () => {
+    const refused = new EntryProcess('token-service', {
+      ...NO_OTEL,
+      DATA_DIR: join(root, 'refused'),
+      PORT: '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      OTEL_EXPORTER_OTLP_HEADERS: 'api-key=sekrit-value,no-equals-sign',
+    });
+    running.push(refused);
+    expect(await refused.exitCode()).toBe(78);
+    expect(refused.output).toBe(
+      'token-service refused to start: OTEL_EXPORTER_OTLP_HEADERS: OTEL_EXPORTER_OTLP_HEADERS must be key=value pairs separated by commas, values percent-encoded\n',
+    );
+  });
+
   describe('on (OTEL_EXPORTER_OTLP_ENDPOINT, http/json)', () => {
     let receiver: OtlpReceiver;
     let started: Started;
