@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 /** One span as the receiver saw it, attributes flattened to plain values. */
 export interface ReceivedSpan {
   serviceName: string;
+  /** The resource's process.pid: which process of a cluster made it. */
+  pid: number;
   traceId: string;
   spanId: string;
   parentSpanId: string;
@@ -80,11 +82,14 @@ export class OtlpReceiver {
     const spans: ReceivedSpan[] = [];
     for (const text of this.bodies) {
       for (const resourceSpans of (JSON.parse(text) as OtlpBody).resourceSpans ?? []) {
-        const serviceName = String(flatten(resourceSpans.resource?.attributes)['service.name'] ?? '');
+        const resource = flatten(resourceSpans.resource?.attributes);
+        const serviceName = String(resource['service.name'] ?? '');
+        const pid = Number(resource['process.pid']);
         for (const scope of resourceSpans.scopeSpans ?? []) {
           for (const s of scope.spans ?? []) {
             spans.push({
               serviceName,
+              pid,
               traceId: s.traceId,
               spanId: s.spanId,
               parentSpanId: s.parentSpanId ?? '',

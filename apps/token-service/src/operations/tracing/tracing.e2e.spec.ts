@@ -4,9 +4,10 @@
  * the spans of a refresh at /oauth/token reach a real OTLP/HTTP receiver on
  * the graceful shutdown, one trace per request, without a token or secret in them.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EntryProcess } from '../../../../../tools/support/entry-process';
+import { startCluster } from '../../../../../test/support/cluster-service';
 import { clientCredentialsToken, createClient, expectStatus, issueRefreshToken, type ServiceHandle } from '../../../../../test/support/fixtures';
 import { HttpClient } from '../../../../../test/support/http-client';
 import { OtlpReceiver, type ReceivedSpan } from '../../../../../test/support/otlp-receiver';
@@ -221,6 +222,58 @@ describe('OpenTelemetry traces of the token-service process', () => {
       expect(exported).not.toContain(flow.idToken.split('.')[2]);
       expect(exported.toLowerCase()).not.toContain('authorization');
     });
+  });
+});
+
+describe('OpenTelemetry traces of a cluster (WORKERS=2)', () => {
+  const dataDir = tempDir('tracing-cluster-e2e-');
+  let receiver: OtlpReceiver;
+  let cluster: EntryProcess | undefined;
+  afterAll(async () => {
+    await cluster?.stop('SIGKILL');
+    await receiver?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts tracing in both workers before their Fastify, never in the primary, and flushes when the primary stops them', async () => {
+    receiver = await OtlpReceiver.start();
+    const started = await startCluster({
+      dataDir,
+      managementClientId: MANAGEMENT_CLIENT_ID,
+      managementClientSecret: MANAGEMENT_CLIENT_SECRET,
+      env: {
+        ...NO_OTEL,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+        OTEL_BSP_SCHEDULE_DELAY: '600000',
+        LOG_LEVEL: 'warn',
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${RECORDER}`.trim(),
+        RECORD_MODULE_LOADS_TO: join(dataDir, 'modules-%p.json'),
+      } as Record<string, string>,
+    });
+    cluster = started.service;
+    const { client } = await refreshFlow(started.svc);
+    expect(client.client_id).toBeDefined();
+    expect(await cluster.stop('SIGTERM')).toBe(0);
+
+    const spans = receiver.spans();
+    const refreshes = spans.filter((s) => s.kind === SERVER && s.name === 'POST /oauth/token');
+    expect(refreshes.length).toBeGreaterThan(0);
+    expect(spans.filter((s) => s.name === 'sign id_token').length).toBeGreaterThan(0);
+    expect(new Set(spans.map((s) => s.serviceName))).toEqual(new Set(['refresh-token-service']));
+    expect(spans.filter((s) => s.pid === cluster!.pid)).toEqual([]);
+
+    const recorded = readdirSync(dataDir).filter((name) => /^modules-\d+\.json$/.test(name));
+    const primary = `modules-${cluster.pid}.json`;
+    expect(recorded).toContain(primary);
+    const workers = recorded.filter((name) => name !== primary);
+    expect(workers).toHaveLength(2);
+    expect(loadedFiles(join(dataDir, primary)).filter((f) => f.includes('/node_modules/@opentelemetry/sdk-trace-node/'))).toEqual([]);
+    for (const worker of workers) {
+      const files = loadedFiles(join(dataDir, worker));
+      const instrumentation = files.findIndex((f) => f.includes('/node_modules/@opentelemetry/instrumentation-http/'));
+      expect({ worker, instrumentation: instrumentation >= 0 }).toEqual({ worker, instrumentation: true });
+      expect(files.findIndex((f) => f.includes('/node_modules/fastify/'))).toBeGreaterThan(instrumentation);
+    }
   });
 });
 
