@@ -28,10 +28,11 @@ import type { StartTracingOptions, Tracing } from './start-tracing';
 const TRACER_NAME = 'refresh-token-service';
 
 export function startTracingSdk(config: TracingConfig, options: StartTracingOptions): Tracing {
+  const say = (message: string): void => options.warn(`OpenTelemetry: ${readable(message)}`);
   api.diag.setLogger(
     {
-      error: (message) => options.warn(`OpenTelemetry: ${message}`),
-      warn: (message) => options.warn(`OpenTelemetry: ${message}`),
+      error: say,
+      warn: say,
       info: () => undefined,
       debug: () => undefined,
       verbose: () => undefined,
@@ -63,7 +64,8 @@ export function startTracingSdk(config: TracingConfig, options: StartTracingOpti
       (stopped ??= (async () => {
         activateSpans(undefined);
         disableInstrumentations();
-        await provider.shutdown();
+        // A collector that is down: the spans are lost (said once), the shutdown goes on.
+        await provider.shutdown().catch((error: unknown) => options.warn(`OpenTelemetry: spans not exported at shutdown: ${error instanceof Error ? error.message : String(error)}`));
       })()),
   };
 }
@@ -100,5 +102,16 @@ function sampler(kind: TracesSampler, ratio: number): Sampler {
       return new ParentBasedSampler({ root: new AlwaysOffSampler() });
     case 'parentbased_traceidratio':
       return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
+  }
+}
+
+/** The SDK reports a failed export as the error serialised to JSON, stack included: its message is enough. */
+function readable(message: string): string {
+  if (!message.startsWith('{')) return message;
+  try {
+    const parsed = JSON.parse(message) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : message;
+  } catch {
+    return message;
   }
 }
