@@ -11,7 +11,8 @@
  * polled for another process's appends, default 50) and
  * RELAY_STATUS_INTERVAL_MS (how often lag is logged, default 30000, 0 = never); RELAY_LEASE_MS,
  * KAFKA_TOPIC_PARTITIONS, KAFKA_TOPIC_REPLICATION_FACTOR, KAFKA_TOPIC_RETENTION_MS,
- * RELAY_STATUS_FILE_INTERVAL_MS.
+ * RELAY_STATUS_FILE_INTERVAL_MS; the OTEL_* variables of traces (off by default, service name
+ * refresh-token-relay).
  *
  * It also runs the verifiable log (docs/verifiable-log.md): the tree in
  * DATA_DIR/verifiable-log.sqlite and the signed checkpoints (CHECKPOINT_SIGNING_KEY
@@ -29,6 +30,7 @@ import { type EventStoreConfig, openEventStore } from '@app/event-store';
 import { wireRevocationRelay } from '@app/revocation-relay';
 import { startSigningLog } from '@app/verifiable-log';
 import { cryptoIds } from '@app/shared';
+import { startTracing } from '@app/tracing';
 import { claimDataDir, EXIT_REFUSED, existingDataDir, parseCommandLine, refusalLine, writePrivateFileAtomic } from '@app/process';
 import { openRelaySigner } from './relay-signer';
 
@@ -60,6 +62,12 @@ async function main(): Promise<void> {
   parseCommandLine('revocation-relay', USAGE, { args: process.argv.slice(2), options: {} });
   const config = loadConfig(process.env);
   const logger = pino({ name: 'revocation-relay', level: config.logLevel });
+  // Traces (OTEL_*, off by default: nothing loaded): the Kafka sends; the relay serves no HTTP to instrument.
+  const tracing = await startTracing(config.tracing, {
+    defaultServiceName: 'refresh-token-relay',
+    instrumentHttp: false,
+    warn: (message) => logger.warn({ component: 'tracing' }, message),
+  });
   // The relay's checkpoint (and the embedded log) live in the service's DATA_DIR: a typo must not start from position 0.
   const dataDir = existingDataDir(config.dataDir);
   // DATA_DIR 0700, one relay per DATA_DIR (its checkpoint): a second one refuses to start and names the first.
@@ -106,6 +114,8 @@ async function main(): Promise<void> {
       .then(() => verifiableLog.stop())
       .then(() => store.close())
       .then(() => lock.release())
+      // Spans that cannot be exported are lost, not a reason to exit 1 (the SDK warned about them).
+      .then(() => tracing?.shutdown().catch(() => undefined))
       .then(
         () => process.exit(0),
         (err: unknown) => {

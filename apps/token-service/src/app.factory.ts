@@ -10,6 +10,7 @@ import { requestLogger } from './infrastructure/request-log';
 import type { Token } from './infrastructure/tokens';
 import { ManagementClientBootstrap } from './management/bootstrap/management-client-bootstrap';
 import { Metrics } from './operations/metrics/metrics';
+import { nameServerSpansByRoute } from './operations/tracing/route-span-names';
 import { ClientDeletionCascade } from './revocation/client-deletion-cascade';
 
 export interface TokenServiceApp {
@@ -66,6 +67,7 @@ async function createApp(config: AppConfig, infrastructure: OpenedInfrastructure
   const metrics = app.get(Metrics);
   const fastify = app.getHttpAdapter().getInstance();
   refuseNonJsonManagementBodies(fastify);
+  nameServerSpansByRoute(fastify);
   const requestLog = requestLogger(logger, config);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

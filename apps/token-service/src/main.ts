@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { createTokenService } from './app.factory';
+import type { Logger } from 'pino';
 import { loadConfig } from '@app/config';
 import { EXIT_REFUSED, parseCommandLine, refusalLine } from '@app/process';
+import { startTracing } from '@app/tracing';
 import { LOGGER } from './infrastructure/tokens';
+import { createRootLogger } from './infrastructure/logger';
 import { runPrimary, workerRole } from './cluster/primary';
 
 const USAGE = `usage: npm start   (node dist/apps/token-service/src/main.js)
@@ -21,6 +23,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const role = workerRole();
   if (config.workers > 1 && role === 'single') return runPrimary(config);
+  // Traces (OTEL_*, off by default) start before the app is loaded: the HTTP instrumentation patches `http` before Fastify requires it.
+  let tracingLog: Logger | undefined;
+  const tracing = await startTracing(config.tracing, {
+    defaultServiceName: 'refresh-token-service',
+    instrumentHttp: true,
+    untracedPaths: ['/health/', '/metrics'],
+    warn: (message) => (tracingLog ??= createRootLogger(config.logLevel).child({ component: 'tracing' })).warn(message),
+  });
+  const { createTokenService } = await import('./app.factory');
   const service = await createTokenService(config, role);
   const logger = service.get(LOGGER);
   await service.app.listen({ port: config.port, host: config.host });
@@ -30,7 +41,7 @@ async function main(): Promise<void> {
   // The bound address is not the URL to call: tokens name ISSUER, and the management API only takes tokens for ${ISSUER}api/v2/.
   process.stdout.write(`token-service listening on ${config.host}:${port}; call it at ${config.issuer} (ISSUER; management API ${config.managementAudience}, event store ${config.eventStore})\n`);
 
-  // Graceful shutdown: stop accepting, finish in-flight requests, let the relay flush, close the stores.
+  // Graceful shutdown: stop accepting, finish in-flight requests, let the relay flush, close the stores, export the last spans.
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -40,6 +51,8 @@ async function main(): Promise<void> {
       const force = setTimeout(() => process.exit(1), 15_000).unref();
       service
         .close()
+        // Spans that cannot be exported are lost, not a reason to exit 1 (the SDK warned about them).
+        .then(() => tracing?.shutdown().catch(() => undefined))
         .then(() => {
           clearTimeout(force);
           process.exit(0);

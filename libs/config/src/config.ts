@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { EventStoreConfig } from '@app/event-store';
 import { MAX_JWT_LIFETIME_IN_SECONDS } from '@app/clients';
 import { coversEveryAddress } from './trust-proxy-coverage';
+import { ConfigError } from './config-error';
+import { tracingConfig, tracingEnvironment, type TracingConfig } from './tracing-config';
 
 /** The revocations topic keeps records at least as long as the longest id_token lifetime (30 days). */
 const MIN_TOPIC_RETENTION_MS = MAX_JWT_LIFETIME_IN_SECONDS * 1000;
@@ -93,6 +95,8 @@ export interface AppConfig {
   metricsToken?: string;
   /** How the relay creates the revocations topic when missing; `replicationFactor` unset: the broker's default. */
   kafkaTopic: { partitions: number; replicationFactor?: number; retentionMs: number };
+  /** OpenTelemetry traces (the standard OTEL_* variables); undefined: off, the SDK is never loaded. */
+  tracing?: TracingConfig;
 }
 
 const intFrom = (name: string, min: number, max: number) =>
@@ -178,12 +182,10 @@ const schema = z.object({
     .union([z.literal('auto'), intFrom('WORKERS', 1, 256)], { error: 'WORKERS must be auto or a whole number from 1 to 256' })
     .default(1)
     .transform((v) => (v === 'auto' ? availableParallelism() : v)),
+  ...tracingEnvironment,
 });
 
-/** Thrown at start-up with every bad variable listed. */
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID' as const;
-}
+export { ConfigError };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(env);
@@ -252,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: e.REDIS_URL,
     workers: e.WORKERS,
     metricsToken: e.METRICS_TOKEN,
+    tracing: tracingConfig(e),
   };
 }
 

@@ -19,6 +19,7 @@ import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { CheckpointedConsumer, lagBehind, type CheckpointedHandler, type ConsumerState, type EventStore, type RecordedEvent } from '@app/event-store';
 import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens';
 import { silentLogger, type Logger } from '@app/shared';
+import { withSpan } from '@app/tracing';
 import { DEFAULT_REVOCATIONS_TOPIC, type RevocationKafkaMessage } from '@refresh-token-service/revocation-events';
 import type { CheckpointStore } from './checkpoint-store';
 import { relayKafkaLogCreator } from './kafka-log';
@@ -279,12 +280,25 @@ export class RevocationRelay {
     const position = events[events.length - 1].position;
     const lease = this.options.lease;
     if (lease && !lease.isHeld()) throw new RelayLeaseLostError(`relay ${lease.holder} no longer holds the lease: not publishing`);
-    if (messages.length > 0) await this.kafkaCall(() => producer.send({ topic: this.topic, acks: -1, messages }));
+    if (messages.length > 0) await this.send(producer, messages);
     await this.checkpoints.save(this.checkpointName, position);
     this.checkpoint = position;
     this.published += messages.length;
     this.failuresAtLastAck = this.consumer?.status().failures ?? 0;
     return position;
+  }
+
+  /** One acknowledged send; traced (OTEL_*) as a producer span: topic and message count, never a message. */
+  private send(producer: Producer, messages: RevocationKafkaMessage[]): Promise<void> {
+    const attributes = { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': this.topic, 'messaging.batch.message_count': messages.length };
+    return withSpan(
+      `send ${this.topic}`,
+      attributes,
+      async () => {
+        await this.kafkaCall(() => producer.send({ topic: this.topic, acks: -1, messages }));
+      },
+      'producer',
+    );
   }
 
   /**

@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import type { Clock } from '@app/shared';
+import { withSpan } from '@app/tracing';
 import { type IdTokenAlg, isAsymmetricAlg, toNumericDate } from './algorithms';
 import { InvalidInputError } from './errors';
 import type { KeyStore } from './key-store';
@@ -47,7 +48,16 @@ export interface MintedIdToken {
  * azp, sid; header alg, typ 'JWT' and, for asymmetric algs, the kid of the
  * store's current key for that alg.
  */
-export async function mintIdToken(input: MintIdTokenInput): Promise<MintedIdToken> {
+export function mintIdToken(input: MintIdTokenInput): Promise<MintedIdToken> {
+  // Traced (OTEL_*): the algorithm and key id, never a claim or the token.
+  return withSpan('sign id_token', { 'jwt.alg': String(input.alg) }, async (span) => {
+    const minted = await mint(input);
+    if (minted.kid !== undefined) span?.setAttribute('jwt.kid', minted.kid);
+    return minted;
+  });
+}
+
+async function mint(input: MintIdTokenInput): Promise<MintedIdToken> {
   const { lifetimeInSeconds } = input;
   if (!Number.isSafeInteger(lifetimeInSeconds) || lifetimeInSeconds <= 0) {
     throw new InvalidInputError('lifetimeInSeconds must be a positive integer');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ClientGrantRecord, type ClientRecord, type CredentialRecord, CredentialQueries, type TokenCredential } from '@app/read-model';
 import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
+import { type SpanRecorder, withSpan } from '@app/tracing';
 import { ProjectionSync } from './projection-sync';
 
 /**
@@ -42,8 +43,13 @@ export class ConsistentReads {
 
   /** The credential a refresh token stands for, in any status: the read model holds only hashes (invariant 2). */
   refreshToken(refreshToken: string): Promise<TokenCredential | null> {
-    const tokenHash = hashRefreshToken(refreshToken);
-    return this.orCatchUp(() => this.queries.findTokenCredentialByHash(tokenHash));
+    // Traced (OTEL_*): found or not, and whether a miss waited for the store's head; never the token or its hash.
+    return withSpan('read-model lookup by token hash', {}, async (span) => {
+      const tokenHash = hashRefreshToken(refreshToken);
+      const found = await this.orCatchUp(() => this.queries.findTokenCredentialByHash(tokenHash), span);
+      span?.setAttribute('read_model.found', found !== null);
+      return found;
+    });
   }
 
   /** A client's grants for an audience; an empty list is a miss (a grant made elsewhere a moment ago). */
@@ -64,8 +70,9 @@ export class ConsistentReads {
     return read();
   }
 
-  private async orCatchUp<T>(find: () => T | null): Promise<T | null> {
+  private async orCatchUp<T>(find: () => T | null, span?: SpanRecorder): Promise<T | null> {
     const found = find();
+    span?.setAttribute('read_model.caught_up', found === null);
     if (found !== null) return found;
     await this.sync.catchUpToHead();
     return find();

@@ -16,6 +16,7 @@ import { GENESIS_HASH, computeEventHash } from '../integrity';
 import { isTransient, toEventStoreError, unreachableReason } from './eventstoredb-errors';
 import { comparePositions, fromPortPosition, fromResolved, isSystemEvent, toEventData, toPositionNumber, toRevisionNumber } from './eventstoredb-events';
 import { DEFAULT_RECONNECT, EventStoreDbSubscription, reconnectDelayMs, type ReconnectPolicy } from './eventstoredb-subscription';
+import { appendSpan } from '../append-span';
 
 export interface EventStoreDbEventStoreOptions {
   /** e.g. `esdb://localhost:2113?tls=false`; see the EventStoreDB client docs for the parameters. */
@@ -70,18 +71,20 @@ export class EventStoreDbEventStore implements EventStore {
     this.reconnect = { ...DEFAULT_RECONNECT, ...options.reconnect };
   }
 
-  async appendToStream(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
-    const expected = options.expectedRevision;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.withTimeout(`append to ${streamId}`, this.appendOnce(streamId, events, expected, attempt === 1));
-      } catch (error) {
-        // A concurrent writer moved the stream between our read and our append.
-        // Decide again from fresh state: an idempotent success or a ConcurrencyError with the real revision.
-        if (error instanceof WrongExpectedVersionError && attempt < 2) continue;
-        throw toEventStoreError(error, streamId);
+  appendToStream(streamId: string, events: NewEvent[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    return appendSpan('eventstoredb', streamId, events, async () => {
+      const expected = options.expectedRevision;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.withTimeout(`append to ${streamId}`, this.appendOnce(streamId, events, expected, attempt === 1));
+        } catch (error) {
+          // A concurrent writer moved the stream between our read and our append.
+          // Decide again from fresh state: an idempotent success or a ConcurrencyError with the real revision.
+          if (error instanceof WrongExpectedVersionError && attempt < 2) continue;
+          throw toEventStoreError(error, streamId);
+        }
       }
-    }
+    });
   }
 
   async readStream(streamId: string): Promise<RecordedEvent[]> {

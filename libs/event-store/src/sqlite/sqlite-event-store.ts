@@ -19,6 +19,7 @@ import { SqliteAppends, validateAppend } from './sqlite-append';
 import { closedError, toEventStoreError } from './sqlite-errors';
 import { COLUMNS, SqlitePages, toRecordedEvent, toStoredEvent, type EventRow } from './sqlite-rows';
 import { SqliteSubscription, type LogReader } from './sqlite-subscription';
+import { appendSpan } from '../append-span';
 
 export interface SqliteEventStoreOptions {
   /** Database file (its parent directories are created), or `':memory:'` for tests. */
@@ -115,7 +116,7 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.appends.enqueue(streamId, events, options.expectedRevision);
+    return appendSpan('sqlite', streamId, events, () => this.appends.enqueue(streamId, events, options.expectedRevision));
   }
 
   /** Group commits so far: how many transactions, and how many appends they carried. */
