@@ -10,7 +10,9 @@ export type RefreshTokenErrorCode =
   | 'OFFLINE_ACCESS_REQUIRED'
   | 'CREDENTIAL_ALREADY_EXISTS'
   | 'CREDENTIAL_NOT_FOUND'
-  | 'SCOPE_NOT_SUBSET';
+  | 'SCOPE_NOT_SUBSET'
+  | 'CREDENTIAL_REVOKED'
+  | 'REFRESH_TOKEN_EXPIRED';
 
 /** Command fields (InvalidArgumentError's `field`) a refresh-token command can be refused for. */
 export type RefreshTokenArgument =
@@ -23,6 +25,9 @@ export type RefreshTokenArgument =
   | 'scope'
   | 'actor'
   | 'reason'
+  | 'presentedHash'
+  | 'successorHash'
+  | 'policy'
   | 'now';
 
 export abstract class RefreshTokenDomainError extends CodedError<RefreshTokenErrorCode> {}
@@ -59,5 +64,24 @@ export class ScopeNotSubsetError extends RefreshTokenDomainError {
   readonly code = 'SCOPE_NOT_SUBSET' as const;
   constructor(readonly notGranted: readonly string[]) {
     super(`requested scope exceeds the granted scope: ${notGranted.join(' ')}`);
+  }
+}
+
+/** An exchange of a revoked family's token (any of its secrets). The OAuth edge answers invalid_grant. */
+export class CredentialRevokedError extends RefreshTokenDomainError {
+  readonly code = 'CREDENTIAL_REVOKED' as const;
+  constructor(readonly credentialId: string) {
+    super(`credential ${credentialId} is revoked`);
+  }
+}
+
+/** An exchange after the family's absolute or idle lifetime ran out. The OAuth edge answers invalid_grant. */
+export class RefreshTokenExpiredError extends RefreshTokenDomainError {
+  readonly code = 'REFRESH_TOKEN_EXPIRED' as const;
+  constructor(
+    readonly credentialId: string,
+    readonly expiredAt: string,
+  ) {
+    super(`credential ${credentialId} expired at ${expiredAt}`);
   }
 }

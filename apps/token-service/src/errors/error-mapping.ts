@@ -92,6 +92,12 @@ const tokenExpired: HttpAnswer = {
   management: () => new ManagementError(401, 'Expired token', 'token_expired', { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
   oauth: () => new OAuthError(400, 'invalid_grant', 'Invalid token.'),
 };
+/** A refresh token refused at an exchange (the grants map it themselves; this is the fallback): the contract's one description. */
+const refreshTokenRefused: HttpAnswer = {
+  fault: 'caller',
+  management: (m) => new ManagementError(400, m, 'invalid_body'),
+  oauth: (m) => new OAuthError(400, 'invalid_grant', 'Unknown or invalid refresh token.', { detail: m }),
+};
 const noToken: HttpAnswer = {
   fault: 'caller',
   management: () => new ManagementError(401, 'Missing authentication', 'missing_token', { 'WWW-Authenticate': 'Bearer' }),
@@ -138,6 +144,7 @@ export const ERROR_ANSWERS = {
   CREDENTIAL_ALREADY_EXISTS: exists,
   CREDENTIAL_NOT_FOUND: missing('inexistent_resource'),
   SCOPE_NOT_SUBSET: invalidScope,
+  REFRESH_TOKEN_EXPIRED: refreshTokenRefused,
   // client registry domain
   HS256_REQUIRES_CONFIDENTIAL_CLIENT: badInput('invalid_body'),
   GRANT_TYPE_NOT_ALLOWED: {
