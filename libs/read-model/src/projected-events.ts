@@ -1,10 +1,15 @@
 import type { ClientDeleted, ClientGrantCreated, ClientGrantDeleted, ClientRegistered } from '@app/clients/events';
 import { CLIENT_GRANT_STREAM_PREFIX, CLIENT_STREAM_PREFIX } from '@app/clients/events';
-import type { RefreshTokenIssued, RefreshTokenRevoked } from '@app/refresh-tokens/events';
+import type { RefreshTokenExchanged, RefreshTokenIssued, RefreshTokenRevoked, RefreshTokenRotated } from '@app/refresh-tokens/events';
 import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens/events';
 
 /** The events the credential projection folds; any other type is skipped. */
-export type ProjectedEvent = RefreshTokenIssued | RefreshTokenRevoked | ClientRegistered | ClientDeleted | ClientGrantCreated | ClientGrantDeleted;
+export type ProjectedEvent =
+  | RefreshTokenIssued
+  | RefreshTokenRevoked
+  | RefreshTokenRotated
+  | RefreshTokenExchanged
+  | ClientRegistered | ClientDeleted | ClientGrantCreated | ClientGrantDeleted;
 export type ProjectedEventType = ProjectedEvent['type'];
 export type ProjectedData<K extends ProjectedEventType> = Extract<ProjectedEvent, { type: K }>['data'];
 
@@ -24,12 +29,21 @@ const isObject = (value: unknown): value is Fields => typeof value === 'object' 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
 const hasStrings = (data: Fields, keys: readonly string[]): boolean => keys.every((key) => isString(data[key]));
+const isStringOrNull = (value: unknown): boolean => value === null || isString(value);
+const hasRecordedLifetime = (data: Fields): boolean => isStringOrNull(data.expiresAt) && isStringOrNull(data.idleExpiresAt);
 
 const guards: { [K in ProjectedEventType]: (data: unknown) => data is ProjectedData<K> } = {
   RefreshTokenIssued: (data): data is ProjectedData<'RefreshTokenIssued'> =>
     isObject(data) && hasStrings(data, ['credentialId', 'tokenHash', 'clientId', 'userId', 'deviceId', 'deviceName', 'scope', 'issuedAt']),
   RefreshTokenRevoked: (data): data is ProjectedData<'RefreshTokenRevoked'> =>
     isObject(data) && hasStrings(data, ['credentialId', 'reason', 'revokedBy', 'revokedAt']),
+  RefreshTokenRotated: (data): data is ProjectedData<'RefreshTokenRotated'> =>
+    isObject(data) &&
+    hasStrings(data, ['credentialId', 'tokenHash', 'previousTokenHash', 'rotatedAt']) &&
+    Number.isSafeInteger(data.generation) &&
+    hasRecordedLifetime(data),
+  RefreshTokenExchanged: (data): data is ProjectedData<'RefreshTokenExchanged'> =>
+    isObject(data) && hasStrings(data, ['credentialId', 'exchangedAt']) && hasRecordedLifetime(data),
   ClientRegistered: (data): data is ProjectedData<'ClientRegistered'> =>
     isObject(data) &&
     hasStrings(data, ['clientId', 'name', 'appType', 'tokenEndpointAuthMethod', 'createdAt']) &&
