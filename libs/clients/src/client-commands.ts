@@ -1,4 +1,5 @@
 import { AppType, SigningAlg, TokenEndpointAuthMethod } from './events';
+import type { RefreshTokenPolicyInput } from './refresh-token-policy';
 
 /**
  * Commands of the client aggregate (`client-<clientId>`), Auth0 semantics.
@@ -22,6 +23,10 @@ export interface RegisterClientData {
   grantTypes?: string[];
   /** Omitted: none (no other client may target this one at /delegation). */
   allowedClients?: string[];
+  /** Omitted parts come from the app type's default policy (`defaultRefreshTokenPolicy`). */
+  refreshToken?: RefreshTokenPolicyInput;
+  /** Omitted: false. */
+  requireProofOfPossession?: boolean;
   now: Date;
 }
 

@@ -26,6 +26,7 @@ import {
   SealedSecretRequiredError,
 } from './errors';
 import { ClientDeleted, ClientEvent, ClientRegistered, ClientRegisteredData, JwtConfiguration } from './events';
+import { resolveRefreshTokenPolicy } from './refresh-token-policy';
 import { InvalidArgumentError, requireInstant, requireOneOf, requireText } from '@app/shared';
 
 /** Upper bound of a secret verifier or a sealed secret (encoded). */
@@ -81,6 +82,8 @@ function register({ data }: RegisterClient, state: ClientState): ClientRegistere
         defaultGrantTypes(appType).filter((grant) => !isPublic || !CONFIDENTIAL_ONLY_GRANT_TYPES.includes(grant))
       : requireGrantTypes(data.grantTypes);
   const allowedClients = requireAllowedClients(data.allowedClients ?? []);
+  const refreshToken = resolveRefreshTokenPolicy(data.refreshToken, appType);
+  const requireProofOfPossession = requireFlag('requireProofOfPossession', data.requireProofOfPossession ?? false);
 
   if (jwtConfiguration.alg === 'HS256' && isPublic) throw new Hs256RequiresConfidentialClientError();
   if (isPublic && (clientSecretHash !== null || sealedClientSecret !== undefined)) {
@@ -117,6 +120,8 @@ function register({ data }: RegisterClient, state: ClientState): ClientRegistere
     jwtConfiguration,
     grantTypes,
     allowedClients,
+    refreshToken,
+    requireProofOfPossession,
     createdAt: now.toISOString(),
   };
   return [{ type: 'ClientRegistered', data: registered }];
@@ -185,4 +190,9 @@ function requireAllowedClients(value: unknown): string[] {
   const ids = value.map((id) => requireText('allowedClients', id));
   if (new Set(ids).size !== ids.length) throw new InvalidArgumentError<ClientArgument>('allowedClients', 'duplicate client id');
   return ids;
+}
+
+function requireFlag(field: ClientArgument, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new InvalidArgumentError<ClientArgument>(field, 'must be a boolean');
+  return value;
 }

@@ -2,6 +2,7 @@ import { DeciderSpecification } from '@app/shared/testing/decider-specification'
 import { DeleteClient, RegisterClient } from './client-commands';
 import { clientDecider } from './deciders';
 import { ClientDeleted, ClientRegistered, ClientRegisteredData } from './events';
+import { defaultRefreshTokenPolicy, LEGACY_REFRESH_TOKEN_POLICY } from './refresh-token-policy';
 
 const given = DeciderSpecification.for(clientDecider);
 
@@ -30,6 +31,8 @@ const registered = (overrides: Partial<ClientRegisteredData> = {}): ClientRegist
     jwtConfiguration: { alg: 'RS256', lifetimeInSeconds: 36000 },
     grantTypes: ['authorization_code', 'implicit', 'refresh_token', 'client_credentials', ...DELEGATION],
     allowedClients: [],
+    refreshToken: { ...LEGACY_REFRESH_TOKEN_POLICY },
+    requireProofOfPossession: false,
     createdAt: '2025-05-06T07:08:09.000Z',
     ...overrides,
   },
@@ -64,6 +67,7 @@ describe('client decider', () => {
               tokenEndpointAuthMethod: 'none',
               clientSecretHash: null,
               grantTypes: ['authorization_code', 'implicit', 'refresh_token', ...DELEGATION],
+              refreshToken: defaultRefreshTokenPolicy(appType),
             }),
           ]);
       });

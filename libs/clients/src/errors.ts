@@ -31,6 +31,8 @@ export type ClientArgument =
   | 'jwtConfiguration.lifetimeInSeconds'
   | 'grantTypes'
   | 'allowedClients'
+  | 'refreshToken'
+  | 'requireProofOfPossession'
   | 'grantId'
   | 'audience'
   | 'scope'

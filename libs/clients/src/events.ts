@@ -10,6 +10,8 @@ export const CLIENT_GRANT_STREAM_PREFIX = 'clientGrant-';
 export const clientStreamId = (clientId: string): string => `${CLIENT_STREAM_PREFIX}${clientId}`;
 export const clientGrantStreamId = (grantId: string): string => `${CLIENT_GRANT_STREAM_PREFIX}${grantId}`;
 
+import type { RefreshTokenPolicy } from './refresh-token-policy';
+
 export type AppType = 'native' | 'spa' | 'regular_web' | 'non_interactive';
 export type TokenEndpointAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
 export type SigningAlg = 'RS256' | 'ES256' | 'EdDSA' | 'HS256';
@@ -36,6 +38,14 @@ export interface ClientRegisteredData {
    * /delegation checked it (see `grantTypesOfRegistration`); read as empty.
    */
   allowedClients?: string[];
+  /**
+   * The resolved refresh-token policy (Auth0's `refresh_token` object).
+   * Absent in events written before policies existed: such a client keeps
+   * the legacy policy (`recordedRefreshTokenPolicy`). Always recorded now.
+   */
+  refreshToken?: RefreshTokenPolicy;
+  /** Auth0's `require_proof_of_possession` (DPoP-bound refresh tokens only). Absent in older events: false. */
+  requireProofOfPossession?: boolean;
   /** ISO-8601. */
   createdAt: string;
 }

@@ -298,6 +298,8 @@ const MAX_CACHED_CLIENTS = 10_000;
 function freezeClient(client: ClientRecord): ClientRecord {
   Object.freeze(client.jwtConfiguration);
   Object.freeze(client.grantTypes);
+  Object.freeze(client.allowedClients);
+  Object.freeze(client.refreshToken);
   return Object.freeze(client);
 }
 

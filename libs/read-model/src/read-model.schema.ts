@@ -7,7 +7,7 @@
  * so a token of a client the model does not know is stored, and simply never
  * validates (the queries join on an active client).
  */
-export const READ_MODEL_SCHEMA_VERSION = 3;
+export const READ_MODEL_SCHEMA_VERSION = 4;
 
 /** A table and the column that orders its rows. */
 export interface ReadModelTable {
@@ -73,6 +73,8 @@ CREATE TABLE clients (
   jwt_lifetime_in_seconds    INTEGER NOT NULL,
   grant_types                TEXT    NOT NULL,
   allowed_clients            TEXT    NOT NULL DEFAULT '[]',
+  refresh_token              TEXT    NOT NULL,
+  require_proof_of_possession INTEGER NOT NULL DEFAULT 0,
   created_at                 TEXT    NOT NULL,
   deleted_at                 TEXT,
   stream_revision            INTEGER NOT NULL,

@@ -1,4 +1,5 @@
 import type { AppType, JwtConfiguration, SigningAlg, TokenEndpointAuthMethod } from '@app/clients/events';
+import type { RefreshTokenPolicy } from '@app/clients/refresh-token-policy';
 import type { RefreshTokenIssuedData } from '@app/refresh-tokens/events';
 
 /**
@@ -63,6 +64,10 @@ export interface ClientRecord {
   grantTypes: string[];
   /** The clients that may name this one as a /delegation `target`. */
   allowedClients: string[];
+  /** The resolved refresh-token policy: the legacy one for a client registered before policies existed. */
+  refreshToken: RefreshTokenPolicy;
+  /** Only DPoP-bound refresh tokens are issued to it. */
+  requireProofOfPossession: boolean;
   createdAt: string;
   deletedAt: string | null;
   streamRevision: number;
@@ -116,6 +121,10 @@ export interface ClientRow {
   jwt_lifetime_in_seconds: number;
   grant_types: string;
   allowed_clients: string;
+  /** JSON of the resolved RefreshTokenPolicy. */
+  refresh_token: string;
+  /** 0 or 1. */
+  require_proof_of_possession: number;
   created_at: string;
   deleted_at: string | null;
   stream_revision: number;
@@ -170,6 +179,8 @@ export function toClientRecord(row: ClientRow): ClientRecord {
     jwtConfiguration: { alg: row.jwt_alg as SigningAlg, lifetimeInSeconds: row.jwt_lifetime_in_seconds },
     grantTypes: JSON.parse(row.grant_types) as string[],
     allowedClients: JSON.parse(row.allowed_clients) as string[],
+    refreshToken: JSON.parse(row.refresh_token) as RefreshTokenPolicy,
+    requireProofOfPossession: row.require_proof_of_possession === 1,
     createdAt: row.created_at,
     deletedAt: row.deleted_at,
     streamRevision: row.stream_revision,

@@ -21,6 +21,16 @@ const client = {
   jwt_configuration: { alg: 'RS256', lifetime_in_seconds: 36000, secret_encoded: false },
   grant_types: ['urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token'],
   allowed_clients: [],
+  refresh_token: {
+    rotation_type: 'rotating',
+    expiration_type: 'expiring',
+    leeway: 30,
+    token_lifetime: 2592000,
+    infinite_token_lifetime: false,
+    idle_token_lifetime: 1296000,
+    infinite_idle_token_lifetime: false,
+  },
+  require_proof_of_possession: false,
   created_at: CREATED_AT,
 };
 const grant = { id: 'cgr_4Tq9Lm2Xv7Kp', client_id: CLIENT_ID, audience: AUDIENCE, scope: ['read:refresh_tokens', 'delete:refresh_tokens'] };
@@ -48,7 +58,10 @@ interface Example {
 /** By path, then method. */
 export const MANAGEMENT_EXAMPLES: Record<string, Record<string, Example>> = {
   '/api/v2/clients': {
-    post: { request: { name: 'Acme Mobile', app_type: 'native' }, response: client },
+    post: {
+      request: { name: 'Acme Mobile', app_type: 'native', refresh_token: { rotation_type: 'rotating', expiration_type: 'expiring', leeway: 30 } },
+      response: client,
+    },
     get: { response: [client] },
   },
   '/api/v2/clients/{id}': { get: { response: client }, delete: { request: { reason: 'application retired' } } },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ClientGrantRecord, ClientRecord, CredentialRecord } from '@app/read-model';
+import { presentRefreshTokenPolicy } from './clients/refresh-token-policy.body';
 import { clientSchema, refreshTokenSchema } from './refresh-token-schemas';
 
 export { clientSchema, refreshTokenSchema, tokenHistorySchema, userMatchSchema } from './refresh-token-schemas';
@@ -21,6 +22,8 @@ export function presentClient(c: ClientRecord, secret?: string | null): z.output
     jwt_configuration: { alg: c.jwtConfiguration.alg, lifetime_in_seconds: c.jwtConfiguration.lifetimeInSeconds, secret_encoded: false },
     grant_types: c.grantTypes,
     allowed_clients: c.allowedClients,
+    refresh_token: presentRefreshTokenPolicy(c.refreshToken),
+    require_proof_of_possession: c.requireProofOfPossession,
     created_at: c.createdAt,
     ...(secret ? { client_secret: secret } : {}),
   };

@@ -60,6 +60,23 @@ export const userMatchSchema = z
   .strict()
   .meta({ id: 'UserMatch' });
 
+/** Auth0's `refresh_token` client object, resolved (every field present). */
+export const refreshTokenPolicySchema = z
+  .object({
+    rotation_type: z.enum(['non-rotating', 'rotating']),
+    expiration_type: z.enum(['non-expiring', 'expiring']),
+    leeway: z.number().int().meta({ description: 'Seconds after a rotation in which the spent predecessor answers the same successor' }),
+    token_lifetime: z.number().int().meta({ description: 'Absolute lifetime in seconds (ignored when infinite_token_lifetime)' }),
+    infinite_token_lifetime: z.boolean(),
+    idle_token_lifetime: z.number().int().meta({ description: 'Idle lifetime in seconds (ignored when infinite_idle_token_lifetime)' }),
+    infinite_idle_token_lifetime: z.boolean(),
+  })
+  .strict()
+  .meta({
+    id: 'RefreshTokenPolicy',
+    description: 'The client\'s refresh-token policy; a client registered before policies existed keeps the legacy one (non-rotating, non-expiring)',
+  });
+
 export const clientSchema = z
   .object({
     client_id: z.string(),
@@ -70,6 +87,8 @@ export const clientSchema = z
     jwt_configuration: z.object({ alg: z.string(), lifetime_in_seconds: z.number().int(), secret_encoded: z.literal(false) }).strict(),
     grant_types: z.array(z.string()),
     allowed_clients: z.array(z.string()).meta({ description: 'Clients that may name this one as the target of /delegation' }),
+    refresh_token: refreshTokenPolicySchema,
+    require_proof_of_possession: z.boolean().meta({ description: 'Only DPoP-bound (sender-constrained) refresh tokens are issued to this client' }),
     created_at: z.string(),
     client_secret: z.string().optional().meta({ description: 'Only in the 201 that creates a confidential client' }),
   })

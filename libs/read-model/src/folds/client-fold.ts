@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { clientStreamId } from '@app/clients/events';
 import { grantTypesOfRegistration } from '@app/clients/client-defaults';
+import { recordedRefreshTokenPolicy } from '@app/clients/refresh-token-policy';
 import { headOf, type FoldHandlers, type FoldOutcome, type FoldReporter, type StreamHead } from './fold';
 
 /** Client registry events → the `clients` table; `changed` is told of every row written (the queries' client cache). */
@@ -26,6 +27,8 @@ export function clientFold(db: Database.Database, report: FoldReporter, changed:
         jwtLifetimeInSeconds: data.jwtConfiguration.lifetimeInSeconds,
         grantTypes: JSON.stringify(grantTypesOfRegistration(data)),
         allowedClients: JSON.stringify(data.allowedClients ?? []),
+        refreshToken: JSON.stringify(recordedRefreshTokenPolicy(data.refreshToken)),
+        requireProofOfPossession: data.requireProofOfPossession === true ? 1 : 0,
         createdAt: data.createdAt,
         streamRevision: event.revision,
         streamHeadHash: event.hash,
@@ -69,6 +72,8 @@ function prepare(db: Database.Database) {
           jwtLifetimeInSeconds: number;
           grantTypes: string;
           allowedClients: string;
+          refreshToken: string;
+          requireProofOfPossession: number;
           createdAt: string;
           streamRevision: number;
           streamHeadHash: string;
@@ -76,9 +81,9 @@ function prepare(db: Database.Database) {
       ]
     >(
       `INSERT INTO clients (client_id, name, app_type, token_endpoint_auth_method, client_secret_hash, sealed_client_secret, jwt_alg,
-         jwt_lifetime_in_seconds, grant_types, allowed_clients, created_at, stream_revision, stream_head_hash)
+         jwt_lifetime_in_seconds, grant_types, allowed_clients, refresh_token, require_proof_of_possession, created_at, stream_revision, stream_head_hash)
        VALUES (@clientId, @name, @appType, @tokenEndpointAuthMethod, @clientSecretHash, @sealedClientSecret, @jwtAlg,
-         @jwtLifetimeInSeconds, @grantTypes, @allowedClients, @createdAt, @streamRevision, @streamHeadHash)`,
+         @jwtLifetimeInSeconds, @grantTypes, @allowedClients, @refreshToken, @requireProofOfPossession, @createdAt, @streamRevision, @streamHeadHash)`,
     ),
     delete: db.prepare<[{ clientId: string; deletedAt: string; streamRevision: number; streamHeadHash: string }]>(
       `UPDATE clients SET deleted_at = @deletedAt, stream_revision = @streamRevision, stream_head_hash = @streamHeadHash WHERE client_id = @clientId`,

@@ -15,7 +15,8 @@ import { presentClient } from '../presenters';
 import { pagedList, pageOf, pagingParams } from '../paging';
 import { reasonOf, reasonOnly, revokeInput } from '../reason';
 import { DeleteClientHandler } from './delete-client.handler';
-import { RegisterClientHandler } from './register-client.handler';
+import { RegisterClientHandler, type RegisterClientInput } from './register-client.handler';
+import { refreshTokenPolicyBody, toPolicyInput, withAuth0FieldNames } from './refresh-token-policy.body';
 
 export const createClientBody = z
   .object({
@@ -31,6 +32,11 @@ export const createClientBody = z
       .optional(),
     grant_types: z.array(text()).max(32).optional(),
     allowed_clients: z.array(text()).max(MAX_ALLOWED_CLIENTS).optional(),
+    refresh_token: refreshTokenPolicyBody.optional(),
+    require_proof_of_possession: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Issue this client only DPoP-bound (sender-constrained) refresh tokens. Default false' }),
   })
   .strict();
 export const listClientsQuery = z.object(pagingParams).strict();
@@ -50,19 +56,19 @@ export class ClientsController {
   @RequireScopes('create:clients')
   async create(@Body() body: unknown, @ManagementContext() context: RequestContext) {
     const input = parseManagementInput(createClientBody, body);
-    const { client, clientSecret } = await this.registration.execute(
-      {
-        name: input.name,
-        appType: input.app_type,
-        tokenEndpointAuthMethod: input.token_endpoint_auth_method,
-        jwtConfiguration: input.jwt_configuration
-          ? { alg: input.jwt_configuration.alg, lifetimeInSeconds: input.jwt_configuration.lifetime_in_seconds }
-          : undefined,
-        grantTypes: input.grant_types,
-        allowedClients: input.allowed_clients,
-      },
-      context,
-    );
+    const registration: RegisterClientInput = {
+      name: input.name,
+      appType: input.app_type,
+      tokenEndpointAuthMethod: input.token_endpoint_auth_method,
+      jwtConfiguration: input.jwt_configuration
+        ? { alg: input.jwt_configuration.alg, lifetimeInSeconds: input.jwt_configuration.lifetime_in_seconds }
+        : undefined,
+      grantTypes: input.grant_types,
+      allowedClients: input.allowed_clients,
+      refreshToken: toPolicyInput(input.refresh_token),
+      requireProofOfPossession: input.require_proof_of_possession,
+    };
+    const { client, clientSecret } = await withAuth0FieldNames(() => this.registration.execute(registration, context));
     return presentClient(client, clientSecret);
   }
 

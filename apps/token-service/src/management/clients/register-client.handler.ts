@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type AppType, type ClientCommand, type ClientEvent, isPublicClient, type RegisterClient, resolveTokenEndpointAuthMethod, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
+import { type AppType, type ClientCommand, type RefreshTokenPolicyInput, type ClientEvent, isPublicClient, type RegisterClient, resolveTokenEndpointAuthMethod, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
 import { type ClientRecord, CredentialQueries } from '@app/read-model';
 import type { Clock } from '@app/shared';
 import { generateClientId, generateClientSecret, hashClientSecret, KeyStore, SecretSealer, SigningAlgUnavailableError } from '@app/signing';
@@ -14,6 +14,8 @@ export interface RegisterClientInput {
   jwtConfiguration?: { alg?: SigningAlg; lifetimeInSeconds?: number };
   grantTypes?: string[];
   allowedClients?: string[];
+  refreshToken?: RefreshTokenPolicyInput;
+  requireProofOfPossession?: boolean;
   /** Bootstrap only: a fixed id and secret from the environment. */
   clientId?: string;
   clientSecret?: string;
@@ -60,6 +62,8 @@ export class RegisterClientHandler {
         jwtConfiguration: input.jwtConfiguration,
         grantTypes: input.grantTypes,
         allowedClients: input.allowedClients,
+        refreshToken: input.refreshToken,
+        requireProofOfPossession: input.requireProofOfPossession,
         now,
       },
     };
