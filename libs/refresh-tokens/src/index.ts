@@ -57,3 +57,4 @@ export {
   CredentialRevokedError,
   RefreshTokenExpiredError,
 } from './errors';
+export { MAX_TOKENS_PER_USER_AND_CLIENT, evictions } from './cap';

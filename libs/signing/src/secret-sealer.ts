@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataKeyInvalidError, SealedValueInvalidError } from './errors';
@@ -90,6 +90,15 @@ export class SecretSealer {
     } catch (error) {
       throw new SealedValueInvalidError('authentication failed', { cause: error });
     }
+  }
+
+  /**
+   * A 32-byte key for another purpose, named by `info`: HKDF-SHA256 of the
+   * data key with an empty salt (RFC 5869). Every replica sharing the data
+   * key derives the same one; the data key itself never leaves this class.
+   */
+  derivedKey(info: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), info, KEY_BYTES));
   }
 
   private aad(context: string): Buffer {

@@ -42,9 +42,11 @@ const refreshToken = {
   created_at: CREATED_AT,
   idle_expires_at: null,
   expires_at: null,
+  last_exchanged_at: null,
   device,
   scope: 'openid offline_access',
   rotating: false,
+  generation: 0,
   session_id: null,
 };
 const revoked = { ...refreshToken, revoked_at: '2026-12-07T10:02:11.000Z', revoked_by: CLIENT_ID, revocation_reason: 'phone stolen' };

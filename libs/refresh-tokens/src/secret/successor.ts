@@ -12,17 +12,13 @@
  * characters), so the input is unambiguous. The result has the shape of a
  * generated token (`rt_` + 43 base64url characters, 256 bits).
  */
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { REFRESH_TOKEN_PREFIX } from '../refresh-token-secret';
 
+/** The HKDF `info` of K; the service derives K with SecretSealer.derivedKey (the data key never leaves it). */
 export const SUCCESSOR_KEY_INFO = 'refresh-token successor v1';
 
-/** The successor key, derived once from the data key. */
-export function successorKey(dataKey: Uint8Array): Buffer {
-  return Buffer.from(hkdfSync('sha256', dataKey, Buffer.alloc(0), SUCCESSOR_KEY_INFO, 32));
-}
-
-/** The secret that follows `predecessorHash` as generation `generation` of the family. */
+/** The secret that follows `predecessorHash` as generation `generation` of the family, under K. */
 export function deriveSuccessor(key: Uint8Array, credentialId: string, generation: number, predecessorHash: string): string {
   const mac = createHmac('sha256', key).update(`${credentialId}\n${generation}\n${predecessorHash}`, 'utf8').digest('base64url');
   return `${REFRESH_TOKEN_PREFIX}${mac}`;

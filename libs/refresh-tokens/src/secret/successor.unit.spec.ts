@@ -1,7 +1,9 @@
 import { createHmac, hkdfSync } from 'node:crypto';
-import { deriveSuccessor, successorKey } from './successor';
+import { SecretSealer } from '@app/signing';
+import { deriveSuccessor, SUCCESSOR_KEY_INFO } from './successor';
 
 const dataKey = Buffer.alloc(32, 7);
+const successorKey = (data: Buffer): Buffer => new SecretSealer(data).derivedKey(SUCCESSOR_KEY_INFO);
 
 describe('successor derivation', () => {
   it('is HMAC-SHA256 under the HKDF of the data key, as decisions.md states it', () => {
@@ -12,8 +14,7 @@ describe('successor derivation', () => {
   });
 
   it('has the shape of a generated token and is the same on every call (any replica re-answers it)', () => {
-    const key = successorKey(dataKey);
-    const successor = deriveSuccessor(key, 'dcr_1', 1, 'b'.repeat(64));
+    const successor = deriveSuccessor(successorKey(dataKey), 'dcr_1', 1, 'b'.repeat(64));
     expect(successor).toMatch(/^rt_[A-Za-z0-9_-]{43}$/);
     expect(deriveSuccessor(successorKey(Buffer.from(dataKey)), 'dcr_1', 1, 'b'.repeat(64))).toBe(successor);
   });

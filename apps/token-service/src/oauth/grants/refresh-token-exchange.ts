@@ -1,14 +1,27 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ClientRecord, TokenCredential } from '@app/read-model';
-import { credentialValidity } from '@app/refresh-tokens';
+import { credentialValidity, familyLifetime, isExpired } from '@app/refresh-tokens';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '@app/shared';
 import { invalidGrant } from '../../errors/oauth-error';
 import { ConsistentReads } from '../../consistency/consistent-reads';
+import { CLOCK } from '../../infrastructure/tokens';
 import { afterSpending, type RateLimitDecision } from '../../rate-limits/rate-limiter';
 import { RateLimits } from '../../rate-limits/rate-limits';
+import { REVOKED_REFRESH_TOKEN, ROTATING_REFRESH_TOKEN, UNKNOWN_REFRESH_TOKEN } from './refresh-token-descriptions';
+import { RefreshTokenRotation } from './refresh-token-rotation';
 
-/** Descriptions the contract fixes; any other reason for refusing a token goes to the log only. */
-export const UNKNOWN_REFRESH_TOKEN = 'Unknown or invalid refresh token.';
-export const REVOKED_REFRESH_TOKEN = 'The refresh token has been revoked.';
+export { REVOKED_REFRESH_TOKEN, ROTATING_REFRESH_TOKEN, UNKNOWN_REFRESH_TOKEN };
+
+/** How a grant exchanges: `/delegation` refuses a rotating client's token (its answer has no place for the successor). */
+export interface ExchangeOptions {
+  /** The description of a revoked token (`/oauth/token` does not tell revoked from unknown). */
+  revoked?: string;
+  /** False at `/delegation`. */
+  rotationAllowed?: boolean;
+  /** Names the exchange's events in the log (metadata). */
+  correlationId?: string;
+}
 
 /** A credential a grant may mint for, and the per-user budget the request spent on it. */
 export interface Exchanged {
@@ -16,6 +29,8 @@ export interface Exchanged {
   rateLimit: RateLimitDecision | undefined;
   /** Epoch seconds a token minted from it may not outlive (when an id_token was presented). */
   notAfter?: number;
+  /** The family's successor secret, when the exchange rotated it (or re-answers a rotation inside the window). */
+  refreshToken?: string;
 }
 
 /**
@@ -31,28 +46,37 @@ export class RefreshTokenExchange {
   constructor(
     private readonly reads: ConsistentReads,
     private readonly limits: RateLimits,
+    private readonly rotation: RefreshTokenRotation,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** `revoked`: the description of a revoked token (`/oauth/token` does not tell revoked from unknown). */
-  async exchange(refreshToken: string, client: ClientRecord, clientIp: string, revoked = REVOKED_REFRESH_TOKEN): Promise<Exchanged> {
+  async exchange(refreshToken: string, client: ClientRecord, clientIp: string, options: ExchangeOptions = {}): Promise<Exchanged> {
     const found = await this.reads.refreshToken(refreshToken);
     const rateLimit = await this.limits.spendPerUser(clientIp, found?.userId);
-    return afterSpending(rateLimit, () => {
+    return afterSpending(rateLimit, async () => {
       if (!found) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, 'no credential with this token hash');
       // RFC 6749 §10.4: a token of another client is answered like an unknown one.
       if (found.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `credential ${found.credentialId} belongs to another client`);
-      return { credential: requireValid(found, client, revoked), rateLimit };
+      // Before anything is judged or spent: the token stays usable at /oauth/token.
+      if (options.rotationAllowed === false && client.refreshToken.rotationType === 'rotating') {
+        throw invalidGrant(ROTATING_REFRESH_TOKEN, `credential ${found.credentialId}: the client rotates its refresh tokens`);
+      }
+      const credential = requireValid(found, client, this.clock.now(), options.revoked);
+      const rotated = await this.rotation.apply(refreshToken, found, client, options.correlationId ?? randomUUID());
+      return { credential, rateLimit, ...rotated };
     });
   }
 }
 
 /**
- * Revoked, or its client deleted (the cascade may not have landed yet):
- * refused, by the domain's rule. `client` is the credential's client as this
- * request read it (the caller checked they match): it is not read again.
+ * Revoked, its client deleted (the cascade may not have landed yet), or
+ * expired under the client's policy: refused, by the domain's rule. `client`
+ * is the credential's client as this request read it (the caller checked
+ * they match): it is not read again.
  */
-export function requireValid(credential: TokenCredential, client: ClientRecord, revoked = REVOKED_REFRESH_TOKEN): TokenCredential {
-  const validity = credentialValidity(credential.revokedAt !== null ? 'revoked' : 'active', client.deletedAt !== null ? 'deleted' : 'active');
+export function requireValid(credential: TokenCredential, client: ClientRecord, now: Date, revoked = REVOKED_REFRESH_TOKEN): TokenCredential {
+  const expired = isExpired(familyLifetime(credential, client.refreshToken), now);
+  const validity = credentialValidity(credential.revokedAt !== null ? 'revoked' : 'active', client.deletedAt !== null ? 'deleted' : 'active', expired);
   if (validity === 'revoked') throw invalidGrant(revoked, `credential ${credential.credentialId} revoked`);
   if (validity !== 'valid') throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `client ${credential.clientId} of credential ${credential.credentialId}: ${validity}`);
   return credential;

@@ -16,10 +16,13 @@ export class RefreshTokenGrant {
     private readonly minter: TokenMinter,
   ) {}
 
-  async grant(params: TokenParams, client: ClientRecord, clientIp: string): Promise<RateLimited<TokenResponse>> {
+  async grant(params: TokenParams, client: ClientRecord, clientIp: string, correlationId?: string): Promise<RateLimited<TokenResponse>> {
     if (!params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
     // A revoked token is answered like an unknown one here (the contract's single description).
-    const { credential, rateLimit } = await this.exchange.exchange(params.refresh_token, client, clientIp, UNKNOWN_REFRESH_TOKEN);
+    const { credential, rateLimit, refreshToken } = await this.exchange.exchange(params.refresh_token, client, clientIp, {
+      revoked: UNKNOWN_REFRESH_TOKEN,
+      correlationId,
+    });
     return afterSpending(rateLimit, async () => {
       // §6: the requested scope MUST NOT include any scope not originally granted.
       const scope = narrowScope(credential.scope, params.scope);
@@ -28,7 +31,15 @@ export class RefreshTokenGrant {
         this.minter.userAccessToken(credential, client, parseScope(scope)),
       ]);
       return new RateLimited(
-        { access_token: accessToken.accessToken, id_token: idToken.idToken, token_type: 'Bearer' as const, expires_in: accessToken.expiresIn, scope },
+        {
+          access_token: accessToken.accessToken,
+          id_token: idToken.idToken,
+          token_type: 'Bearer' as const,
+          expires_in: accessToken.expiresIn,
+          scope,
+          // RFC 6749 §6: a rotation answers the new refresh token; the presented one is spent.
+          ...(refreshToken !== undefined ? { refresh_token: refreshToken } : {}),
+        },
         rateLimit,
       );
     });

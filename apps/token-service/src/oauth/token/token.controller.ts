@@ -5,7 +5,7 @@ import { ClientAuthenticator } from '../../client-authentication/client-authenti
 import { presentedClient } from '../../client-authentication/presented-client';
 import { unauthorizedClient, unsupportedGrantType } from '../../errors/oauth-error';
 import { characters, parseOAuthParams, text } from '../../errors/validation';
-import { noStore } from '../../http/http';
+import { correlationIdOf, noStore } from '../../http/http';
 import { ClientCredentialsGrant } from '../grants/client-credentials.grant';
 import { RefreshTokenGrant } from '../grants/refresh-token.grant';
 
@@ -43,6 +43,6 @@ export class TokenController {
     const client = await this.clients.authenticate(presentedClient(authorization, params), request.ip);
     // RFC 6749 §5.2 unauthorized_client: the grant is not enabled for this client.
     if (!client.grantTypes.includes(grantType)) throw unauthorizedClient(`The grant type ${grantType} is not allowed for this client.`);
-    return grantType === 'refresh_token' ? this.refreshToken.grant(params, client, request.ip) : this.clientCredentials.grant(params, client);
+    return grantType === 'refresh_token' ? this.refreshToken.grant(params, client, request.ip, correlationIdOf(request)) : this.clientCredentials.grant(params, client);
   }
 }
