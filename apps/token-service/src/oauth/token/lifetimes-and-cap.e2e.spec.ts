@@ -70,6 +70,37 @@ describe.each(ADAPTERS)('refresh-token lifetimes and the cap (%s)', (adapter) =>
     expect((await familyEvents(svc, issued.id)).map((e) => e.type)).toEqual(['RefreshTokenIssued', 'RefreshTokenExchanged']);
   });
 
+  it('GET /api/v2/refresh-tokens/{id} and the user\'s list show the lifetimes, the last exchange, rotating and the generation', async () => {
+    const app = await clientWithPolicy(svc, { rotation_type: 'rotating', expiration_type: 'expiring', leeway: 0, token_lifetime: 86_400, idle_token_lifetime: 3_600 });
+    const legacy = await clientWithPolicy(svc, { rotation_type: 'non-rotating', expiration_type: 'non-expiring' });
+    const userId = uniqueId('auth0|shown');
+    const issued = await issueRefreshToken(svc, { client_id: app.client_id, user_id: userId });
+    const plain = await issueRefreshToken(svc, { client_id: legacy.client_id, user_id: userId });
+    const show = async (id: string) => (await svc.http.get<Record<string, unknown>>(`/api/v2/refresh-tokens/${id}`, { token: await svc.managementToken() })).body;
+    const plus = (iso: string, seconds: number) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
+
+    expect(await show(issued.id)).toMatchObject({
+      expires_at: plus(issued.created_at, 86_400),
+      idle_expires_at: plus(issued.created_at, 3_600),
+      last_exchanged_at: null,
+      rotating: true,
+      generation: 0,
+    });
+    expect((await refreshGrant(svc, app.client_id, issued.refresh_token)).status).toBe(200);
+    const rotated = await show(issued.id);
+    expect(rotated).toMatchObject({ expires_at: plus(issued.created_at, 86_400), rotating: true, generation: 1 });
+    expect(rotated.idle_expires_at).toBe(plus(rotated.last_exchanged_at as string, 3_600));
+    expect(await show(plain.id)).toMatchObject({ expires_at: null, idle_expires_at: null, last_exchanged_at: null, rotating: false, generation: 0 });
+
+    const listed = await svc.http.get<{ tokens: Array<Record<string, unknown>> }>(`/api/v2/users/${encodeURIComponent(userId)}/refresh-tokens`, {
+      token: await svc.managementToken(),
+    });
+    expect(listed.body.tokens.map((t) => [t.id, t.generation, t.rotating])).toEqual([
+      [issued.id, 1, true],
+      [plain.id, 0, false],
+    ]);
+  });
+
   it('issuing the 201st valid token of a (user, client) evicts the oldest, reason evicted, by system; other clients are not counted', async () => {
     const app = await clientWithPolicy(svc, { rotation_type: 'non-rotating', expiration_type: 'non-expiring' });
     const other = await clientWithPolicy(svc, { rotation_type: 'non-rotating', expiration_type: 'non-expiring' });

@@ -10,6 +10,8 @@ import { RevocationTopic } from '../../../../../test/kafka-e2e/revocation-topic'
 import { delegate, history, issueRefreshToken } from '../../../../../test/support/fixtures';
 import { clientWithPolicy, expectedSuccessor, familyEvents, refreshGrant, rotationEnv, UNKNOWN } from '../../../../../test/support/rotation';
 import { ADAPTERS, startTokenService, type TokenServiceUnderTest } from '../../../../../test/support/token-service';
+import { refreshTokenStreamId } from '@app/refresh-tokens';
+import { EVENT_STORE } from '../../infrastructure/tokens';
 
 jest.setTimeout(120_000);
 
@@ -129,6 +131,11 @@ describe.each(ADAPTERS)('refresh-token rotation (%s)', (adapter) => {
   it('leaves the legacy path as it was: no refresh_token in the answer, nothing written, however often it is used', async () => {
     const app = await clientWithPolicy(svc, { rotation_type: 'non-rotating', expiration_type: 'non-expiring' });
     const issued = await issueRefreshToken(svc, { client_id: app.client_id });
+    // The legacy exchange reads the read model only: the store sees no read and no append of this family's stream.
+    const store = svc.service.get(EVENT_STORE);
+    const stream = refreshTokenStreamId(issued.id);
+    const reads = jest.spyOn(store, 'readStream');
+    const appends = jest.spyOn(store, 'appendToStream');
 
     for (let i = 0; i < 3; i++) {
       const r = await refreshGrant(svc, app.client_id, issued.refresh_token);
@@ -136,6 +143,10 @@ describe.each(ADAPTERS)('refresh-token rotation (%s)', (adapter) => {
       expect(r.body.refresh_token).toBeUndefined();
       expect((await delegate(svc, app.client_id, issued.refresh_token)).status).toBe(200);
     }
+    const touched = [...reads.mock.calls, ...appends.mock.calls].filter(([streamId]) => streamId === stream);
+    reads.mockRestore();
+    appends.mockRestore();
+    expect(touched).toEqual([]);
     expect((await familyEvents(svc, issued.id)).map((e) => e.type)).toEqual(['RefreshTokenIssued']);
   });
 });
