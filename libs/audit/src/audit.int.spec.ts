@@ -282,8 +282,7 @@ describe.each(ADAPTER_CASES)('audit over $name', (adapter) => {
     it('fails on a row the log does not explain, and never prints secret columns', async () => {
       const db = new Database(h.readModelFilename);
       db.prepare(`INSERT INTO clients SELECT 'client-rogue', name, app_type, token_endpoint_auth_method, client_secret_hash, sealed_client_secret, jwt_alg,
-        jwt_lifetime_in_seconds, grant_types, allowed_clients, refresh_token, require_proof_of_possession, created_at, deleted_at, stream_revision, stream_head_hash
-        FROM clients WHERE client_id = ?`).run(IDS.clientB);
+        jwt_lifetime_in_seconds, grant_types, allowed_clients, refresh_token, require_proof_of_possession, created_at, deleted_at, stream_revision, stream_head_hash FROM clients WHERE client_id = ?`).run(IDS.clientB);
       db.close();
       const report = await verify(h.store, { readModelFilename: h.readModelFilename });
       expect(report.readModel.firstDifference).toMatchObject({ kind: 'missing_in_replay', table: 'clients', key: 'client-rogue', replayed: null });

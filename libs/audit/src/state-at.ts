@@ -132,7 +132,8 @@ function admitTokenEvent(recorded: RecordedEvent, atMs: number): Admitted<Refres
 
 function admitClientEvent(recorded: RecordedEvent, atMs: number): Admitted<ClientEvent> {
   const { type, data } = recorded;
-  if (type !== 'ClientRegistered' && type !== 'ClientDeleted') return { kind: 'skipped' };
+  // ClientUpdated: the refresh-token policy in effect at T (lifetimes) may have changed since registration.
+  if (type !== 'ClientRegistered' && type !== 'ClientUpdated' && type !== 'ClientDeleted') return { kind: 'skipped' };
   if (!hasValidData(type, data) || clientStreamId(data.clientId) !== recorded.streamId) return { kind: 'skipped' };
   const ms = eventTime(recorded.metadata.occurredAt);
   if (ms === undefined) return { kind: 'skipped' };

@@ -35,6 +35,22 @@ export interface DeleteClientData {
   now: Date;
 }
 
+/** What a caller asks to change; each omitted field stays. `refreshToken` is laid over the current policy. */
+export interface ClientChanges {
+  name?: string;
+  grantTypes?: string[];
+  allowedClients?: string[];
+  refreshToken?: RefreshTokenPolicyInput;
+  requireProofOfPossession?: boolean;
+}
+
+export interface UpdateClientData {
+  clientId: string;
+  changes: ClientChanges;
+  now: Date;
+}
+
 export type RegisterClient = { type: 'RegisterClient'; data: RegisterClientData };
 export type DeleteClient = { type: 'DeleteClient'; data: DeleteClientData };
-export type ClientCommand = RegisterClient | DeleteClient;
+export type UpdateClient = { type: 'UpdateClient'; data: UpdateClientData };
+export type ClientCommand = RegisterClient | UpdateClient | DeleteClient;

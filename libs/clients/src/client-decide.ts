@@ -6,7 +6,6 @@ import {
   DEFAULT_JWT_LIFETIME_IN_SECONDS,
   defaultGrantTypes,
   isPublicClient,
-  KNOWN_GRANT_TYPES,
   MAX_JWT_LIFETIME_IN_SECONDS,
   MIN_JWT_LIFETIME_IN_SECONDS,
   resolveTokenEndpointAuthMethod,
@@ -26,13 +25,13 @@ import {
   SealedSecretRequiredError,
 } from './errors';
 import { ClientDeleted, ClientEvent, ClientRegistered, ClientRegisteredData, JwtConfiguration } from './events';
+import { requireAllowedClients, requireFlag, requireGrantTypes, requireName } from './client-input';
 import { resolveRefreshTokenPolicy } from './refresh-token-policy';
+import { update } from './client-update-decide';
 import { InvalidArgumentError, requireInstant, requireOneOf, requireText } from '@app/shared';
 
 /** Upper bound of a secret verifier or a sealed secret (encoded). */
 export const MAX_SECRET_FIELD_LENGTH = 1024;
-/** Upper bound of `allowedClients`. */
-export const MAX_ALLOWED_CLIENTS = 100;
 
 /**
  * Decides which events a command appends to one client's stream. Pure and
@@ -45,6 +44,8 @@ export function decideClient(command: ClientCommand, state: ClientState): Client
       return register(command, state);
     case 'DeleteClient':
       return remove(command, state);
+    case 'UpdateClient':
+      return update(command, state);
     default: {
       const _never: never = command;
       return _never;
@@ -54,9 +55,7 @@ export function decideClient(command: ClientCommand, state: ClientState): Client
 
 function register({ data }: RegisterClient, state: ClientState): ClientRegistered[] {
   const clientId = requireText('clientId', data.clientId);
-  const name = requireText('name', data.name);
-  // Auth0 refuses < and > in a client name; it is shown on the admin page.
-  if (/[<>]/.test(name)) throw new InvalidArgumentError<ClientArgument>('name', 'must not contain < or >');
+  const name = requireName(data.name);
   const appType = requireOneOf('appType', data.appType, APP_TYPES);
   const method = resolveTokenEndpointAuthMethod(
     appType,
@@ -169,30 +168,4 @@ function requireJwtConfiguration(value: RegisterClient['data']['jwtConfiguration
     );
   }
   return { alg, lifetimeInSeconds };
-}
-
-function requireGrantTypes(value: unknown): string[] {
-  if (!Array.isArray(value)) throw new InvalidArgumentError<ClientArgument>('grantTypes', 'must be an array');
-  const seen = new Set<string>();
-  for (const grant of value) {
-    if (typeof grant !== 'string' || !KNOWN_GRANT_TYPES.includes(grant)) {
-      throw new InvalidArgumentError<ClientArgument>('grantTypes', `unknown grant type ${JSON.stringify(grant)}`);
-    }
-    if (seen.has(grant)) throw new InvalidArgumentError<ClientArgument>('grantTypes', `duplicate grant type ${grant}`);
-    seen.add(grant);
-  }
-  return [...seen];
-}
-
-function requireAllowedClients(value: unknown): string[] {
-  if (!Array.isArray(value)) throw new InvalidArgumentError<ClientArgument>('allowedClients', 'must be an array');
-  if (value.length > MAX_ALLOWED_CLIENTS) throw new InvalidArgumentError<ClientArgument>('allowedClients', `at most ${MAX_ALLOWED_CLIENTS} client ids`);
-  const ids = value.map((id) => requireText('allowedClients', id));
-  if (new Set(ids).size !== ids.length) throw new InvalidArgumentError<ClientArgument>('allowedClients', 'duplicate client id');
-  return ids;
-}
-
-function requireFlag(field: ClientArgument, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new InvalidArgumentError<ClientArgument>(field, 'must be a boolean');
-  return value;
 }

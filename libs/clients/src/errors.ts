@@ -33,6 +33,7 @@ export type ClientArgument =
   | 'allowedClients'
   | 'refreshToken'
   | 'requireProofOfPossession'
+  | 'changes'
   | 'grantId'
   | 'audience'
   | 'scope'

@@ -56,6 +56,25 @@ export interface ClientDeletedData {
   deletedAt: string;
 }
 
+/**
+ * Fields an update may change, each already resolved (a whole policy, never
+ * a partial one). Only the fields whose value changed are present.
+ */
+export interface ClientChangedFields {
+  name?: string;
+  grantTypes?: string[];
+  allowedClients?: string[];
+  refreshToken?: RefreshTokenPolicy;
+  requireProofOfPossession?: boolean;
+}
+
+export interface ClientUpdatedData {
+  clientId: string;
+  changes: ClientChangedFields;
+  /** ISO-8601. */
+  updatedAt: string;
+}
+
 export interface ClientGrantCreatedData {
   grantId: string;
   clientId: string;
@@ -72,7 +91,8 @@ export interface ClientGrantDeletedData {
 
 export type ClientRegistered = { type: 'ClientRegistered'; data: ClientRegisteredData };
 export type ClientDeleted = { type: 'ClientDeleted'; data: ClientDeletedData };
-export type ClientEvent = ClientRegistered | ClientDeleted;
+export type ClientUpdated = { type: 'ClientUpdated'; data: ClientUpdatedData };
+export type ClientEvent = ClientRegistered | ClientUpdated | ClientDeleted;
 
 export type ClientGrantCreated = { type: 'ClientGrantCreated'; data: ClientGrantCreatedData };
 export type ClientGrantDeleted = { type: 'ClientGrantDeleted'; data: ClientGrantDeletedData };

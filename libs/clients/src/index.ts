@@ -1,6 +1,15 @@
 // Public API of the client registry domain (the only index of this lib).
 export * from './events';
-export type { RegisterClient, RegisterClientData, DeleteClient, DeleteClientData, ClientCommand } from './client-commands';
+export type {
+  RegisterClient,
+  RegisterClientData,
+  DeleteClient,
+  DeleteClientData,
+  UpdateClient,
+  UpdateClientData,
+  ClientChanges,
+  ClientCommand,
+} from './client-commands';
 export type {
   CreateClientGrant,
   CreateClientGrantData,
@@ -12,7 +21,8 @@ export type { ClientState, NoClient, ActiveClient, DeletedClient } from './clien
 export { initialClientState, isActiveClient, evolveClient } from './client-state';
 export type { ClientGrantState, NoClientGrant, ActiveClientGrant, DeletedClientGrant } from './client-grant-state';
 export { initialClientGrantState, isActiveClientGrant, evolveClientGrant } from './client-grant-state';
-export { decideClient, MAX_SECRET_FIELD_LENGTH, MAX_ALLOWED_CLIENTS } from './client-decide';
+export { decideClient, MAX_SECRET_FIELD_LENGTH } from './client-decide';
+export { MAX_ALLOWED_CLIENTS } from './client-input';
 export { decideClientGrant, MAX_AUDIENCE_LENGTH, MAX_GRANT_SCOPES } from './client-grant-decide';
 export { clientDecider, clientGrantDecider } from './deciders';
 export {

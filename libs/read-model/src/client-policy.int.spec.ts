@@ -7,7 +7,7 @@ import { silentLogger } from '@app/shared';
 import { CredentialQueries } from './credential-queries';
 import { ReadModel } from './read-model';
 import { ReadModelProjection } from './read-model-projection';
-import { clientRegistered, HandMadeLog } from './testing/credential-events.fixtures';
+import { clientDeleted, clientRegistered, HandMadeLog } from './testing/credential-events.fixtures';
 
 const rotating: RefreshTokenPolicy = {
   rotationType: 'rotating',
@@ -105,5 +105,47 @@ describe('read model: a client refresh-token policy and proof of possession', ()
     expect(queries.getClient('client-bad')).toBeNull();
     expect(queries.getClient('client-ok')?.refreshToken).toEqual(LEGACY_REFRESH_TOKEN_POLICY);
     readModel.close();
+  });
+
+  describe('an update', () => {
+    const update = (clientId: string, changes: object) => ({ type: 'ClientUpdated', data: { clientId, changes, updatedAt: '2025-03-01T00:00:00.000Z' } });
+
+    it('changes only the fields it names, and the row head', () => {
+      const readModel = new ReadModel({ filename: ':memory:' });
+      const log = new HandMadeLog();
+      const batch = [
+        log.record(clientRegistered('client-a', { appType: 'spa', refreshToken: defaultRefreshTokenPolicy('spa'), allowedClients: [] })),
+        log.record(update('client-a', { refreshToken: rotating, requireProofOfPossession: true })),
+        log.record(update('client-a', { name: 'renamed', grantTypes: ['refresh_token'], allowedClients: ['client-b'] })),
+      ];
+      new ReadModelProjection(readModel, { logger: silentLogger }).applyBatch(batch);
+      const client = new CredentialQueries(readModel).getClient('client-a');
+      expect(client).toMatchObject({
+        name: 'renamed',
+        appType: 'spa',
+        grantTypes: ['refresh_token'],
+        allowedClients: ['client-b'],
+        refreshToken: rotating,
+        requireProofOfPossession: true,
+        streamRevision: batch[2].revision,
+        streamHeadHash: batch[2].hash,
+      });
+      readModel.close();
+    });
+
+    it('leaves a deleted client as it was deleted, and skips an unknown one', () => {
+      const readModel = new ReadModel({ filename: ':memory:' });
+      const log = new HandMadeLog();
+      new ReadModelProjection(readModel, { logger: silentLogger }).applyBatch([
+        log.record(clientRegistered('client-a')),
+        log.record(clientDeleted('client-a')),
+        log.record(update('client-a', { requireProofOfPossession: true })),
+        log.record(update('ghost', { requireProofOfPossession: true })),
+      ]);
+      const queries = new CredentialQueries(readModel);
+      expect(queries.getClient('client-a', { includeDeleted: true })).toMatchObject({ requireProofOfPossession: false, refreshToken: LEGACY_REFRESH_TOKEN_POLICY });
+      expect(queries.getClient('ghost', { includeDeleted: true })).toBeNull();
+      readModel.close();
+    });
   });
 });

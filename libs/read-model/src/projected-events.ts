@@ -1,4 +1,4 @@
-import type { ClientDeleted, ClientGrantCreated, ClientGrantDeleted, ClientRegistered } from '@app/clients/events';
+import type { ClientDeleted, ClientGrantCreated, ClientGrantDeleted, ClientRegistered, ClientUpdated } from '@app/clients/events';
 import { CLIENT_GRANT_STREAM_PREFIX, CLIENT_STREAM_PREFIX } from '@app/clients/events';
 import type { RefreshTokenExchanged, RefreshTokenIssued, RefreshTokenRevoked, RefreshTokenRotated } from '@app/refresh-tokens/events';
 import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens/events';
@@ -9,7 +9,11 @@ export type ProjectedEvent =
   | RefreshTokenRevoked
   | RefreshTokenRotated
   | RefreshTokenExchanged
-  | ClientRegistered | ClientDeleted | ClientGrantCreated | ClientGrantDeleted;
+  | ClientRegistered
+  | ClientUpdated
+  | ClientDeleted
+  | ClientGrantCreated
+  | ClientGrantDeleted;
 export type ProjectedEventType = ProjectedEvent['type'];
 export type ProjectedData<K extends ProjectedEventType> = Extract<ProjectedEvent, { type: K }>['data'];
 
@@ -62,6 +66,15 @@ const guards: { [K in ProjectedEventType]: (data: unknown) => data is ProjectedD
     (data.allowedClients === undefined || isStringArray(data.allowedClients)) &&
     (data.refreshToken === undefined || isPolicy(data.refreshToken)) &&
     (data.requireProofOfPossession === undefined || typeof data.requireProofOfPossession === 'boolean'),
+  ClientUpdated: (data): data is ProjectedData<'ClientUpdated'> =>
+    isObject(data) &&
+    hasStrings(data, ['clientId', 'updatedAt']) &&
+    isObject(data.changes) &&
+    (data.changes.name === undefined || isString(data.changes.name)) &&
+    (data.changes.grantTypes === undefined || isStringArray(data.changes.grantTypes)) &&
+    (data.changes.allowedClients === undefined || isStringArray(data.changes.allowedClients)) &&
+    (data.changes.refreshToken === undefined || isPolicy(data.changes.refreshToken)) &&
+    (data.changes.requireProofOfPossession === undefined || typeof data.changes.requireProofOfPossession === 'boolean'),
   ClientDeleted: (data): data is ProjectedData<'ClientDeleted'> => isObject(data) && hasStrings(data, ['clientId', 'deletedAt']),
   ClientGrantCreated: (data): data is ProjectedData<'ClientGrantCreated'> =>
     isObject(data) && hasStrings(data, ['grantId', 'clientId', 'audience', 'createdAt']) && isStringArray(data.scope),

@@ -66,7 +66,11 @@ export const MANAGEMENT_EXAMPLES: Record<string, Record<string, Example>> = {
     },
     get: { response: [client] },
   },
-  '/api/v2/clients/{id}': { get: { response: client }, delete: { request: { reason: 'application retired' } } },
+  '/api/v2/clients/{id}': {
+    get: { response: client },
+    patch: { request: { refresh_token: { rotation_type: 'rotating', leeway: 30 }, require_proof_of_possession: false }, response: client },
+    delete: { request: { reason: 'application retired' } },
+  },
   '/api/v2/clients/{id}/refresh-tokens': { delete: { request: { reason: 'application compromised' } } },
   '/api/v2/client-grants': {
     post: { request: { client_id: CLIENT_ID, audience: AUDIENCE, scope: grant.scope }, response: grant },

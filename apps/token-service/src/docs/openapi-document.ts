@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { createClientGrantBody, listClientGrantsQuery } from '../management/client-grants/client-grants.controller';
-import { createClientBody, listClientsQuery } from '../management/clients/clients.controller';
+import { createClientBody, listClientsQuery, updateClientBody } from '../management/clients/clients.controller';
 import { listDeviceCredentialsQuery } from '../management/device-credentials/device-credentials.controller';
 import { pagedListSchema } from '../management/paging';
 import {
@@ -236,6 +236,16 @@ const paths: ZodOpenApiPathsObject = {
   },
   '/api/v2/clients/{id}': {
     get: management({ tag: 'clients', summary: 'One client', scope: 'read:clients', path: clientId, status: 200, response: clientSchema, errors: [400, 404] }),
+    patch: management({
+      tag: 'clients',
+      summary: 'Change a client: name, grant_types, allowed_clients, refresh_token, require_proof_of_possession; answers the updated client',
+      scope: 'update:clients',
+      path: clientId,
+      body: updateClientBody,
+      status: 200,
+      response: clientSchema,
+      errors: [400, 404, 409],
+    }),
     delete: management({
       tag: 'clients',
       summary: 'Delete a client; every refresh token of it is revoked (actor system)',

@@ -8,6 +8,7 @@ import { ClientGrantsController } from './client-grants/client-grants.controller
 import { ClientsController } from './clients/clients.controller';
 import { DeleteClientHandler } from './clients/delete-client.handler';
 import { RegisterClientHandler } from './clients/register-client.handler';
+import { UpdateClientHandler } from './clients/update-client.handler';
 import { DeviceCredentialsController } from './device-credentials/device-credentials.controller';
 import { IssueRefreshTokenHandler } from './refresh-tokens/issue-refresh-token.handler';
 import { RefreshTokensController } from './refresh-tokens/refresh-tokens.controller';
@@ -24,6 +25,7 @@ import { UsersController } from './users/users.controller';
     ManagementClientBootstrap,
     RegisterClientHandler,
     DeleteClientHandler,
+    UpdateClientHandler,
     CreateClientGrantHandler,
     DeleteClientGrantHandler,
     IssueRefreshTokenHandler,

@@ -7,8 +7,14 @@ import { conflict } from '../../errors/management-error';
 import { EVENT_STORE, ID_GENERATOR, MANAGEMENT_AUDIENCE } from '../../infrastructure/tokens';
 import { leavesNoFullAdmin } from './management-policy';
 
-/** A client deleted with all of its grants, or one grant deleted. */
-export type AccessRemoval = { clientId: string } | { grantId: string };
+const CLIENT_CREDENTIALS = 'client_credentials';
+
+/**
+ * A client deleted with all of its grants, one grant deleted, or a client
+ * losing the `client_credentials` grant type (its grants then give it no
+ * token: PATCH /api/v2/clients/{id}).
+ */
+export type AccessRemoval = { clientId: string } | { grantId: string } | { clientCredentialsOf: string };
 
 /** The one stream that orders every removal of management access. Outside the projected prefixes: no read model folds it. */
 export const MANAGEMENT_ACCESS_STREAM = 'managementAccess';
@@ -51,7 +57,11 @@ export class AdminRemovals {
         // Grants made, and deletions landed, on other replicas count.
         await this.sync.catchUpToHead();
         const pending = pendingOf(last).filter((r) => this.stillThere(r));
-        const grants = this.queries.listClientGrants({ audience: this.audience }).filter((g) => !pending.some((r) => removes(r, g)));
+        const grants = this.queries
+          .listClientGrants({ audience: this.audience })
+          // Only the grants a client can get a token with count: one without client_credentials holds none.
+          .filter((g) => this.mintsTokens(g.clientId))
+          .filter((g) => !pending.some((r) => removes(r, g)));
         if (leavesNoFullAdmin(grants, this.audience, (g) => removes(removal, g))) throw lockOut(removal);
         const data: RemovalAdmittedData = { removal, pending: [...pending, removal] };
         await this.store.appendToStream(MANAGEMENT_ACCESS_STREAM, [{ id: this.ids.uuid(), type: REMOVAL_ADMITTED, data, metadata }], {
@@ -64,7 +74,13 @@ export class AdminRemovals {
   }
 
   private stillThere(removal: AccessRemoval): boolean {
+    if ('clientCredentialsOf' in removal) return this.mintsTokens(removal.clientCredentialsOf);
     return 'clientId' in removal ? this.queries.getClient(removal.clientId) !== null : this.queries.getClientGrant(removal.grantId) !== null;
+  }
+
+  /** Whether the client exists and may use client_credentials (the token endpoint refuses it otherwise). */
+  private mintsTokens(clientId: string): boolean {
+    return this.queries.getClient(clientId)?.grantTypes.includes(CLIENT_CREDENTIALS) ?? false;
   }
 }
 
@@ -76,14 +92,21 @@ function pendingOf(last: RecordedEvent | undefined): AccessRemoval[] {
 function isRemoval(value: unknown): value is AccessRemoval {
   if (typeof value !== 'object' || value === null) return false;
   const fields: Record<string, unknown> = { ...value };
-  return typeof fields.clientId === 'string' || typeof fields.grantId === 'string';
+  return typeof fields.clientId === 'string' || typeof fields.grantId === 'string' || typeof fields.clientCredentialsOf === 'string';
 }
 
 function removes(removal: AccessRemoval, grant: { clientId: string; grantId: string }): boolean {
+  if ('clientCredentialsOf' in removal) return grant.clientId === removal.clientCredentialsOf;
   return 'clientId' in removal ? grant.clientId === removal.clientId : grant.grantId === removal.grantId;
 }
 
 function lockOut(removal: AccessRemoval) {
+  if ('clientCredentialsOf' in removal) {
+    return conflict(
+      'This client is the last one holding every management scope; removing client_credentials would lock the management API out. Grant them to another client first.',
+      'last_management_client',
+    );
+  }
   return 'clientId' in removal
     ? conflict('This client is the last one holding every management scope; grant them to another client first.', 'last_management_client')
     : conflict('This grant is the last one holding every management scope; grant them to another client first.', 'last_management_grant');

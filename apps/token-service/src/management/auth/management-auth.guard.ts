@@ -51,6 +51,8 @@ export class ManagementAuthGuard implements CanActivate {
     // Only the grants this token names, at the revision it names: a deleted or re-created grant does not revive it.
     const { client, grants } = await this.reads.clientWithGrants(verified.clientId, audience, (all) => boundGrants(all, verified.grants));
     if (!client) throw unauthorized('The client of this token no longer exists');
+    // A client whose client_credentials grant type was removed gets no token; those it holds stop working too.
+    if (!client.grantTypes.includes('client_credentials')) throw unauthorized('The client of this token no longer has the client_credentials grant type');
     if (grants.length === 0) throw unauthorized('The client grant this token was issued under no longer exists');
     const scopes = effectiveScopes(verified.scopes, grantedScopes(grants, verified.clientId, audience));
     const missing = requiredScopes.filter((s) => !scopes.includes(s));

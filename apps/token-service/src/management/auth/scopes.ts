@@ -4,6 +4,7 @@ import { SetMetadata } from '@nestjs/common';
 export const MANAGEMENT_SCOPES = [
   'read:clients',
   'create:clients',
+  'update:clients',
   'delete:clients',
   'read:client_grants',
   'create:client_grants',
@@ -17,12 +18,15 @@ export const MANAGEMENT_SCOPES = [
 ] as const;
 export type ManagementScope = (typeof MANAGEMENT_SCOPES)[number];
 
+/** Scopes added after stores had admins: grantable, and the bootstrap client gets them, but no full admin must hold them. */
+const SCOPES_ADDED_LATER: readonly ManagementScope[] = ['read:audit', 'update:clients'];
+
 /**
  * What makes a full admin (the lock-out rules): every scope but those added
- * after stores had admins, so an admin granted before `read:audit` existed
- * stays one.
+ * after stores had admins, so an admin granted before `read:audit` or
+ * `update:clients` existed stays one.
  */
-export const FULL_ADMIN_SCOPES: readonly ManagementScope[] = MANAGEMENT_SCOPES.filter((s) => s !== 'read:audit');
+export const FULL_ADMIN_SCOPES: readonly ManagementScope[] = MANAGEMENT_SCOPES.filter((s) => !SCOPES_ADDED_LATER.includes(s));
 
 export const REQUIRED_SCOPES = 'management:requiredScopes';
 /** The scopes a management route requires (Auth0: 403 insufficient_scope without them). */

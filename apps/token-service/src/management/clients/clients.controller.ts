@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { APP_TYPES, MAX_ALLOWED_CLIENTS, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS, type AppType, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
+import { APP_TYPES, type ClientChanges, MAX_ALLOWED_CLIENTS, SIGNING_ALGS, TOKEN_ENDPOINT_AUTH_METHODS, type AppType, type SigningAlg, type TokenEndpointAuthMethod } from '@app/clients';
 import { CredentialQueries } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
@@ -15,6 +15,7 @@ import { presentClient } from '../presenters';
 import { pagedList, pageOf, pagingParams } from '../paging';
 import { reasonOf, reasonOnly, revokeInput } from '../reason';
 import { DeleteClientHandler } from './delete-client.handler';
+import { UpdateClientHandler } from './update-client.handler';
 import { RegisterClientHandler, type RegisterClientInput } from './register-client.handler';
 import { refreshTokenPolicyBody, toPolicyInput, withAuth0FieldNames } from './refresh-token-policy.body';
 
@@ -39,6 +40,18 @@ export const createClientBody = z
       .meta({ description: 'Issue this client only DPoP-bound (sender-constrained) refresh tokens. Default false' }),
   })
   .strict();
+/** Auth0's PATCH: the fields this service lets change; `refresh_token` is laid over the current policy. */
+export const updateClientBody = z
+  .object({
+    name: createClientBody.shape.name.optional(),
+    grant_types: createClientBody.shape.grant_types.meta({
+      description: 'The whole new list. Taking client_credentials from the last client holding every management scope is refused (409)',
+    }),
+    allowed_clients: createClientBody.shape.allowed_clients,
+    refresh_token: refreshTokenPolicyBody.optional().meta({ description: 'Laid over the current policy; it applies to each token family at its next exchange' }),
+    require_proof_of_possession: createClientBody.shape.require_proof_of_possession,
+  })
+  .strict();
 export const listClientsQuery = z.object(pagingParams).strict();
 
 @UseGuards(ManagementAuthGuard)
@@ -47,6 +60,7 @@ export class ClientsController {
   constructor(
     private readonly registration: RegisterClientHandler,
     private readonly deletion: DeleteClientHandler,
+    private readonly updating: UpdateClientHandler,
     private readonly revokeMany: RevokeManyHandler,
     private readonly queries: CredentialQueries,
     private readonly reads: ConsistentReads,
@@ -87,6 +101,21 @@ export class ClientsController {
     const client = await this.reads.client(clientId);
     if (!client) throw notFound('The client does not exist', 'inexistent_client');
     return presentClient(client);
+  }
+
+  @Patch(':id')
+  @RequireScopes('update:clients')
+  async update(@Param('id') id: string, @Body() body: unknown, @ManagementContext() context: RequestContext) {
+    const clientId = parsePathParam('id', id);
+    const input = parseManagementInput(updateClientBody, body);
+    const changes: ClientChanges = {
+      ...(input.name === undefined ? {} : { name: input.name }),
+      ...(input.grant_types === undefined ? {} : { grantTypes: input.grant_types }),
+      ...(input.allowed_clients === undefined ? {} : { allowedClients: input.allowed_clients }),
+      ...(input.refresh_token === undefined ? {} : { refreshToken: toPolicyInput(input.refresh_token) }),
+      ...(input.require_proof_of_possession === undefined ? {} : { requireProofOfPossession: input.require_proof_of_possession }),
+    };
+    return presentClient(await withAuth0FieldNames(() => this.updating.execute(clientId, changes, context)));
   }
 
   @Delete(':id')

@@ -101,7 +101,7 @@ export function inAuth0Names(text: string): string {
 }
 
 /**
- * Runs a registration or update; a refusal of a policy field by the domain
+ * Runs a registration or update; a refusal of a policy or grant field by the domain
  * (its rules across fields) becomes the 400 a schema refusal is, in the
  * API's field names.
  */
@@ -109,7 +109,7 @@ export async function withAuth0FieldNames<T>(run: () => Promise<T>): Promise<T> 
   try {
     return await run();
   } catch (error) {
-    if (error instanceof InvalidArgumentError && /^(refreshToken|requireProofOfPossession)/.test(error.field)) {
+    if (error instanceof InvalidArgumentError && /^(refreshToken|requireProofOfPossession|grantTypes|allowedClients)\b/.test(error.field)) {
       throw badRequest(`Payload validation error: ${inAuth0Names(error.message)}`, 'invalid_body');
     }
     throw error;

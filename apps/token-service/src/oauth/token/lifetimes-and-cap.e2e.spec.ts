@@ -57,6 +57,26 @@ describe.each(ADAPTERS)('refresh-token lifetimes and the cap (%s)', (adapter) =>
     expect(refused.body).toEqual(UNKNOWN);
   });
 
+  it('turning expiry off again does not revive a token exchanged under it; one never exchanged follows the new policy', async () => {
+    const app = await clientWithPolicy(svc, { rotation_type: 'rotating', expiration_type: 'expiring', leeway: 0, token_lifetime: 3_600, idle_token_lifetime: 1 });
+    const exchanged = await issueRefreshToken(svc, { client_id: app.client_id });
+    const untouched = await issueRefreshToken(svc, { client_id: app.client_id });
+    const rotated = await refreshGrant(svc, app.client_id, exchanged.refresh_token);
+    expect(rotated.status).toBe(200);
+
+    const patched = await svc.http.request('PATCH', `/api/v2/clients/${app.client_id}`, {
+      token: await svc.managementToken(),
+      json: { refresh_token: { expiration_type: 'non-expiring' } },
+    });
+    expect(patched.status).toBe(200);
+    await sleep(1_100);
+
+    const refused = await refreshGrant(svc, app.client_id, rotated.body.refresh_token!);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual(UNKNOWN);
+    expect((await refreshGrant(svc, app.client_id, untouched.refresh_token)).status).toBe(200);
+  });
+
   it('records the use of an idle-expiring token at most once per interval (min(60 s, idle / 10))', async () => {
     const app = await clientWithPolicy(svc, { rotation_type: 'non-rotating', expiration_type: 'expiring', token_lifetime: 86_400, idle_token_lifetime: 3_600 });
     const issued = await issueRefreshToken(svc, { client_id: app.client_id });
