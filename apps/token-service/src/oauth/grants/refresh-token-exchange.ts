@@ -1,11 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { ClientRecord, TokenCredential } from '@app/read-model';
 import { credentialValidity, familyLifetime, isExpired } from '@app/refresh-tokens';
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '@app/shared';
 import { invalidGrant } from '../../errors/oauth-error';
 import { ConsistentReads } from '../../consistency/consistent-reads';
-import { CLOCK } from '../../infrastructure/tokens';
 import { afterSpending, type RateLimitDecision } from '../../rate-limits/rate-limiter';
 import { RateLimits } from '../../rate-limits/rate-limits';
 import { REVOKED_REFRESH_TOKEN, ROTATING_REFRESH_TOKEN, UNKNOWN_REFRESH_TOKEN } from './refresh-token-descriptions';
@@ -47,7 +45,6 @@ export class RefreshTokenExchange {
     private readonly reads: ConsistentReads,
     private readonly limits: RateLimits,
     private readonly rotation: RefreshTokenRotation,
-    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async exchange(refreshToken: string, client: ClientRecord, clientIp: string, options: ExchangeOptions = {}): Promise<Exchanged> {
@@ -61,7 +58,8 @@ export class RefreshTokenExchange {
       if (options.rotationAllowed === false && client.refreshToken.rotationType === 'rotating') {
         throw invalidGrant(ROTATING_REFRESH_TOKEN, `credential ${found.credentialId}: the client rotates its refresh tokens`);
       }
-      const credential = requireValid(found, client, this.clock.now(), options.revoked);
+      // Expiry is judged by the rotation step: a read model behind another replica's renewal must not say "expired".
+      const credential = requireValid(found, client, undefined, options.revoked);
       const rotated = await this.rotation.apply(refreshToken, found, client, options.correlationId ?? randomUUID());
       return { credential, rateLimit, ...rotated };
     });
@@ -70,12 +68,13 @@ export class RefreshTokenExchange {
 
 /**
  * Revoked, its client deleted (the cascade may not have landed yet), or
- * expired under the client's policy: refused, by the domain's rule. `client`
- * is the credential's client as this request read it (the caller checked
- * they match): it is not read again.
+ * expired under the client's policy at `now` (undefined: expiry is judged by
+ * the caller): refused, by the domain's rule. `client` is the credential's
+ * client as this request read it (the caller checked they match): it is not
+ * read again.
  */
-export function requireValid(credential: TokenCredential, client: ClientRecord, now: Date, revoked = REVOKED_REFRESH_TOKEN): TokenCredential {
-  const expired = isExpired(familyLifetime(credential, client.refreshToken), now);
+export function requireValid(credential: TokenCredential, client: ClientRecord, now: Date | undefined, revoked = REVOKED_REFRESH_TOKEN): TokenCredential {
+  const expired = now !== undefined && isExpired(familyLifetime(credential, client.refreshToken), now);
   const validity = credentialValidity(credential.revokedAt !== null ? 'revoked' : 'active', client.deletedAt !== null ? 'deleted' : 'active', expired);
   if (validity === 'revoked') throw invalidGrant(revoked, `credential ${credential.credentialId} revoked`);
   if (validity !== 'valid') throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `client ${credential.clientId} of credential ${credential.credentialId}: ${validity}`);

@@ -6,6 +6,8 @@ import {
   RefreshTokenDomainError,
   type RefreshTokenEvent,
   type RefreshTokenState,
+  familyLifetime,
+  isExpired,
   recordsUse,
   REVOCATION_REASONS,
 } from '@app/refresh-tokens';
@@ -27,9 +29,9 @@ export interface Rotated {
 
 /**
  * The policy part of the shared exchange step (decisions.md "Rotation
- * without forks"). A legacy token's exchange (presented secret is the head,
- * non-rotating, nothing to record) returns at once: no stream read, no
- * write. Every other exchange is a command on the family's stream, decided
+ * without forks"), lifetimes included. A legacy token's exchange (presented
+ * secret is the head, non-rotating, nothing to record, not expired) returns
+ * at once: no stream read, no write. Every other exchange is a command on the family's stream, decided
  * by the domain, appended with the expected revision and decided again on a
  * conflict (invariant 12): the loser sees itself as the predecessor inside
  * the window and answers the winner's successor, which it derives again
@@ -53,7 +55,11 @@ export class RefreshTokenRotation {
     const policy = client.refreshToken;
     const now = this.clock.now();
     const isHead = found.presentedGeneration === found.generation;
-    if (isHead && policy.rotationType === 'non-rotating' && !recordsUse(found, policy, now)) return {};
+    if (isHead && policy.rotationType === 'non-rotating' && !recordsUse(found, policy, now)) {
+      // The quick path: the read model decides. What it shows expired is judged again from the stream (below),
+      // since another replica may have renewed the idle lifetime a moment ago.
+      if (!isExpired(familyLifetime(found, policy), now)) return {};
+    }
 
     const presentedHash = hashRefreshToken(presented);
     const successor = deriveSuccessor(this.successorKey, found.credentialId, found.presentedGeneration + 1, presentedHash);
