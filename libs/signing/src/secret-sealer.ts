@@ -93,12 +93,13 @@ export class SecretSealer {
   }
 
   /**
-   * A 32-byte key for another purpose, named by `info`: HKDF-SHA256 of the
-   * data key with an empty salt (RFC 5869). Every replica sharing the data
-   * key derives the same one; the data key itself never leaves this class.
+   * A key for another purpose, derived from the data key (HKDF-SHA-256,
+   * RFC 5869; `info` names the purpose): every replica that shares DATA_KEY
+   * derives the same, and the data key itself is never handed out.
    */
-  derivedKey(info: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), info, KEY_BYTES));
+  deriveKey(info: string, length = KEY_BYTES): Buffer {
+    if (info.length === 0) throw new RangeError('a derived key needs a purpose (info)');
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), Buffer.from(info, 'utf8'), length));
   }
 
   private aad(context: string): Buffer {

@@ -15,7 +15,7 @@
 import { createHmac } from 'node:crypto';
 import { REFRESH_TOKEN_PREFIX } from '../refresh-token-secret';
 
-/** The HKDF `info` of K; the service derives K with SecretSealer.derivedKey (the data key never leaves it). */
+/** The HKDF `info` of K; the service derives K with SecretSealer.deriveKey (the data key never leaves it). */
 export const SUCCESSOR_KEY_INFO = 'refresh-token successor v1';
 
 /** The secret that follows `predecessorHash` as generation `generation` of the family, under K. */

@@ -3,7 +3,7 @@ import { SecretSealer } from '@app/signing';
 import { deriveSuccessor, SUCCESSOR_KEY_INFO } from './successor';
 
 const dataKey = Buffer.alloc(32, 7);
-const successorKey = (data: Buffer): Buffer => new SecretSealer(data).derivedKey(SUCCESSOR_KEY_INFO);
+const successorKey = (data: Buffer): Buffer => new SecretSealer(data).deriveKey(SUCCESSOR_KEY_INFO);
 
 describe('successor derivation', () => {
   it('is HMAC-SHA256 under the HKDF of the data key, as decisions.md states it', () => {

@@ -47,7 +47,7 @@ export class RefreshTokenRotation {
     sealer: SecretSealer,
     private readonly metrics: Metrics,
   ) {
-    this.successorKey = sealer.derivedKey(SUCCESSOR_KEY_INFO);
+    this.successorKey = sealer.deriveKey(SUCCESSOR_KEY_INFO);
   }
 
   /** `found` was found by `presented`'s hash, is the client's and valid by the read model (requireValid). */
