@@ -53,6 +53,18 @@ const VISIBLE_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>>
     revokedBy: 'revoked_by',
     revokedAt: 'revoked_at',
   },
+  // A rotation's two hashes are left out: the generation names the secret, and a hash of a live secret helps no auditor.
+  RefreshTokenRotated: {
+    credentialId: 'credential_id',
+    clientId: 'client_id',
+    userId: 'user_id',
+    deviceId: 'device_id',
+    generation: 'generation',
+    rotatedAt: 'rotated_at',
+    expiresAt: 'expires_at',
+    idleExpiresAt: 'idle_expires_at',
+  },
+  RefreshTokenExchanged: { credentialId: 'credential_id', exchangedAt: 'exchanged_at', expiresAt: 'expires_at', idleExpiresAt: 'idle_expires_at' },
   // clientSecretHash and sealedClientSecret are left out on purpose (invariant 2).
   ClientRegistered: {
     clientId: 'client_id',

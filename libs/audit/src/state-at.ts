@@ -1,8 +1,8 @@
 import type { EventStore, RecordedEvent } from '@app/event-store';
 import { CLIENT_STREAM_PREFIX, clientStreamId, type ClientEvent } from '@app/clients/events';
-import { evolveClient, initialClientState, type ClientState } from '@app/clients';
+import { evolveClient, initialClientState, recordedRefreshTokenPolicy, type ClientState } from '@app/clients';
 import { REFRESH_TOKEN_STREAM_PREFIX, refreshTokenStreamId, type RefreshTokenEvent } from '@app/refresh-tokens/events';
-import { credentialValidity, evolve, initialState, type CredentialValidity, type RefreshTokenState } from '@app/refresh-tokens';
+import { credentialValidity, evolve, familyLifetime, initialState, isExpired, type CredentialValidity, type RefreshTokenState } from '@app/refresh-tokens';
 import { hasValidData } from '@app/read-model/projected-events';
 import { eventTime } from './instant';
 import type { ProgressReporter } from './progress';
@@ -120,7 +120,9 @@ type Admitted<E> = { kind: 'in_effect'; event: E; ms: number } | { kind: 'later'
 /** Whether a recorded refresh-token event is a well-formed one of its own stream, in effect at `atMs`. */
 function admitTokenEvent(recorded: RecordedEvent, atMs: number): Admitted<RefreshTokenEvent> {
   const { type, data } = recorded;
-  if (type !== 'RefreshTokenIssued' && type !== 'RefreshTokenRevoked') return { kind: 'skipped' };
+  if (type !== 'RefreshTokenIssued' && type !== 'RefreshTokenRevoked' && type !== 'RefreshTokenRotated' && type !== 'RefreshTokenExchanged') {
+    return { kind: 'skipped' };
+  }
   if (!hasValidData(type, data) || refreshTokenStreamId(data.credentialId) !== recorded.streamId) return { kind: 'skipped' };
   const ms = eventTime(recorded.metadata.occurredAt);
   if (ms === undefined) return { kind: 'skipped' };
@@ -130,7 +132,8 @@ function admitTokenEvent(recorded: RecordedEvent, atMs: number): Admitted<Refres
 
 function admitClientEvent(recorded: RecordedEvent, atMs: number): Admitted<ClientEvent> {
   const { type, data } = recorded;
-  if (type !== 'ClientRegistered' && type !== 'ClientDeleted') return { kind: 'skipped' };
+  // ClientUpdated: the refresh-token policy in effect at T (lifetimes) may have changed since registration.
+  if (type !== 'ClientRegistered' && type !== 'ClientUpdated' && type !== 'ClientDeleted') return { kind: 'skipped' };
   if (!hasValidData(type, data) || clientStreamId(data.clientId) !== recorded.streamId) return { kind: 'skipped' };
   const ms = eventTime(recorded.metadata.occurredAt);
   if (ms === undefined) return { kind: 'skipped' };
@@ -242,8 +245,10 @@ function judge(credentialId: string, at: Date, token: TokenFold, client: ClientF
       : undefined;
   const withFacts = { ...base, credential, ...(revocation && { revocation }), ...(clientDeletion && { clientDeletion }) };
 
-  // The domain's rule decides; when both a revocation and a client deletion apply, the one that took effect first is the reason.
-  let code = credentialValidity(state.status, clientState.status);
+  // The domain's rule decides (lifetimes under the client's policy as it stood at T); when both a revocation and a
+  // client deletion apply, the one that took effect first is the reason.
+  const lifetime = familyLifetime(state, recordedRefreshTokenPolicy(clientState.status === 'none' ? undefined : clientState.refreshToken));
+  let code = credentialValidity(state.status, clientState.status, isExpired(lifetime, at));
   const deletedFirst =
     code === 'revoked' &&
     clientDeletion !== undefined &&
@@ -273,6 +278,13 @@ function judge(credentialId: string, at: Date, token: TokenFold, client: ClientF
       code,
       explanation: `not valid at ${atText}: its client ${state.clientId} was not registered at that instant; the service accepts only tokens of an active client`,
     };
+  }
+  if (code === 'expired') {
+    const reasons = [
+      lifetime.expiresAt !== null && Date.parse(lifetime.expiresAt) <= at.getTime() ? `its lifetime ended at ${lifetime.expiresAt}` : undefined,
+      lifetime.idleExpiresAt !== null && Date.parse(lifetime.idleExpiresAt) <= at.getTime() ? `it was idle past ${lifetime.idleExpiresAt}` : undefined,
+    ].filter((r) => r !== undefined);
+    return { ...withFacts, valid: false, code, explanation: `not valid at ${atText}: expired (${reasons.join('; ')}) under its client's refresh-token policy` };
   }
   const later = finalState.status === 'revoked' ? `; revoked later, at ${finalState.revokedAt} by ${finalState.revokedBy}` : '';
   return {

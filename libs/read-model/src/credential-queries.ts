@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { InvalidCursorError, InvalidPaginationError } from './errors';
 import type { ReadModel } from './read-model';
-import type { ClientGrantRecord, ClientGrantRow, ClientRecord, ClientRow, CredentialRecord, CredentialRow, TokenCredential } from './records';
+import type { ClientGrantRecord, ClientGrantRow, ClientRecord, ClientRow, CredentialRecord, CredentialRow, PresentedCredential, TokenCredential } from './records';
 import { toClientGrantRecord, toClientRecord, toCredentialRecord } from './records';
 
 /** Largest page a listing query returns (the API caps `per_page` lower, at its documented limit). */
@@ -83,7 +83,9 @@ export const USERS_BY_PREFIX = `WITH matched AS (
   FROM matched m ORDER BY m.user_id`;
 
 /** The columns of a TokenCredential, named as its fields so SQLite's row is the record. */
-const TOKEN_CREDENTIAL_COLUMNS = 'credential_id AS credentialId, client_id AS clientId, user_id AS userId, scope, revoked_at AS revokedAt, dpop_jkt AS dpopJkt';
+const TOKEN_CREDENTIAL_COLUMNS =
+  'cr.credential_id AS credentialId, cr.client_id AS clientId, cr.user_id AS userId, cr.scope, cr.revoked_at AS revokedAt, cr.dpop_jkt AS dpopJkt, cr.issued_at AS issuedAt, ' +
+  'cr.generation, cr.last_exchanged_at AS lastExchangedAt, cr.expires_at AS expiresAt, cr.idle_expires_at AS idleExpiresAt';
 
 /**
  * Queries over the read model. Reads only: each method is one statement, so it
@@ -108,9 +110,11 @@ export class CredentialQueries {
    * The credential with this token hash in any status, or null: the OAuth
    * endpoints tell "revoked" from "unknown" (Auth0's /delegation messages)
    * and check the owning client themselves. Only the columns they need.
+   * The family's head is found first (the only lookup of a token that never
+   * rotated); a secret a rotation spent, second, with its generation.
    */
-  findTokenCredentialByHash(tokenHash: string): TokenCredential | null {
-    return this.sql.tokenCredentialByHash.get(tokenHash) ?? null;
+  findTokenCredentialByHash(tokenHash: string): PresentedCredential | null {
+    return this.sql.tokenCredentialByHash.get(tokenHash) ?? this.sql.tokenCredentialBySpentHash.get(tokenHash) ?? null;
   }
 
   /** `findById` for the OAuth endpoints (an id_token's `sid`): only the columns they need. */
@@ -315,8 +319,14 @@ interface DeviceListStatements {
 function prepareStatements(db: Database.Database) {
   return {
     byId: db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE credential_id = ?'),
-    tokenCredentialByHash: db.prepare<[string], TokenCredential>(`SELECT ${TOKEN_CREDENTIAL_COLUMNS} FROM credentials WHERE token_hash = ?`),
-    tokenCredentialById: db.prepare<[string], TokenCredential>(`SELECT ${TOKEN_CREDENTIAL_COLUMNS} FROM credentials WHERE credential_id = ?`),
+    tokenCredentialByHash: db.prepare<[string], PresentedCredential>(
+      `SELECT ${TOKEN_CREDENTIAL_COLUMNS}, cr.generation AS presentedGeneration FROM credentials cr WHERE cr.token_hash = ?`,
+    ),
+    tokenCredentialBySpentHash: db.prepare<[string], PresentedCredential>(
+      `SELECT ${TOKEN_CREDENTIAL_COLUMNS}, s.generation AS presentedGeneration
+       FROM spent_token_hashes s JOIN credentials cr ON cr.credential_id = s.credential_id WHERE s.token_hash = ?`,
+    ),
+    tokenCredentialById: db.prepare<[string], TokenCredential>(`SELECT ${TOKEN_CREDENTIAL_COLUMNS} FROM credentials cr WHERE cr.credential_id = ?`),
     cursorPosition: db.prepare<[{ credentialId: string; userId: string }], { issued_position: number }>(
       'SELECT issued_position FROM credentials WHERE credential_id = @credentialId AND user_id = @userId',
     ),

@@ -154,9 +154,22 @@ describe('CredentialQueries', () => {
   });
 
   describe('findTokenCredentialByHash and findTokenCredentialById', () => {
-    it('return the six columns the OAuth endpoints need, revoked too; null when unknown', () => {
+    it('return the columns the OAuth endpoints need, revoked too; null when unknown', () => {
       const byHash = queries.findTokenCredentialByHash(sha256('token-of-dcr_03'));
-      expect(byHash).toEqual({ credentialId: 'dcr_03', clientId: 'client-a', userId: 'user-1', scope: expect.any(String), revokedAt: expect.any(String), dpopJkt: null });
+      expect(byHash).toEqual({
+        credentialId: 'dcr_03',
+        clientId: 'client-a',
+        userId: 'user-1',
+        scope: expect.any(String),
+        revokedAt: expect.any(String),
+        dpopJkt: null,
+        issuedAt: expect.any(String),
+        generation: 0,
+        presentedGeneration: 0,
+        lastExchangedAt: null,
+        expiresAt: null,
+        idleExpiresAt: null,
+      });
       expect(byHash?.scope).toBe(queries.findById('dcr_03')?.scope);
       expect(queries.findTokenCredentialById('dcr_06')).toMatchObject({ credentialId: 'dcr_06', clientId: 'client-b', revokedAt: null });
       expect(queries.findTokenCredentialByHash(sha256('no such token'))).toBeNull();

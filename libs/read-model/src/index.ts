@@ -18,7 +18,7 @@ export {
   type UserTokenPage,
   type UserTokenOffsetPage,
 } from './credential-queries';
-export type { CredentialRecord, ClientRecord, ClientGrantRecord, TokenCredential } from './records';
+export type { CredentialRecord, ClientRecord, ClientGrantRecord, TokenCredential, PresentedCredential } from './records';
 export { rebuild, type RebuildOptions, type RebuildResult } from './rebuild';
 export { PROJECTED_STREAM_PREFIXES, type ProjectedEvent, type ProjectedEventType } from './projected-events';
 export {

@@ -1,12 +1,14 @@
 import type { ClientDeleted, ClientGrantCreated, ClientGrantDeleted, ClientRegistered, ClientUpdated } from '@app/clients/events';
 import { CLIENT_GRANT_STREAM_PREFIX, CLIENT_STREAM_PREFIX } from '@app/clients/events';
-import type { RefreshTokenIssued, RefreshTokenRevoked } from '@app/refresh-tokens/events';
+import type { RefreshTokenExchanged, RefreshTokenIssued, RefreshTokenRevoked, RefreshTokenRotated } from '@app/refresh-tokens/events';
 import { REFRESH_TOKEN_STREAM_PREFIX } from '@app/refresh-tokens/events';
 
 /** The events the credential projection folds; any other type is skipped. */
 export type ProjectedEvent =
   | RefreshTokenIssued
   | RefreshTokenRevoked
+  | RefreshTokenRotated
+  | RefreshTokenExchanged
   | ClientRegistered
   | ClientUpdated
   | ClientDeleted
@@ -31,6 +33,8 @@ const isObject = (value: unknown): value is Fields => typeof value === 'object' 
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
 const hasStrings = (data: Fields, keys: readonly string[]): boolean => keys.every((key) => isString(data[key]));
+const isStringOrNull = (value: unknown): boolean => value === null || isString(value);
+const hasRecordedLifetime = (data: Fields): boolean => isStringOrNull(data.expiresAt) && isStringOrNull(data.idleExpiresAt);
 const isPolicy = (value: unknown): boolean =>
   isObject(value) &&
   hasStrings(value, ['rotationType', 'expirationType']) &&
@@ -45,6 +49,13 @@ const guards: { [K in ProjectedEventType]: (data: unknown) => data is ProjectedD
     (data.dpopJkt === undefined || isString(data.dpopJkt)),
   RefreshTokenRevoked: (data): data is ProjectedData<'RefreshTokenRevoked'> =>
     isObject(data) && hasStrings(data, ['credentialId', 'reason', 'revokedBy', 'revokedAt']),
+  RefreshTokenRotated: (data): data is ProjectedData<'RefreshTokenRotated'> =>
+    isObject(data) &&
+    hasStrings(data, ['credentialId', 'tokenHash', 'previousTokenHash', 'rotatedAt']) &&
+    Number.isSafeInteger(data.generation) &&
+    hasRecordedLifetime(data),
+  RefreshTokenExchanged: (data): data is ProjectedData<'RefreshTokenExchanged'> =>
+    isObject(data) && hasStrings(data, ['credentialId', 'exchangedAt']) && hasRecordedLifetime(data),
   ClientRegistered: (data): data is ProjectedData<'ClientRegistered'> =>
     isObject(data) &&
     hasStrings(data, ['clientId', 'name', 'appType', 'tokenEndpointAuthMethod', 'createdAt']) &&

@@ -45,7 +45,7 @@ describe('ReadModel file', () => {
     const reopened = new ReadModel({ filename });
 
     expect(reopened.checkpoint('credentials')).toBe(0);
-    expect(reopened.snapshot()).toBe('# checkpoints\n# client_grants\n# clients\n# credentials\n');
+    expect(reopened.snapshot()).toBe('# checkpoints\n# client_grants\n# clients\n# credentials\n# spent_token_hashes\n');
     reopened.close();
   });
 });

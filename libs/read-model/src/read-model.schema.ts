@@ -7,7 +7,7 @@
  * so a token of a client the model does not know is stored, and simply never
  * validates (the queries join on an active client).
  */
-export const READ_MODEL_SCHEMA_VERSION = 3;
+export const READ_MODEL_SCHEMA_VERSION = 5;
 
 /** A table and the column that orders its rows. */
 export interface ReadModelTable {
@@ -21,6 +21,7 @@ export const READ_MODEL_TABLES: readonly ReadModelTable[] = [
   { name: 'client_grants', primaryKey: 'grant_id' },
   { name: 'clients', primaryKey: 'client_id' },
   { name: 'credentials', primaryKey: 'credential_id' },
+  { name: 'spent_token_hashes', primaryKey: 'token_hash' },
 ];
 
 /**
@@ -46,7 +47,20 @@ CREATE TABLE credentials (
   revoke_reason    TEXT,
   revoked_position INTEGER,
   stream_revision  INTEGER NOT NULL,
-  stream_head_hash TEXT    NOT NULL
+  stream_head_hash TEXT    NOT NULL,
+  generation       INTEGER NOT NULL DEFAULT 0,
+  rotated_at       TEXT,
+  last_exchanged_at TEXT,
+  expires_at       TEXT,
+  idle_expires_at  TEXT
+) STRICT;
+
+-- Every secret a rotation spent, with its family and generation (credentials.token_hash holds the head):
+-- a spent secret presented again finds its family, so the reuse is detected.
+CREATE TABLE spent_token_hashes (
+  token_hash    TEXT    NOT NULL PRIMARY KEY,
+  credential_id TEXT    NOT NULL,
+  generation    INTEGER NOT NULL
 ) STRICT;
 
 CREATE TABLE clients (
@@ -93,8 +107,10 @@ export const READ_MODEL_DDL = tablesDdl(true);
  * without their two random-key unique indexes: an insert into each per event
  * was the larger part of a replay. It creates them at the end (one sort each,
  * READ_MODEL_DEFERRED_UNIQUE_DDL), which also checks that no two rows share a
- * value: rows are never deleted nor those columns changed, so then none of the
- * live projection's inserts met a conflict either, and both hold the same rows.
+ * value: rows are never deleted and `issued_position` never changes, so then
+ * none of the live projection's inserts met a conflict either, and both hold
+ * the same rows. `token_hash` moves on a rotation, but only to a fresh
+ * HMAC output (a collision is a SHA-256 collision, as for an issuance).
  */
 export const READ_MODEL_BULK_DDL = tablesDdl(false);
 

@@ -10,14 +10,26 @@ import type { RefreshTokenIssuedData } from '@app/refresh-tokens/events';
 
 /**
  * A device credential (refresh token) in any status: the fields of its
- * issuance (`tokenHash` is the hex SHA-256 of the token; the plaintext is
- * never stored, invariant 2), then its log positions and revocation.
+ * issuance (`tokenHash` is the hex SHA-256 of the family's current secret:
+ * the issued one until a rotation; the plaintext is never stored,
+ * invariant 2), then its log positions and revocation, then its family's
+ * generation and the recorded times its lifetime is computed from.
  */
 export interface CredentialRecord extends Omit<RefreshTokenIssuedData, 'dpopJkt'> {
   /** The RFC 7638 thumbprint of the DPoP key the token is bound to (F15); null when unbound. */
   dpopJkt: string | null;
   /** Log position of the RefreshTokenIssued event. */
   issuedPosition: number;
+  /** 0 at issuance, +1 per rotation. */
+  generation: number;
+  /** ISO-8601 of the last rotation; null when never rotated. */
+  rotatedAt: string | null;
+  /** ISO-8601 of the last recorded exchange (rotation or record of use); null when never. */
+  lastExchangedAt: string | null;
+  /** The absolute expiry the last expiring exchange recorded (lifetime.ts takes the earlier of it and the policy's). */
+  expiresAt: string | null;
+  /** The idle expiry the last exchange recorded. */
+  idleExpiresAt: string | null;
   revokedAt: string | null;
   revokedBy: string | null;
   revokeReason: string | null;
@@ -28,9 +40,18 @@ export interface CredentialRecord extends Omit<RefreshTokenIssuedData, 'dpopJkt'
 
 /**
  * What the OAuth endpoints need of a credential, in any status: read by
- * six named columns straight into this shape (the hot path, no copy).
+ * named columns straight into this shape (the hot path, no copy): its
+ * identity and scope, its DPoP binding, and what the lifetime rule and the exchange read.
  */
-export type TokenCredential = Pick<CredentialRecord, 'credentialId' | 'clientId' | 'userId' | 'scope' | 'revokedAt' | 'dpopJkt'>;
+export type TokenCredential = Pick<
+  CredentialRecord,
+  'credentialId' | 'clientId' | 'userId' | 'scope' | 'revokedAt' | 'dpopJkt' | 'issuedAt' | 'generation' | 'lastExchangedAt' | 'expiresAt' | 'idleExpiresAt'
+>;
+
+/** A credential found by a presented secret, and which of its generations that secret is (its head: `generation`; lower: spent). */
+export interface PresentedCredential extends TokenCredential {
+  presentedGeneration: number;
+}
 
 /** A registered client (application). */
 export interface ClientRecord {
@@ -85,6 +106,11 @@ export interface CredentialRow {
   revoked_position: number | null;
   stream_revision: number;
   stream_head_hash: string;
+  generation: number;
+  rotated_at: string | null;
+  last_exchanged_at: string | null;
+  expires_at: string | null;
+  idle_expires_at: string | null;
 }
 
 export interface ClientRow {
@@ -131,6 +157,11 @@ export function toCredentialRecord(row: CredentialRow): CredentialRecord {
     issuedAt: row.issued_at,
     dpopJkt: row.dpop_jkt,
     issuedPosition: row.issued_position,
+    generation: row.generation,
+    rotatedAt: row.rotated_at,
+    lastExchangedAt: row.last_exchanged_at,
+    expiresAt: row.expires_at,
+    idleExpiresAt: row.idle_expires_at,
     revokedAt: row.revoked_at,
     revokedBy: row.revoked_by,
     revokeReason: row.revoke_reason,

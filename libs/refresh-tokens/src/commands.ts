@@ -3,6 +3,7 @@
  * imperative (style.md §2). Hashing, id generation and the clock stay in the
  * handler and arrive here as data (style.md §4, §5).
  */
+import type { RefreshTokenLifetimePolicy } from './lifetime';
 
 export interface IssueRefreshTokenData {
   /** Public id of the new device credential, chosen by the handler. */
@@ -32,6 +33,30 @@ export interface RevokeRefreshTokenData {
   now: Date;
 }
 
+/** The client's policy as the exchange reads it (structurally the clients domain's RefreshTokenPolicy). */
+export interface RefreshTokenExchangePolicy extends RefreshTokenLifetimePolicy {
+  rotationType: 'non-rotating' | 'rotating';
+  /** Seconds after a rotation in which the spent predecessor answers the same successor. */
+  leeway: number;
+}
+
+/**
+ * A refresh token presented at an exchange (`/oauth/token`, `/delegation`).
+ * The handler found the family by the presented hash and derived the
+ * successor that would follow it; the decider sees hashes only.
+ */
+export interface ExchangeRefreshTokenData {
+  credentialId: string;
+  /** Hex SHA-256 of the presented token. */
+  presentedHash: string;
+  /** Hex SHA-256 of the successor derived from the presented token (its generation + 1). */
+  successorHash: string;
+  /** The owning client's policy now. */
+  policy: RefreshTokenExchangePolicy;
+  now: Date;
+}
+
 export type IssueRefreshToken = { type: 'IssueRefreshToken'; data: IssueRefreshTokenData };
+export type ExchangeRefreshToken = { type: 'ExchangeRefreshToken'; data: ExchangeRefreshTokenData };
 export type RevokeRefreshToken = { type: 'RevokeRefreshToken'; data: RevokeRefreshTokenData };
-export type RefreshTokenCommand = IssueRefreshToken | RevokeRefreshToken;
+export type RefreshTokenCommand = IssueRefreshToken | RevokeRefreshToken | ExchangeRefreshToken;

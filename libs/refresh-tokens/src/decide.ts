@@ -9,6 +9,7 @@ import { RefreshTokenEvent, RefreshTokenIssued, RefreshTokenRevoked } from './ev
 import { formatScope, hasOfflineAccess, isScopeToken, MAX_SCOPE_LENGTH, parseScope } from './scope';
 import { RefreshTokenState } from './state';
 import { requireDpopBinding } from './dpop-binding';
+import { exchange } from './decide-exchange';
 import { InvalidArgumentError, requireInstant, requireText } from '@app/shared';
 
 /** Upper bound of a revocation reason. */
@@ -29,6 +30,8 @@ export function decide(command: RefreshTokenCommand, state: RefreshTokenState): 
       return issue(command, state);
     case 'RevokeRefreshToken':
       return revoke(command, state);
+    case 'ExchangeRefreshToken':
+      return exchange(command, state);
     default: {
       const _never: never = command;
       return _never;

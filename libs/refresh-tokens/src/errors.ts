@@ -11,7 +11,9 @@ export type RefreshTokenErrorCode =
   | 'CREDENTIAL_ALREADY_EXISTS'
   | 'CREDENTIAL_NOT_FOUND'
   | 'SCOPE_NOT_SUBSET'
-  | 'DPOP_BINDING_REQUIRED';
+  | 'DPOP_BINDING_REQUIRED'
+  | 'CREDENTIAL_REVOKED'
+  | 'REFRESH_TOKEN_EXPIRED';
 
 /** Command fields (InvalidArgumentError's `field`) a refresh-token command can be refused for. */
 export type RefreshTokenArgument =
@@ -24,6 +26,9 @@ export type RefreshTokenArgument =
   | 'scope'
   | 'actor'
   | 'reason'
+  | 'presentedHash'
+  | 'successorHash'
+  | 'policy'
   | 'now'
   | 'dpopJkt';
 
@@ -69,5 +74,24 @@ export class DpopBindingRequiredError extends RefreshTokenDomainError {
   readonly code = 'DPOP_BINDING_REQUIRED' as const;
   constructor() {
     super('the client requires proof of possession: dpop_jkt is required');
+  }
+}
+
+/** An exchange of a revoked family's token (any of its secrets). The OAuth edge answers invalid_grant. */
+export class CredentialRevokedError extends RefreshTokenDomainError {
+  readonly code = 'CREDENTIAL_REVOKED' as const;
+  constructor(readonly credentialId: string) {
+    super(`credential ${credentialId} is revoked`);
+  }
+}
+
+/** An exchange after the family's absolute or idle lifetime ran out. The OAuth edge answers invalid_grant. */
+export class RefreshTokenExpiredError extends RefreshTokenDomainError {
+  readonly code = 'REFRESH_TOKEN_EXPIRED' as const;
+  constructor(
+    readonly credentialId: string,
+    readonly expiredAt: string,
+  ) {
+    super(`credential ${credentialId} expired at ${expiredAt}`);
   }
 }

@@ -41,7 +41,49 @@ export interface RefreshTokenRevokedData {
   revokedAt: string;
 }
 
+/**
+ * Lifetimes an exchange under an expiring policy recorded (ISO-8601, null:
+ * none). Recorded so that switching the client back to non-expiring does not
+ * revive a token that had expired under the old policy: the lifetime rule
+ * takes the earlier of these and what the current policy computes.
+ */
+export interface RecordedLifetime {
+  /** The absolute expiry, fixed when the family started (issuance + token lifetime); never extended. */
+  expiresAt: string | null;
+  /** The idle expiry this exchange renewed: the exchange time + the idle lifetime. */
+  idleExpiresAt: string | null;
+}
+
+/**
+ * A rotation: the family (credential) gets a new secret and the next
+ * generation; the credential id, and so the `sid`, stay. Hashes only: the
+ * successor's plaintext is derived by the service (never stored).
+ */
+export interface RefreshTokenRotatedData extends RecordedLifetime {
+  credentialId: string;
+  clientId: string;
+  userId: string;
+  deviceId: string;
+  /** 1 for the first rotation (issuance is generation 0). */
+  generation: number;
+  /** Hex SHA-256 of the new secret: the family's head from now on. */
+  tokenHash: string;
+  /** Hex SHA-256 of the secret this rotation spent (the previous head). */
+  previousTokenHash: string;
+  /** ISO-8601. */
+  rotatedAt: string;
+}
+
+/** A record of use of an idle-expiring, non-rotating token: renews its idle lifetime. */
+export interface RefreshTokenExchangedData extends RecordedLifetime {
+  credentialId: string;
+  /** ISO-8601. */
+  exchangedAt: string;
+}
+
 export type RefreshTokenIssued = { type: 'RefreshTokenIssued'; data: RefreshTokenIssuedData };
 export type RefreshTokenRevoked = { type: 'RefreshTokenRevoked'; data: RefreshTokenRevokedData };
-export type RefreshTokenEvent = RefreshTokenIssued | RefreshTokenRevoked;
+export type RefreshTokenRotated = { type: 'RefreshTokenRotated'; data: RefreshTokenRotatedData };
+export type RefreshTokenExchanged = { type: 'RefreshTokenExchanged'; data: RefreshTokenExchangedData };
+export type RefreshTokenEvent = RefreshTokenIssued | RefreshTokenRevoked | RefreshTokenRotated | RefreshTokenExchanged;
 export type RefreshTokenEventType = RefreshTokenEvent['type'];

@@ -1,6 +1,6 @@
-import { RefreshTokenEvent, RefreshTokenIssued, RefreshTokenRevoked } from './events';
+import { RefreshTokenEvent, RefreshTokenExchanged, RefreshTokenIssued, RefreshTokenRevoked, RefreshTokenRotated } from './events';
 import { evolve } from './evolve';
-import { initialState, RefreshTokenState } from './state';
+import { familyAtIssuance, initialState, RefreshTokenState } from './state';
 
 const issued: RefreshTokenIssued = {
   type: 'RefreshTokenIssued',
@@ -52,11 +52,11 @@ describe('refresh-token state', () => {
   describe('when issued', () => {
     it('is active, with everything issuance fixed', () => {
       const state = fold([issued]);
-      expect(state).toEqual({ status: 'active', ...issued.data });
+      expect(state).toEqual({ status: 'active', ...issued.data, ...familyAtIssuance(issued.data.tokenHash) });
     });
 
     it('keeps the first issuance if the log holds another one (F2)', () => {
-      expect(fold([issued, otherIssuance])).toEqual({ status: 'active', ...issued.data });
+      expect(fold([issued, otherIssuance])).toEqual({ status: 'active', ...issued.data, ...familyAtIssuance(issued.data.tokenHash) });
     });
   });
 
@@ -66,6 +66,7 @@ describe('refresh-token state', () => {
       expect(state).toEqual({
         status: 'revoked',
         ...issued.data,
+        ...familyAtIssuance(issued.data.tokenHash),
         revokedBy: 'admin',
         reason: 'lost phone',
         revokedAt: '2025-02-01T00:00:00.000Z',
@@ -81,6 +82,54 @@ describe('refresh-token state', () => {
       const before = fold([issued, firstRevocation]);
       const after = fold([issued, firstRevocation, ...next]);
       expect(after).toEqual(before);
+    });
+  });
+
+  describe('when rotated', () => {
+    const rotated = (generation: number, previousTokenHash: string, tokenHash: string, rotatedAt: string): RefreshTokenRotated => ({
+      type: 'RefreshTokenRotated',
+      data: {
+        credentialId: 'dcr_1',
+        clientId: 'client-1',
+        userId: 'user-1',
+        deviceId: 'device-1',
+        generation,
+        tokenHash,
+        previousTokenHash,
+        rotatedAt,
+        expiresAt: '2025-02-01T00:00:00.000Z',
+        idleExpiresAt: null,
+      },
+    });
+    const first = rotated(1, 'b'.repeat(64), 'd'.repeat(64), '2025-01-05T00:00:00.000Z');
+
+    it('has the new head and generation, names the spent secret, keeps what issuance fixed', () => {
+      expect(fold([issued, first])).toEqual({
+        status: 'active',
+        ...issued.data,
+        headHash: 'd'.repeat(64),
+        generation: 1,
+        previousHash: 'b'.repeat(64),
+        rotatedAt: '2025-01-05T00:00:00.000Z',
+        lastExchangedAt: '2025-01-05T00:00:00.000Z',
+        headExchanged: false,
+        expiresAt: '2025-02-01T00:00:00.000Z',
+        idleExpiresAt: null,
+      });
+    });
+
+    it('ignores a rotation that does not follow the head (a second branch never applies)', () => {
+      const branch = rotated(1, 'b'.repeat(64), 'e'.repeat(64), '2025-01-05T00:00:01.000Z');
+      expect(fold([issued, first, branch])).toEqual(fold([issued, first]));
+    });
+
+    it('marks the head exchanged on a record of use, and a rotation after revocation changes nothing', () => {
+      const used: RefreshTokenExchanged = {
+        type: 'RefreshTokenExchanged',
+        data: { credentialId: 'dcr_1', exchangedAt: '2025-01-06T00:00:00.000Z', expiresAt: null, idleExpiresAt: '2025-01-07T00:00:00.000Z' },
+      };
+      expect(fold([issued, first, used])).toMatchObject({ headExchanged: true, lastExchangedAt: '2025-01-06T00:00:00.000Z', idleExpiresAt: '2025-01-07T00:00:00.000Z' });
+      expect(fold([issued, firstRevocation, first])).toEqual(fold([issued, firstRevocation]));
     });
   });
 

@@ -5,6 +5,9 @@ export type {
   IssueRefreshTokenData,
   RevokeRefreshToken,
   RevokeRefreshTokenData,
+  ExchangeRefreshToken,
+  ExchangeRefreshTokenData,
+  RefreshTokenExchangePolicy,
   RefreshTokenCommand,
 } from './commands';
 export type {
@@ -13,8 +16,22 @@ export type {
   ActiveRefreshToken,
   RevokedRefreshToken,
   IssuedRefreshToken,
+  RefreshTokenFamily,
 } from './state';
 export { initialState } from './state';
+export {
+  familyLifetime,
+  isExpired,
+  lifetimeAfterExchange,
+  recordsUse,
+  hasFiniteAbsoluteLifetime,
+  hasFiniteIdleLifetime,
+  MAX_USE_RECORD_INTERVAL_SECONDS,
+  type RefreshTokenLifetimePolicy,
+  type FamilyTimes,
+  type Lifetime,
+} from './lifetime';
+export { REUSE_ACTOR } from './decide-exchange';
 export { generateRefreshToken, REFRESH_TOKEN_PREFIX, REFRESH_TOKEN_BYTES, type RandomSource } from './refresh-token-secret';
 export { credentialValidity, type CredentialValidity, type OwningClientStatus } from './validity';
 export { evolve } from './evolve';
@@ -38,5 +55,8 @@ export {
   CredentialNotFoundError,
   ScopeNotSubsetError,
   DpopBindingRequiredError,
+  CredentialRevokedError,
+  RefreshTokenExpiredError,
 } from './errors';
 export { DPOP_JKT_PATTERN } from './dpop-binding';
+export { MAX_TOKENS_PER_USER_AND_CLIENT, evictions } from './cap';

@@ -16,6 +16,10 @@ export const REVOCATION_REASONS = {
   clientDeleted: 'client_deleted',
   /** POST /oauth/revoke by the client holding the token (RFC 7009). */
   rfc7009: 'rfc7009',
+  /** A spent secret of a rotating family presented outside the overlap window (actor `system`): the family is revoked. */
+  reuseDetected: 'reuse_detected',
+  /** The oldest valid token of a (user, client) evicted by the 201st issuance (actor `system`). */
+  evicted: 'evicted',
 } as const;
 
 export type DefaultRevocationReason = (typeof REVOCATION_REASONS)[keyof typeof REVOCATION_REASONS];

@@ -47,7 +47,9 @@ describe('DeciderCommandHandler (real SQLite event store)', () => {
     const first = await refreshTokens.handle('dcr_1', revoke, metadata);
     const second = await refreshTokens.handle('dcr_1', revoke, metadata);
     expect(first.events).toHaveLength(1);
-    expect(second).toEqual({ events: [] });
+    expect(second).toEqual({ events: [], state: expect.objectContaining({ status: 'revoked', credentialId: 'dcr_1' }) });
+    // The state after an append has the appended events folded in.
+    expect(first.state).toMatchObject({ status: 'revoked', reason: 'lost' });
     expect((await store.readStream(refreshTokenStreamId('dcr_1'))).map((e) => e.type)).toEqual(['RefreshTokenIssued', 'RefreshTokenRevoked']);
   });
 

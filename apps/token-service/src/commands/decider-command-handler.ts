@@ -4,11 +4,13 @@ import type { Decider, IdGenerator } from '@app/shared';
 
 type DomainEvent = { type: string; data: object };
 
-export interface CommandResult<E> {
+export interface CommandResult<E, S = unknown> {
   /** The events appended (empty when the decider decided nothing, e.g. a second revoke). */
   events: E[];
   /** Global position of the last appended event; undefined when nothing was appended. */
   position?: number;
+  /** The aggregate's state after them: what the stream held when the decision was made, with the appended events folded in. */
+  state: S;
 }
 
 /** Read-your-writes: resolves once this node's read model shows `position` (bounded; ProjectionSync). */
@@ -31,15 +33,15 @@ const BATCH_CONCURRENCY = 8;
  * Both methods return once this node's read model shows what they appended
  * (invariant 6), so no caller waits for its own write by hand.
  */
-export interface DeciderCommandHandler<C, E> {
+export interface DeciderCommandHandler<C, E, S = unknown> {
   /** Handles `command` against the stream of aggregate `id`. */
-  handle(id: string, command: C, metadata: EventMetadata): Promise<CommandResult<E>>;
+  handle(id: string, command: C, metadata: EventMetadata): Promise<CommandResult<E, S>>;
   /**
    * Handles each command on its own stream (no cross-stream transaction), a
    * few at a time, then waits once for the last position. A crash half-way
    * leaves the rest unhandled; repeating the batch handles them.
    */
-  handleEach(commands: readonly CommandOf<C>[]): Promise<CommandResult<E>[]>;
+  handleEach(commands: readonly CommandOf<C>[]): Promise<CommandResult<E, S>[]>;
 }
 
 /**
@@ -52,22 +54,22 @@ export function DeciderCommandHandler<C, E extends DomainEvent, S>(
   decider: Decider<S, C, E>,
   mapToStreamId: (id: string) => string,
   deps: { store: EventStore; ids: IdGenerator; writes: WriteWaiter },
-): DeciderCommandHandler<C, E> {
+): DeciderCommandHandler<C, E, S> {
   const { store, ids, writes } = deps;
-  const append = (id: string, command: C, metadata: EventMetadata): Promise<CommandResult<E>> =>
+  const append = (id: string, command: C, metadata: EventMetadata): Promise<CommandResult<E, S>> =>
     retryOnConcurrency(async () => {
       const streamId = mapToStreamId(id);
       const recorded = await store.readStream(streamId);
       const state = recorded.reduce((s, e) => decider.evolve(s, toDomainEvent<E>(e)), decider.initialState());
       const events = decider.decide(command, state);
-      if (events.length === 0) return { events };
+      if (events.length === 0) return { events, state };
       const revision = recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1].revision;
       const result = await store.appendToStream(
         streamId,
         events.map((e) => ({ id: ids.uuid(), type: e.type, data: e.data as Record<string, unknown>, metadata })),
         { expectedRevision: revision },
       );
-      return { events, position: result.position };
+      return { events, position: result.position, state: events.reduce(decider.evolve, state) };
     });
   return {
     async handle(id, command, metadata) {
@@ -76,7 +78,7 @@ export function DeciderCommandHandler<C, E extends DomainEvent, S>(
       return result;
     },
     async handleEach(commands) {
-      const results: CommandResult<E>[] = new Array(commands.length);
+      const results: CommandResult<E, S>[] = new Array(commands.length);
       let next = 0;
       const worker = async (): Promise<void> => {
         while (next < commands.length) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type ClientGrantRecord, type ClientRecord, type CredentialRecord, CredentialQueries, type TokenCredential } from '@app/read-model';
+import { type ClientGrantRecord, type ClientRecord, type CredentialRecord, CredentialQueries, type PresentedCredential, type TokenCredential } from '@app/read-model';
 import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
 import { type SpanRecorder, withSpan } from '@app/tracing';
 import { ProjectionSync } from './projection-sync';
@@ -41,8 +41,12 @@ export class ConsistentReads {
     return this.orCatchUp(() => this.queries.findTokenCredentialById(credentialId));
   }
 
-  /** The credential a refresh token stands for, in any status: the read model holds only hashes (invariant 2). */
-  refreshToken(refreshToken: string): Promise<TokenCredential | null> {
+  /**
+   * The credential a refresh token stands for, in any status, and which of its
+   * generations the token is (a spent one too, so a reuse is seen): the read
+   * model holds only hashes (invariant 2).
+   */
+  refreshToken(refreshToken: string): Promise<PresentedCredential | null> {
     // Traced (OTEL_*): found or not, and whether a miss waited for the store's head; never the token or its hash.
     return withSpan('read-model lookup by token hash', {}, async (span) => {
       const tokenHash = hashRefreshToken(refreshToken);

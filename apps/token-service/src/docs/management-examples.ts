@@ -42,9 +42,11 @@ const refreshToken = {
   created_at: CREATED_AT,
   idle_expires_at: null,
   expires_at: null,
+  last_exchanged_at: null,
   device,
   scope: 'openid offline_access',
   rotating: false,
+  generation: 0,
   session_id: null,
   dpop_jkt: null,
 };

@@ -95,6 +95,12 @@ const tokenExpired: HttpAnswer = {
   management: () => new ManagementError(401, 'Expired token', 'token_expired', { 'WWW-Authenticate': 'Bearer error="invalid_token"' }),
   oauth: () => new OAuthError(400, 'invalid_grant', 'Invalid token.'),
 };
+/** A refresh token refused at an exchange (the grants map it themselves; this is the fallback): the contract's one description. */
+const refreshTokenRefused: HttpAnswer = {
+  fault: 'caller',
+  management: (m) => new ManagementError(400, m, 'invalid_body'),
+  oauth: (m) => new OAuthError(400, 'invalid_grant', 'Unknown or invalid refresh token.', { detail: m }),
+};
 const noToken: HttpAnswer = {
   fault: 'caller',
   management: () => new ManagementError(401, 'Missing authentication', 'missing_token', { 'WWW-Authenticate': 'Bearer' }),
@@ -144,6 +150,7 @@ export const ERROR_ANSWERS = {
   DPOP_BINDING_REQUIRED: badInput('invalid_body'),
   // DPoP (RFC 9449): the OAuth edge answers these itself (dpop-proof.ts adds the nonce); the rows are its fallback
   ...DPOP_ANSWERS,
+  REFRESH_TOKEN_EXPIRED: refreshTokenRefused,
   // client registry domain
   HS256_REQUIRES_CONFIDENTIAL_CLIENT: badInput('invalid_body'),
   GRANT_TYPE_NOT_ALLOWED: {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ClientCommand, ClientEvent, ClientGrantCommand, ClientGrantEvent } from '@app/clients';
 import type { EventStore } from '@app/event-store';
 import type { ProjectionProgress } from '@app/read-model';
-import type { RefreshTokenCommand, RefreshTokenEvent } from '@app/refresh-tokens';
+import type { RefreshTokenCommand, RefreshTokenEvent, RefreshTokenState } from '@app/refresh-tokens';
 import type { RevocationRelayHandle } from '@app/revocation-relay';
 import type { ServedLog } from '@app/verifiable-log';
 import type { Clock, IdGenerator } from '@app/shared';
@@ -55,7 +55,7 @@ export type BootstrapSettings = Pick<
 export const BOOTSTRAP_SETTINGS = token<BootstrapSettings>('BootstrapSettings');
 
 /** One command handler bound per decider (load, decide, append with the expected revision). */
-export const REFRESH_TOKEN_COMMANDS = token<DeciderCommandHandler<RefreshTokenCommand, RefreshTokenEvent>>('RefreshTokenCommands');
+export const REFRESH_TOKEN_COMMANDS = token<DeciderCommandHandler<RefreshTokenCommand, RefreshTokenEvent, RefreshTokenState>>('RefreshTokenCommands');
 export const CLIENT_COMMANDS = token<DeciderCommandHandler<ClientCommand, ClientEvent>>('ClientCommands');
 export const CLIENT_GRANT_COMMANDS = token<DeciderCommandHandler<ClientGrantCommand, ClientGrantEvent>>('ClientGrantCommands');
 

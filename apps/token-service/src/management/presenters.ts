@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { ClientGrantRecord, ClientRecord, CredentialRecord } from '@app/read-model';
+import { LEGACY_REFRESH_TOKEN_POLICY } from '@app/clients';
+import type { ClientGrantRecord, ClientRecord, CredentialQueries, CredentialRecord } from '@app/read-model';
+import { familyLifetime } from '@app/refresh-tokens';
 import { presentRefreshTokenPolicy } from './clients/refresh-token-policy.body';
 import { clientSchema, refreshTokenSchema } from './refresh-token-schemas';
 
@@ -64,22 +66,35 @@ export function presentDeviceCredential(c: CredentialRecord) {
   } satisfies z.output<typeof deviceCredentialSchema>;
 }
 
-/** Auth0's refresh-token shape, with our revocation fields. These tokens never expire (F3). */
-export function presentRefreshToken(c: CredentialRecord): z.output<typeof refreshTokenSchema> {
+/**
+ * Auth0's refresh-token shape, with our revocation fields and the family's
+ * generation. Lifetimes by the domain's rule (lifetime.ts) under the client's
+ * policy now (`client` null: unknown client, the legacy policy).
+ */
+export function presentRefreshToken(c: CredentialRecord, client: ClientRecord | null): z.output<typeof refreshTokenSchema> {
+  const policy = client?.refreshToken ?? LEGACY_REFRESH_TOKEN_POLICY;
+  const lifetime = familyLifetime(c, policy);
   return {
     id: c.credentialId,
     user_id: c.userId,
     client_id: c.clientId,
     created_at: c.issuedAt,
-    idle_expires_at: null,
-    expires_at: null,
+    idle_expires_at: lifetime.idleExpiresAt,
+    expires_at: lifetime.expiresAt,
+    last_exchanged_at: c.lastExchangedAt,
     device: { device_id: c.deviceId, device_name: c.deviceName },
     scope: c.scope,
-    rotating: false,
+    rotating: policy.rotationType === 'rotating',
+    generation: c.generation,
     session_id: null,
     dpop_jkt: c.dpopJkt,
     ...(c.revokedAt !== null ? { revoked_at: c.revokedAt, revoked_by: c.revokedBy, revocation_reason: c.revokeReason } : {}),
   };
+}
+
+/** `presentRefreshToken` for tokens read from `queries`: each with its client (deleted ones too; the lookup is cached). */
+export function presentRefreshTokens(queries: CredentialQueries, tokens: readonly CredentialRecord[]): Array<z.output<typeof refreshTokenSchema>> {
+  return tokens.map((c) => presentRefreshToken(c, queries.getClient(c.clientId, { includeDeleted: true })));
 }
 
 /** The 201 of POST /api/v2/refresh-tokens: the plaintext token, this once. */

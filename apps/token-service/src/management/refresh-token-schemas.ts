@@ -14,11 +14,16 @@ export const refreshTokenSchema = z
     user_id: z.string(),
     client_id: z.string(),
     created_at: z.string(),
-    idle_expires_at: z.null(),
-    expires_at: z.null().meta({ description: 'These tokens never expire; they are revoked' }),
+    idle_expires_at: z
+      .string()
+      .nullable()
+      .meta({ description: 'When it expires unless exchanged before (the last exchange + the idle lifetime); null when the idle lifetime is infinite' }),
+    expires_at: z.string().nullable().meta({ description: 'When it expires whatever happens (issuance + the token lifetime); null when infinite' }),
+    last_exchanged_at: z.string().nullable().meta({ description: 'The last recorded exchange (a rotation or a use under an expiring policy); null when never' }),
     device: z.object({ device_id: z.string(), device_name: z.string() }).strict(),
     scope: z.string(),
-    rotating: z.literal(false),
+    rotating: z.boolean().meta({ description: 'Whether its client rotates refresh tokens (each exchange answers a new one)' }),
+    generation: z.number().int().meta({ description: '0 at issuance, +1 per rotation; the id (and sid) stays' }),
     session_id: z.null(),
     dpop_jkt: z.string().nullable().meta({ description: 'RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449); null when unbound' }),
     revoked_at: z.string().optional().meta({ description: 'Only on a revoked token' }),

@@ -3,8 +3,11 @@ import { refreshTokenStreamId } from '@app/refresh-tokens/events';
 import type { ProjectedData } from '../projected-events';
 import { headOf, type FoldHandlers, type FoldOutcome, type FoldReporter, type StreamHead } from './fold';
 
-/** Refresh-token events → the `credentials` table. */
-export function credentialFold(db: Database.Database, report: FoldReporter): FoldHandlers<'RefreshTokenIssued' | 'RefreshTokenRevoked'> {
+/** Refresh-token events → the `credentials` table (the family's head) and `spent_token_hashes` (what rotations spent). */
+export function credentialFold(
+  db: Database.Database,
+  report: FoldReporter,
+): FoldHandlers<'RefreshTokenIssued' | 'RefreshTokenRevoked' | 'RefreshTokenRotated' | 'RefreshTokenExchanged'> {
   const sql = prepare(db);
   return {
     RefreshTokenIssued(data, event): FoldOutcome {
@@ -64,7 +67,63 @@ export function credentialFold(db: Database.Database, report: FoldReporter): Fol
       });
       return 'applied';
     },
+
+    RefreshTokenRotated(data, event): FoldOutcome {
+      if (!report.inOwnStream(event, refreshTokenStreamId(data.credentialId))) return 'skipped';
+      const row = sql.family.get(data.credentialId);
+      // As evolve: only an active family's next generation moves the head (never a second branch, nothing after revocation).
+      if (!row || row.revoked_at !== null || data.generation !== row.generation + 1 || data.previousTokenHash !== row.token_hash) {
+        report.logger.warn(
+          report.details(event, { credentialId: data.credentialId, generation: data.generation }),
+          'read-model projection: rotation that does not follow the head, skipped',
+        );
+        if (row) sql.head.run(headOf(event), data.credentialId);
+        return row ? 'applied' : 'skipped';
+      }
+      sql.spend.run({ tokenHash: data.previousTokenHash, credentialId: data.credentialId, generation: row.generation });
+      sql.rotate.run({
+        credentialId: data.credentialId,
+        tokenHash: data.tokenHash,
+        generation: data.generation,
+        rotatedAt: data.rotatedAt,
+        expiresAt: data.expiresAt,
+        idleExpiresAt: data.idleExpiresAt,
+        streamRevision: event.revision,
+        streamHeadHash: event.hash,
+      });
+      return 'applied';
+    },
+
+    RefreshTokenExchanged(data, event): FoldOutcome {
+      if (!report.inOwnStream(event, refreshTokenStreamId(data.credentialId))) return 'skipped';
+      const row = sql.family.get(data.credentialId);
+      if (!row) {
+        report.logger.warn(report.details(event, { credentialId: data.credentialId }), 'read-model projection: use of an unknown credential, skipped');
+        return 'skipped';
+      }
+      if (row.revoked_at !== null) {
+        sql.head.run(headOf(event), data.credentialId);
+        return 'applied';
+      }
+      sql.exchanged.run({
+        credentialId: data.credentialId,
+        exchangedAt: data.exchangedAt,
+        expiresAt: data.expiresAt,
+        idleExpiresAt: data.idleExpiresAt,
+        streamRevision: event.revision,
+        streamHeadHash: event.hash,
+      });
+      return 'applied';
+    },
   };
+}
+
+interface Recorded {
+  credentialId: string;
+  expiresAt: string | null;
+  idleExpiresAt: string | null;
+  streamRevision: number;
+  streamHeadHash: string;
 }
 
 function prepare(db: Database.Database) {
@@ -90,6 +149,22 @@ function prepare(db: Database.Database) {
       ]
     >(
       `UPDATE credentials SET revoked_at = @revokedAt, revoked_by = @revokedBy, revoke_reason = @reason, revoked_position = @revokedPosition,
+         stream_revision = @streamRevision, stream_head_hash = @streamHeadHash
+       WHERE credential_id = @credentialId`,
+    ),
+    family: db.prepare<[string], { token_hash: string; generation: number; revoked_at: string | null }>(
+      'SELECT token_hash, generation, revoked_at FROM credentials WHERE credential_id = ?',
+    ),
+    spend: db.prepare<[{ tokenHash: string; credentialId: string; generation: number }]>(
+      'INSERT OR IGNORE INTO spent_token_hashes (token_hash, credential_id, generation) VALUES (@tokenHash, @credentialId, @generation)',
+    ),
+    rotate: db.prepare<[Recorded & { tokenHash: string; generation: number; rotatedAt: string }]>(
+      `UPDATE credentials SET token_hash = @tokenHash, generation = @generation, rotated_at = @rotatedAt, last_exchanged_at = @rotatedAt,
+         expires_at = @expiresAt, idle_expires_at = @idleExpiresAt, stream_revision = @streamRevision, stream_head_hash = @streamHeadHash
+       WHERE credential_id = @credentialId`,
+    ),
+    exchanged: db.prepare<[Recorded & { exchangedAt: string }]>(
+      `UPDATE credentials SET last_exchanged_at = @exchangedAt, expires_at = @expiresAt, idle_expires_at = @idleExpiresAt,
          stream_revision = @streamRevision, stream_head_hash = @streamHeadHash
        WHERE credential_id = @credentialId`,
     ),

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ClientDeletedData, ClientGrantCreatedData, ClientGrantDeletedData, ClientRegisteredData } from '@app/clients/events';
 import { clientGrantStreamId, clientStreamId } from '@app/clients/events';
 import { computeEventHash, GENESIS_HASH, type EventMetadata, type NewEvent, type RecordedEvent } from '@app/event-store';
-import type { RefreshTokenIssuedData, RefreshTokenRevokedData } from '@app/refresh-tokens/events';
+import type { RefreshTokenExchangedData, RefreshTokenIssuedData, RefreshTokenRevokedData, RefreshTokenRotatedData } from '@app/refresh-tokens/events';
 import { refreshTokenStreamId } from '@app/refresh-tokens/events';
 
 export const T0 = '2025-01-01T00:00:00.000Z';
@@ -84,6 +84,40 @@ export function tokenRevoked(
       revokedAt: fields.revokedAt ?? T0,
     },
   };
+}
+
+/** Generation `generation` of `credentialId`'s family: its secret is `token-of-<id>` at 0, `token-of-<id>@<generation>` after. */
+export const familyHash = (credentialId: string, generation: number): string =>
+  sha256(generation === 0 ? `token-of-${credentialId}` : `token-of-${credentialId}@${generation}`);
+
+export function tokenRotated(
+  credentialId: string,
+  generation: number,
+  fields: IssueFields & { rotatedAt?: string; expiresAt?: string | null; idleExpiresAt?: string | null } = {},
+): { type: 'RefreshTokenRotated'; data: RefreshTokenRotatedData } {
+  return {
+    type: 'RefreshTokenRotated',
+    data: {
+      credentialId,
+      clientId: fields.clientId ?? 'client-a',
+      userId: fields.userId ?? 'user-1',
+      deviceId: fields.deviceId ?? 'device-1',
+      generation,
+      tokenHash: familyHash(credentialId, generation),
+      previousTokenHash: familyHash(credentialId, generation - 1),
+      rotatedAt: fields.rotatedAt ?? T0,
+      expiresAt: fields.expiresAt ?? null,
+      idleExpiresAt: fields.idleExpiresAt ?? null,
+    },
+  };
+}
+
+export function tokenExchanged(
+  credentialId: string,
+  exchangedAt: string,
+  lifetime: { expiresAt?: string | null; idleExpiresAt?: string | null } = {},
+): { type: 'RefreshTokenExchanged'; data: RefreshTokenExchangedData } {
+  return { type: 'RefreshTokenExchanged', data: { credentialId, exchangedAt, expiresAt: lifetime.expiresAt ?? null, idleExpiresAt: lifetime.idleExpiresAt ?? null } };
 }
 
 type EventBody = { type: string; data: object };

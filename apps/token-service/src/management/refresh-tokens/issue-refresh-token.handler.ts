@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientNotFoundError, GrantTypeNotAllowedError } from '@app/clients';
 import { CredentialQueries } from '@app/read-model';
-import { generateRefreshToken, type IssueRefreshToken, type RefreshTokenCommand, type RefreshTokenEvent } from '@app/refresh-tokens';
+import { evictions, generateRefreshToken, type IssueRefreshToken, type RefreshTokenCommand, type RefreshTokenEvent, REVOCATION_REASONS } from '@app/refresh-tokens';
 import { hashRefreshToken } from '@app/refresh-tokens/secret/token-hash';
 import type { Clock, IdGenerator } from '@app/shared';
 import { generateCredentialId } from '@app/signing';
 import type { DeciderCommandHandler } from '../../commands/decider-command-handler';
-import { metadataFor, type RequestContext } from '../../commands/request-context';
+import { metadataFor, type RequestContext, SYSTEM_ACTOR } from '../../commands/request-context';
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { CLOCK, ID_GENERATOR, REFRESH_TOKEN_COMMANDS } from '../../infrastructure/tokens';
 import { ClientDeletionCascade } from '../../revocation/client-deletion-cascade';
+import { CredentialRevoker } from '../../revocation/credential-revoker';
 
 export interface IssuedRefreshToken {
   id: string;
@@ -34,6 +35,7 @@ export class IssueRefreshTokenHandler {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     private readonly cascade: ClientDeletionCascade,
     private readonly reads: ConsistentReads,
+    private readonly revoker: CredentialRevoker,
   ) {}
 
   async execute(
@@ -65,6 +67,25 @@ export class IssueRefreshTokenHandler {
     const [issued] = result.events;
     if (issued?.type !== 'RefreshTokenIssued') throw new Error(`issuing ${credentialId} appended no RefreshTokenIssued`);
     const { clientId, userId, deviceName, scope, issuedAt } = issued.data;
+    await this.evictBeyondCap(userId, clientId, context);
     return { id: credentialId, refreshToken, clientId, userId, deviceId: issued.data.deviceId, deviceName, scope, createdAt: issuedAt, dpopJkt: issued.data.dpopJkt };
+  }
+
+  /**
+   * The cap (product.md): past MAX_TOKENS_PER_USER_AND_CLIENT unrevoked tokens
+   * of this (user, client), as this node's read model shows them now (our own
+   * issuance included: the command handler waited for it), the oldest are
+   * revoked by `system` with reason `evicted`. Concurrent issuances may each
+   * count before the other landed: the count can pass the cap by their number
+   * until the next issuance evicts every one beyond it (decisions.md).
+   */
+  private async evictBeyondCap(userId: string, clientId: string, context: RequestContext): Promise<void> {
+    const evicted = evictions(this.queries.validCredentialIds({ userId, clientId }));
+    if (evicted.length === 0) return;
+    await this.revoker.revokeEach(evicted, REVOCATION_REASONS.evicted, {
+      actor: SYSTEM_ACTOR,
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+    });
   }
 }

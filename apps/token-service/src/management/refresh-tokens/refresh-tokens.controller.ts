@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Us
 import { z } from 'zod';
 import { tokenHistory } from '@app/audit';
 import type { EventStore } from '@app/event-store';
+import { CredentialQueries } from '@app/read-model';
 import { REVOCATION_REASONS } from '@app/refresh-tokens';
 import type { RequestContext } from '../../commands/request-context';
 import { ConsistentReads } from '../../consistency/consistent-reads';
@@ -37,6 +38,7 @@ export class RefreshTokensController {
     private readonly revoker: CredentialRevoker,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly reads: ConsistentReads,
+    private readonly queries: CredentialQueries,
     @Inject(VERIFIABLE_LOG) private readonly verifiableLog: ServedLog | undefined,
   ) {}
 
@@ -67,7 +69,8 @@ export class RefreshTokensController {
     const credentialId = parsePathParam('id', id);
     const credential = await this.reads.credential(credentialId);
     if (!credential) throw notFound('The refresh token does not exist');
-    return presentRefreshToken(credential);
+    // Its client was registered before it was issued: this read model has it.
+    return presentRefreshToken(credential, this.queries.getClient(credential.clientId, { includeDeleted: true }));
   }
 
   /** Idempotent: 204 also when already revoked, with no second event (invariant 4). */

@@ -10,7 +10,7 @@ import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementContext } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/scopes';
 import { PER_PAGE_DEFAULT, pagingParams, queryBoolean, withTotals } from '../paging';
-import { presentRefreshToken } from '../presenters';
+import { presentRefreshTokens } from '../presenters';
 import { revokeInput } from '../reason';
 
 const OFFSET_PAGING = ['page', 'per_page', 'include_totals'] as const;
@@ -53,11 +53,11 @@ export class UserRefreshTokensController {
         throw badRequest('Payload validation error: page, per_page and include_totals do not combine with from and take', 'invalid_query_string');
       }
       const page = this.queries.listUserTokens(user, { page: q.page, perPage: q.per_page, includeRevoked });
-      const tokens = page.tokens.map(presentRefreshToken);
+      const tokens = presentRefreshTokens(this.queries, page.tokens);
       return q.include_totals ? withTotals('tokens', tokens, page.total, q) : { tokens };
     }
     const page = this.queries.listByUser(user, { from: q.from, take: q.take ?? PER_PAGE_DEFAULT, includeRevoked });
-    return { tokens: page.tokens.map(presentRefreshToken), ...(page.next ? { next: page.next } : {}) };
+    return { tokens: presentRefreshTokens(this.queries, page.tokens), ...(page.next ? { next: page.next } : {}) };
   }
 
   /** Revoke all of the user's (optionally of one client and/or device): one event per token. */

@@ -70,7 +70,7 @@ export class DelegationGrant {
     const audience = await this.audience(params.target, client);
 
     const exchanged = params.refresh_token !== undefined
-      ? await this.exchange.exchange(params.refresh_token, client, clientIp)
+      ? await this.exchange.exchange(params.refresh_token, client, clientIp, { rotationAllowed: false })
       : await this.fromIdToken(params.id_token!, client, clientIp);
     return afterSpending(exchanged.rateLimit, async () => {
       // An id_token traded for another never outlives it (`notAfter`), so a stolen one cannot be renewed forever.
@@ -110,7 +110,7 @@ export class DelegationGrant {
     const credential = await this.reads.tokenCredential(sid);
     if (!credential || credential.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `no credential ${sid} for this client`);
     if (credential.userId !== sub) throw invalidGrant('Invalid id_token.', `credential ${sid} is not of the user in sub`);
-    requireValid(credential, client);
+    requireValid(credential, client, this.clock.now());
     return { credential, rateLimit: await this.limits.spendPerUser(clientIp, credential.userId), notAfter: verified.claims.exp };
   }
 }

@@ -1,15 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientRecord, TokenCredential } from '@app/read-model';
-import { credentialValidity } from '@app/refresh-tokens';
+import { credentialValidity, familyLifetime, isExpired } from '@app/refresh-tokens';
+import { randomUUID } from 'node:crypto';
 import { invalidGrant } from '../../errors/oauth-error';
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { afterSpending, type RateLimitDecision } from '../../rate-limits/rate-limiter';
 import { RateLimits } from '../../rate-limits/rate-limits';
 import { DpopProof, type PresentedDpop } from './dpop-proof';
+import { REVOKED_REFRESH_TOKEN, ROTATING_REFRESH_TOKEN, UNKNOWN_REFRESH_TOKEN } from './refresh-token-descriptions';
+import { RefreshTokenRotation } from './refresh-token-rotation';
 
-/** Descriptions the contract fixes; any other reason for refusing a token goes to the log only. */
-export const UNKNOWN_REFRESH_TOKEN = 'Unknown or invalid refresh token.';
-export const REVOKED_REFRESH_TOKEN = 'The refresh token has been revoked.';
+export { REVOKED_REFRESH_TOKEN, ROTATING_REFRESH_TOKEN, UNKNOWN_REFRESH_TOKEN };
+
+/** How a grant exchanges: `/delegation` refuses a rotating client's token (its answer has no place for the successor). */
+export interface ExchangeOptions {
+  /** The description of a revoked token (`/oauth/token` does not tell revoked from unknown). */
+  revoked?: string;
+  /** False at `/delegation`. */
+  rotationAllowed?: boolean;
+  /** Names the exchange's events in the log (metadata). */
+  correlationId?: string;
+  /** The DPoP header of an endpoint that takes proofs; undefined where none is taken (a bound token is refused there). */
+  dpop?: PresentedDpop;
+}
 
 /** A credential a grant may mint for, and the per-user budget the request spent on it. */
 export interface Exchanged {
@@ -19,6 +32,8 @@ export interface Exchanged {
   notAfter?: number;
   /** The DPoP key the request proved (RFC 9449): the access token is bound to it (`cnf.jkt`). */
   dpopJkt?: string;
+  /** The family's successor secret, when the exchange rotated it (or re-answers a rotation inside the window). */
+  refreshToken?: string;
 }
 
 /**
@@ -36,33 +51,40 @@ export class RefreshTokenExchange {
     private readonly reads: ConsistentReads,
     private readonly limits: RateLimits,
     private readonly dpop: DpopProof,
+    private readonly rotation: RefreshTokenRotation,
   ) {}
 
-  /**
-   * `revoked`: the description of a revoked token (`/oauth/token` does not tell revoked from unknown).
-   * `dpop`: the DPoP header of an endpoint that takes proofs; undefined where none is taken (a bound token is refused there).
-   */
-  async exchange(refreshToken: string, client: ClientRecord, clientIp: string, revoked = REVOKED_REFRESH_TOKEN, dpop?: PresentedDpop): Promise<Exchanged> {
+  async exchange(refreshToken: string, client: ClientRecord, clientIp: string, options: ExchangeOptions = {}): Promise<Exchanged> {
     const found = await this.reads.refreshToken(refreshToken);
     const rateLimit = await this.limits.spendPerUser(clientIp, found?.userId);
     return afterSpending(rateLimit, async () => {
       if (!found) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, 'no credential with this token hash');
       // RFC 6749 §10.4: a token of another client is answered like an unknown one.
       if (found.clientId !== client.clientId) throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `credential ${found.credentialId} belongs to another client`);
-      const credential = requireValid(found, client, revoked);
-      const dpopJkt = await this.dpop.check(credential, dpop);
-      return { credential, rateLimit, ...(dpopJkt !== undefined && { dpopJkt }) };
+      // Before anything is judged or spent: the token stays usable at /oauth/token.
+      if (options.rotationAllowed === false && client.refreshToken.rotationType === 'rotating') {
+        throw invalidGrant(ROTATING_REFRESH_TOKEN, `credential ${found.credentialId}: the client rotates its refresh tokens`);
+      }
+      // Expiry is judged by the rotation step: a read model behind another replica's renewal must not say "expired".
+      const credential = requireValid(found, client, undefined, options.revoked);
+      // A refused proof spends nothing: DPoP before the rotation, which may write.
+      const dpopJkt = await this.dpop.check(credential, options.dpop);
+      const rotated = await this.rotation.apply(refreshToken, found, client, options.correlationId ?? randomUUID());
+      return { credential, rateLimit, ...(dpopJkt !== undefined && { dpopJkt }), ...rotated };
     });
   }
 }
 
 /**
- * Revoked, or its client deleted (the cascade may not have landed yet):
- * refused, by the domain's rule. `client` is the credential's client as this
- * request read it (the caller checked they match): it is not read again.
+ * Revoked, its client deleted (the cascade may not have landed yet), or
+ * expired under the client's policy at `now` (undefined: expiry is judged by
+ * the caller): refused, by the domain's rule. `client` is the credential's
+ * client as this request read it (the caller checked they match): it is not
+ * read again.
  */
-export function requireValid(credential: TokenCredential, client: ClientRecord, revoked = REVOKED_REFRESH_TOKEN): TokenCredential {
-  const validity = credentialValidity(credential.revokedAt !== null ? 'revoked' : 'active', client.deletedAt !== null ? 'deleted' : 'active');
+export function requireValid(credential: TokenCredential, client: ClientRecord, now: Date | undefined, revoked = REVOKED_REFRESH_TOKEN): TokenCredential {
+  const expired = now !== undefined && isExpired(familyLifetime(credential, client.refreshToken), now);
+  const validity = credentialValidity(credential.revokedAt !== null ? 'revoked' : 'active', client.deletedAt !== null ? 'deleted' : 'active', expired);
   if (validity === 'revoked') throw invalidGrant(revoked, `credential ${credential.credentialId} revoked`);
   if (validity !== 'valid') throw invalidGrant(UNKNOWN_REFRESH_TOKEN, `client ${credential.clientId} of credential ${credential.credentialId}: ${validity}`);
   return credential;

@@ -18,10 +18,14 @@ export class RefreshTokenGrant {
   ) {}
 
   /** `dpop`: the request's DPoP header (RFC 9449), checked by the exchange. */
-  async grant(params: TokenParams, client: ClientRecord, clientIp: string, dpop: PresentedDpop = { header: undefined }): Promise<RateLimited<TokenResponse>> {
+  async grant(params: TokenParams, client: ClientRecord, clientIp: string, correlationId?: string, dpop: PresentedDpop = { header: undefined }): Promise<RateLimited<TokenResponse>> {
     if (!params.refresh_token) throw invalidRequest('Missing required parameter: refresh_token');
     // A revoked token is answered like an unknown one here (the contract's single description).
-    const { credential, rateLimit, dpopJkt } = await this.exchange.exchange(params.refresh_token, client, clientIp, UNKNOWN_REFRESH_TOKEN, dpop);
+    const { credential, rateLimit, refreshToken, dpopJkt } = await this.exchange.exchange(params.refresh_token, client, clientIp, {
+      revoked: UNKNOWN_REFRESH_TOKEN,
+      correlationId,
+      dpop,
+    });
     return afterSpending(rateLimit, async () => {
       // §6: the requested scope MUST NOT include any scope not originally granted.
       const scope = narrowScope(credential.scope, params.scope);
@@ -30,7 +34,15 @@ export class RefreshTokenGrant {
         this.minter.userAccessToken(credential, client, parseScope(scope), dpopJkt),
       ]);
       return new RateLimited(
-        { access_token: accessToken.accessToken, id_token: idToken.idToken, token_type: dpopJkt ? ('DPoP' as const) : ('Bearer' as const), expires_in: accessToken.expiresIn, scope },
+        {
+          access_token: accessToken.accessToken,
+          id_token: idToken.idToken,
+          token_type: dpopJkt ? ('DPoP' as const) : ('Bearer' as const),
+          expires_in: accessToken.expiresIn,
+          scope,
+          // RFC 6749 §6: a rotation answers the new refresh token; the presented one is spent.
+          ...(refreshToken !== undefined ? { refresh_token: refreshToken } : {}),
+        },
         rateLimit,
       );
     });

@@ -14,4 +14,6 @@ export interface TokenResponse {
   expires_in: number;
   scope: string;
   id_token?: string;
+  /** The successor of a rotating refresh token (RFC 6749 §6). */
+  refresh_token?: string;
 }

@@ -5,7 +5,7 @@ import { ClientAuthenticator } from '../../client-authentication/client-authenti
 import { presentedClient } from '../../client-authentication/presented-client';
 import { unauthorizedClient, unsupportedGrantType } from '../../errors/oauth-error';
 import { characters, parseOAuthParams, text } from '../../errors/validation';
-import { noStore } from '../../http/http';
+import { correlationIdOf, noStore } from '../../http/http';
 import { ClientCredentialsGrant } from '../grants/client-credentials.grant';
 import { RefreshTokenGrant } from '../grants/refresh-token.grant';
 import { DpopProof } from '../grants/dpop-proof';
@@ -49,6 +49,6 @@ export class TokenController {
     // RFC 9449 §8: every answer to a proof carries the nonce for the next one (a refusal too).
     const dpop = { header: request.headers.dpop };
     if (dpop.header !== undefined) reply.header('DPoP-Nonce', this.dpop.nonce());
-    return this.refreshToken.grant(params, client, request.ip, dpop);
+    return this.refreshToken.grant(params, client, request.ip, correlationIdOf(request), dpop);
   }
 }

@@ -1,4 +1,4 @@
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Inject, Injectable } from '@nestjs/common';
 import { ReadModelProjection } from '@app/read-model';
 import type { EventStore } from '@app/event-store';
@@ -12,6 +12,8 @@ import { EVENT_STORE, REVOCATION_RELAY, VERIFIABLE_LOG } from '../../infrastruct
 export class Metrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Families this process revoked because a spent secret came back (reason `reuse_detected`). */
+  readonly refreshTokenReuseDetected: Counter;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -28,6 +30,11 @@ export class Metrics {
       help: 'HTTP request duration by route and status',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    this.refreshTokenReuseDetected = new Counter({
+      name: 'refresh_token_reuse_detected_total',
+      help: 'Refresh-token families revoked by this process because a spent secret was presented outside the overlap window',
       registers: [this.registry],
     });
     new Gauge({
