@@ -1,58 +1,84 @@
 /**
- * Compatibility of rotation: openid-client v6 (a current OAuth 2.0 / OIDC
- * client library, installed beside v5 as `openid-client-6`) refreshes with a
- * rotating client's token through its own API (in its own Node process:
- * openid-client-6-refresh.mjs, as v6 is ESM only), validates each id_token
- * it gets, and receives the new refresh_token as RFC 6749 §6 says; the spent
- * one, after the leeway, is refused as a reuse. Runs on the embedded SQLite
- * adapter: the wire contract does not depend on the event store.
+ * Compatibility: rotating refresh tokens with a real client library,
+ * openid-client v6 (`openid-client-6`), pointed at our service unchanged.
+ * openid-client hands back each successor (`refresh_token` of the answer),
+ * which the app presents next; a spent token presented again outside the
+ * window revokes the family, inside it answers the same successor (a retried
+ * request whose answer was lost). Also rotating and DPoP-bound at once: the
+ * successor stays bound to the key. Each successor is checked against the
+ * one the suite derives itself from the DATA_KEY it gave the service
+ * (test/support/rotation.ts, the formula of decisions.md).
+ *
+ * Set-up through the management API fixtures; the embedded SQLite adapter.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { issueRefreshToken } from '../support/fixtures';
+import * as client from 'openid-client-6';
+import { calculateJwkThumbprint, exportJWK } from 'jose';
+import { history, issueRefreshToken, type CreatedClient } from '../support/fixtures';
 import { clientWithPolicy, expectedSuccessor, rotationEnv } from '../support/rotation';
 import { startTokenService, type TokenServiceUnderTest } from '../support/token-service';
 
 jest.setTimeout(60_000);
 
-const run = promisify(execFile);
-
-interface Seen {
-  refreshes: Array<{ refresh_token: string | null; claims: Record<string, unknown> | null }>;
-  reuse: { accepted: boolean; responseBodyError?: boolean; error?: string; error_description?: string };
-}
-
-describe('openid-client v6 refreshing a rotating token (sqlite)', () => {
+describe('openid-client v6 with rotating refresh tokens (sqlite)', () => {
   let svc: TokenServiceUnderTest;
-
+  let strict: CreatedClient;
+  let lenient: CreatedClient;
   beforeAll(async () => {
     svc = await startTokenService({ adapter: 'sqlite', env: rotationEnv() });
+    strict = await clientWithPolicy(svc, { rotation_type: 'rotating', expiration_type: 'expiring', leeway: 0 });
+    lenient = await clientWithPolicy(svc, { rotation_type: 'rotating', expiration_type: 'expiring', leeway: 60 });
   });
   afterAll(async () => {
     await svc?.close();
   });
 
-  it('gets a new refresh_token on each refresh, with a validated id_token of the same sid; the spent one is refused', async () => {
-    const app = await clientWithPolicy(svc, { rotation_type: 'rotating', expiration_type: 'expiring', leeway: 0, token_lifetime: 86_400, idle_token_lifetime: 3_600 });
-    const issued = await issueRefreshToken(svc, { client_id: app.client_id });
+  const discover = (app: CreatedClient): Promise<client.Configuration> =>
+    client.discovery(new URL(svc.issuer), app.client_id, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+  const refused = (promise: Promise<unknown>): Promise<unknown> => promise.then(() => new Error('expected a refusal'), (e: unknown) => e);
 
-    const { stdout } = await run(process.execPath, [join(__dirname, 'openid-client-6-refresh.mjs')], {
-      env: { ...process.env, ISSUER: svc.issuer, CLIENT_ID: app.client_id, REFRESH_TOKEN: issued.refresh_token, ROUNDS: '2' },
-      timeout: 30_000,
-    });
-    const seen = JSON.parse(stdout) as Seen;
+  it('rotates on every refresh, and a spent token presented again revokes the family', async () => {
+    const config = await discover(strict);
+    const issued = await issueRefreshToken(svc, { client_id: strict.client_id });
+    const first = await client.refreshTokenGrant(config, issued.refresh_token);
+    expect(first.refresh_token).toBe(expectedSuccessor(issued.id, 1, issued.refresh_token));
+    expect(first.claims()).toMatchObject({ iss: svc.issuer, sub: issued.user_id, aud: strict.client_id, azp: strict.client_id, sid: issued.id });
+    const second = await client.refreshTokenGrant(config, first.refresh_token!);
+    expect(second.refresh_token).toBe(expectedSuccessor(issued.id, 2, first.refresh_token!));
 
-    const first = expectedSuccessor(issued.id, 1, issued.refresh_token);
-    expect(seen.refreshes.map((r) => r.refresh_token)).toEqual([first, expectedSuccessor(issued.id, 2, first)]);
-    for (const { claims } of seen.refreshes) {
-      expect(claims).toMatchObject({ iss: svc.issuer, sub: issued.user_id, aud: app.client_id, azp: app.client_id, sid: issued.id });
-    }
-    expect(seen.reuse).toEqual({
-      accepted: false,
-      responseBodyError: true,
-      error: 'invalid_grant',
-      error_description: 'Unknown or invalid refresh token.',
-    });
+    // A stolen copy of the first token, used after the app moved on: reuse.
+    const reuse = await refused(client.refreshTokenGrant(config, issued.refresh_token));
+    expect(reuse).toBeInstanceOf(client.ResponseBodyError);
+    expect(reuse).toMatchObject({ error: 'invalid_grant', status: 400, error_description: 'Unknown or invalid refresh token.' });
+    // The whole family is revoked, the app's current token included.
+    expect(await refused(client.refreshTokenGrant(config, second.refresh_token!))).toMatchObject({ error: 'invalid_grant' });
+    const revoked = (await history(svc, issued.id)).events.filter((e) => e.type === 'RefreshTokenRevoked');
+    expect(revoked).toHaveLength(1);
+    expect(revoked[0].reason).toBe('reuse_detected');
+  });
+
+  it('answers a retried refresh inside the window with the same successor, never a fork', async () => {
+    const config = await discover(lenient);
+    const issued = await issueRefreshToken(svc, { client_id: lenient.client_id });
+    const answered = await client.refreshTokenGrant(config, issued.refresh_token);
+    // The app never saw that answer (killed, network lost) and retries with the token it holds.
+    const retried = await client.refreshTokenGrant(config, issued.refresh_token);
+    expect(retried.refresh_token).toBe(answered.refresh_token);
+    const next = await client.refreshTokenGrant(config, retried.refresh_token!);
+    expect(next.refresh_token).not.toBe(answered.refresh_token);
+    expect((await history(svc, issued.id)).events.filter((e) => e.type === 'RefreshTokenRevoked')).toEqual([]);
+  });
+
+  it('keeps a rotating token bound to its DPoP key across rotations', async () => {
+    const config = await discover(strict);
+    const keyPair = await client.randomDPoPKeyPair('ES256');
+    const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey), 'sha256');
+    const issued = await issueRefreshToken(svc, { client_id: strict.client_id, dpop_jkt: jkt } as never);
+    const DPoP = client.getDPoPHandle(config, keyPair);
+    const first = await client.refreshTokenGrant(config, issued.refresh_token, undefined, { DPoP });
+    expect(first.token_type.toLowerCase()).toBe('dpop');
+    // The successor without the key: refused, and (a refusal spends nothing) still good with it.
+    expect(await refused(client.refreshTokenGrant(config, first.refresh_token!))).toMatchObject({ error: 'invalid_grant' });
+    const second = await client.refreshTokenGrant(config, first.refresh_token!, undefined, { DPoP });
+    expect(second.refresh_token).toMatch(/^rt_/);
   });
 });
