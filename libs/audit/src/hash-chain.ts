@@ -54,6 +54,8 @@ export class HashChainVerifier {
   private lastPosition = 0;
   private breakCount = 0;
   private first: ChainBreak | undefined;
+  /** Read order (1-based) of `first`: breaks found off the main thread arrive late, the first in the log still wins. */
+  private firstOrder = Number.POSITIVE_INFINITY;
   private eventCount = 0;
   private streamCount = 0;
   private lookups = 0;
@@ -77,15 +79,35 @@ export class HashChainVerifier {
    * the hash is then checked over it without re-serializing.
    */
   check(event: RecordedEvent, stored?: StoredText): ChainBreak | undefined {
-    this.eventCount++;
-    if (event.revision === 0) this.streamCount++;
-    const found = this.findBreak(event, stored);
-    this.lastPosition = Math.max(this.lastPosition, event.position);
-    this.keep(event.streamId, { revision: event.revision, hash: event.hash, position: event.position });
-    if (found) {
-      this.breakCount++;
-      this.first ??= found;
-    }
+    const order = this.count(event);
+    const found = this.findOrderBreak(event) ?? this.findHashBreak(event, stored);
+    this.advance(event);
+    if (found) this.record(found, order);
+    return found;
+  }
+
+  /**
+   * As `check`, but the content hash is left to the caller (HashWorker):
+   * `order` is the event's place in the read, and `hashPending` says that no
+   * other break was found, so the caller must hash its stored text and, if
+   * that does not match, hand it to `hashMismatch` with that order.
+   */
+  checkDeferringHash(event: RecordedEvent): { order: number; hashPending: boolean } {
+    const order = this.count(event);
+    const found = this.findOrderBreak(event);
+    this.advance(event);
+    if (found) this.record(found, order);
+    return { order, hashPending: found === undefined };
+  }
+
+  /**
+   * The event read at `order` (see `checkDeferringHash`) whose stored text
+   * did not hash to its `hash`: checked again over its canonical form, as
+   * `check` does, and recorded as a break when that does not match either.
+   */
+  hashMismatch(event: RecordedEvent, order: number): ChainBreak | undefined {
+    const found = this.findHashBreak(event, undefined);
+    if (found) this.record(found, order);
     return found;
   }
 
@@ -111,6 +133,25 @@ export class HashChainVerifier {
     return this.first;
   }
 
+  private count(event: RecordedEvent): number {
+    this.eventCount++;
+    if (event.revision === 0) this.streamCount++;
+    return this.eventCount;
+  }
+
+  private advance(event: RecordedEvent): void {
+    this.lastPosition = Math.max(this.lastPosition, event.position);
+    this.keep(event.streamId, { revision: event.revision, hash: event.hash, position: event.position });
+  }
+
+  private record(found: ChainBreak, order: number): void {
+    this.breakCount++;
+    if (order < this.firstOrder) {
+      this.first = found;
+      this.firstOrder = order;
+    }
+  }
+
   private headOf(streamId: string): StreamHead | undefined {
     return this.young.get(streamId) ?? this.old.get(streamId);
   }
@@ -123,36 +164,42 @@ export class HashChainVerifier {
     this.young.set(streamId, head);
   }
 
-  private findBreak(event: RecordedEvent, stored: StoredText | undefined): ChainBreak | undefined {
-    const at = (kind: ChainBreakKind, expected: string, actual: string, message: string): ChainBreak => ({
-      kind,
-      position: event.position,
-      streamId: event.streamId,
-      revision: event.revision,
-      eventId: event.id,
-      type: event.type,
-      expected,
-      actual,
-      message: `position ${event.position} (${event.streamId} revision ${event.revision}, ${event.type}): ${message}`,
-    });
+  /** Every break but a content that does not match its hash (kinds in precedence order). */
+  private findOrderBreak(event: RecordedEvent): ChainBreak | undefined {
     if (event.position <= this.lastPosition) {
-      return at('position_out_of_order', `> ${this.lastPosition}`, String(event.position), 'log position does not increase');
+      return breakAt(event, 'position_out_of_order', `> ${this.lastPosition}`, String(event.position), 'log position does not increase');
     }
-    if (!event.hash) return at('missing_hash', 'a hash', '(none)', 'event carries no hash: written around the adapter');
+    if (!event.hash) return breakAt(event, 'missing_hash', 'a hash', '(none)', 'event carries no hash: written around the adapter');
     const previous = this.headOf(event.streamId);
     const expectedRevision = previous ? previous.revision + 1 : 0;
     if (event.revision !== expectedRevision || (previous && previous.position >= event.position)) {
       const what = event.revision > expectedRevision ? 'events of this stream are missing before it' : 'stream revisions are reordered or repeated';
-      return at('revision_out_of_sequence', String(expectedRevision), String(event.revision), what);
+      return breakAt(event, 'revision_out_of_sequence', String(expectedRevision), String(event.revision), what);
     }
     const expectedPrev = previous ? previous.hash : GENESIS_HASH;
     if (event.prevHash !== expectedPrev) {
-      return at('prev_hash_mismatch', expectedPrev, event.prevHash, 'prevHash is not the hash of the previous event of its stream');
-    }
-    const { matches, recomputed } = eventHashMatches(event, stored);
-    if (!matches) {
-      return at('hash_mismatch', recomputed, event.hash, 'content does not match its hash: the event was changed after it was written');
+      return breakAt(event, 'prev_hash_mismatch', expectedPrev, event.prevHash, 'prevHash is not the hash of the previous event of its stream');
     }
     return undefined;
   }
+
+  private findHashBreak(event: RecordedEvent, stored: StoredText | undefined): ChainBreak | undefined {
+    const { matches, recomputed } = eventHashMatches(event, stored);
+    if (matches) return undefined;
+    return breakAt(event, 'hash_mismatch', recomputed, event.hash, 'content does not match its hash: the event was changed after it was written');
+  }
+}
+
+function breakAt(event: RecordedEvent, kind: ChainBreakKind, expected: string, actual: string, message: string): ChainBreak {
+  return {
+    kind,
+    position: event.position,
+    streamId: event.streamId,
+    revision: event.revision,
+    eventId: event.id,
+    type: event.type,
+    expected,
+    actual,
+    message: `position ${event.position} (${event.streamId} revision ${event.revision}, ${event.type}): ${message}`,
+  };
 }

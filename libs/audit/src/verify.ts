@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readInBatches, type EventStore, type RecordedEvent, type StoredEvent, type StoredText, type StreamHead } from '@app/event-store';
+import { readInBatches, type EventStore, type RecordedEvent, type StoredEvent, type StreamHead } from '@app/event-store';
 import { ReadModelProjection, PROJECTED_STREAM_PREFIXES, ReadModel } from '@app/read-model';
 import { messageOf, silentLogger } from '@app/shared';
 import { HashChainVerifier, type ChainBreak } from './hash-chain';
+import { HashWorker } from './hash-worker';
 import type { ProgressReporter } from './progress';
 import { compareReadModels, type ReadModelComparison, type RowDifference } from './read-model-diff';
 import { scanLogPages } from './scan';
@@ -78,8 +79,13 @@ export interface VerifyReport {
 const LIVE_CHECKPOINT = ReadModelProjection.DEFAULT_NAME;
 /** Events per read and per scratch transaction: larger batches only grow the in-memory journal (RSS), not the speed. */
 const DEFAULT_BATCH_SIZE = 2000;
-/** Page cache of the scratch model: its credential indexes are written at random. */
-const SCRATCH_CACHE_MB = 64;
+/**
+ * Page cache of the scratch model, which also bounds the sorter of its unique
+ * indexes at the end: 16 MB, not 64, took about 50 MB off verify's peak RSS
+ * for 1,000,000 events at no measurable CPU cost (the fold's pages are mostly
+ * recent ones: the table grows at its end, a revocation follows its issuance).
+ */
+const SCRATCH_CACHE_MB = 16;
 /** Tries to find the live model at rest between two of its commits. */
 const MAX_COMPARE_ATTEMPTS = 5;
 
@@ -104,6 +110,7 @@ export async function verify(store: EventStore, options: VerifyOptions): Promise
   const ownScratch = options.scratchFilename === undefined ? mkdtempSync(join(tmpdir(), 'audit-verify-')) : undefined;
   const scratchFilename = options.scratchFilename ?? join(ownScratch as string, 'replay.sqlite');
   let scratch = openScratch(scratchFilename, true);
+  let hasher: HashWorker | undefined;
   try {
     let projection = new ReadModelProjection(scratch, { logger: silentLogger });
     const chain = new HashChainVerifier(options.maxHeads);
@@ -113,23 +120,38 @@ export async function verify(store: EventStore, options: VerifyOptions): Promise
     let logProjectedHead = 0;
     let lastPosition = 0;
 
-    // One read and one JSON parse per event, shared by the chain check (over the stored text) and the fold.
+    // One read and one JSON parse per event, shared by the chain check and the fold; the content hashes
+    // over the stored text on a worker thread beside them (hash-worker.ts).
     for await (const page of scanLogPages(store, { pageSize: batchSize, progress: options.progress })) {
+      const toHash: StoredEvent[] = [];
+      const orders: number[] = [];
       for (const event of page) {
         if (chain.needsPredecessor(event)) chain.remember(event.streamId, await storedPredecessor(store, event));
-        chain.check(event, storedText(event));
+        if (hasStoredText(event)) {
+          const { order, hashPending } = chain.checkDeferringHash(event);
+          if (hashPending) {
+            toHash.push(event);
+            orders.push(order);
+          }
+        } else chain.check(event);
         lastPosition = event.position;
         if (!isProjected(event.streamId)) continue;
         logProjectedHead = event.position;
         if (event.position > feedUpTo) continue;
         batch.push(event);
       }
+      if (toHash.length > 0) {
+        hasher ??= new HashWorker();
+        hasher.submit(toHash, orders);
+      }
       if (batch.length >= batchSize) {
         projection.applyBatch(batch);
         batch = [];
       }
+      for (const { event, order } of hasher?.takeMismatches() ?? []) chain.hashMismatch(event, order);
     }
     if (batch.length > 0) projection.applyBatch(batch);
+    for (const { event, order } of hasher?.finish() ?? []) chain.hashMismatch(event, order);
     if (!scratch.createDeferredUniqueIndexes()) {
       // Two credentials share a token hash or issue position: replay again with the unique indexes in place, as the live projection ran.
       scratch.close();
@@ -158,6 +180,7 @@ export async function verify(store: EventStore, options: VerifyOptions): Promise
       eventsPerSecond: durationMs > 0 ? Math.round((chain.events * 1000) / durationMs) : 0,
     };
   } finally {
+    await hasher?.close();
     scratch.close();
     live?.model?.close();
     if (ownScratch) rmSync(ownScratch, { recursive: true, force: true });
@@ -268,9 +291,10 @@ async function storedPredecessor(store: EventStore, event: RecordedEvent): Promi
   return previous && { revision: previous.revision, hash: previous.hash, position: previous.position };
 }
 
-function storedText(event: RecordedEvent): StoredText | undefined {
+/** Read with the JSON text its adapter stored (`readPages`): its hash is checked over that text. */
+function hasStoredText(event: RecordedEvent): event is StoredEvent {
   const stored = event as Partial<StoredEvent>;
-  return stored.storedData === undefined || stored.storedMetadata === undefined ? undefined : { data: stored.storedData, metadata: stored.storedMetadata };
+  return stored.storedData !== undefined && stored.storedMetadata !== undefined;
 }
 
 async function catchUp(store: EventStore, projection: ReadModelProjection, upTo: number, batchSize: number): Promise<void> {

@@ -11,7 +11,12 @@ export interface RebuildOptions {
   overwrite?: boolean;
   /** Stop after this log position (state at a point in the log); default: the whole log as it is now. */
   untilPosition?: number;
-  /** Events per read and per transaction (default 10,000: a commit per thousand events was half of a rebuild's time). */
+  /**
+   * Events per read and per transaction (default 2,000). Smaller pages are
+   * cheaper, not dearer, now that a commit is not durable: a page's events
+   * die young in V8's heap instead of being promoted and collected by a full
+   * GC (10,000: 25.5 s of CPU for 1,000,000 events; 2,000: 18.2 s; 1,000: 18.1 s; 500: 21.3 s).
+   */
   batchSize?: number;
   /** Where skipped events are reported (default: silent; the live projection already logged them). */
   logger?: Logger;
@@ -25,6 +30,9 @@ export interface RebuildResult {
   /** Events read from the log. */
   events: number;
 }
+
+/** Events per read and per transaction of a build from zero (see RebuildOptions.batchSize). */
+const DEFAULT_BATCH_SIZE = 2000;
 
 /** Page cache while rebuilding: the credential indexes are written at random, and a small cache rewrites their pages at every commit. */
 const REBUILD_CACHE_MB = 64;
@@ -56,7 +64,7 @@ async function buildFromZero(store: EventStore, targetFilename: string, options:
     const projection = new ReadModelProjection(readModel, { logger: options.logger ?? silentLogger });
     const batches = readInBatches(store, {
       streamPrefixes: PROJECTED_STREAM_PREFIXES,
-      batchSize: options.batchSize ?? 10_000,
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
       untilPosition: options.untilPosition,
     });
     let events = 0;

@@ -3,6 +3,7 @@ import type { ExchangeRefreshToken, RefreshTokenExchangePolicy } from './command
 import { CredentialNotFoundError, CredentialRevokedError, type RefreshTokenArgument, RefreshTokenExpiredError } from './errors';
 import type { RefreshTokenExchanged, RefreshTokenRevoked, RefreshTokenRotated } from './events';
 import { familyLifetime, isExpired, lifetimeAfterExchange, recordsUse } from './lifetime';
+import { revocationOf } from './revocation-event';
 import { REVOCATION_REASONS } from './revocation-reasons';
 import type { ActiveRefreshToken, RefreshTokenState } from './state';
 
@@ -70,22 +71,7 @@ export function exchange(
     return [];
   }
 
-  const { clientId, userId, deviceId, deviceName } = state;
-  return [
-    {
-      type: 'RefreshTokenRevoked',
-      data: {
-        credentialId,
-        clientId,
-        userId,
-        deviceId,
-        deviceName,
-        reason: REVOCATION_REASONS.reuseDetected,
-        revokedBy: REUSE_ACTOR,
-        revokedAt: now.toISOString(),
-      },
-    },
-  ];
+  return [revocationOf(state, REVOCATION_REASONS.reuseDetected, REUSE_ACTOR, now)];
 }
 
 /**

@@ -10,6 +10,7 @@ import { formatScope, hasOfflineAccess, isScopeToken, MAX_SCOPE_LENGTH, parseSco
 import { RefreshTokenState } from './state';
 import { requireDpopBinding } from './dpop-binding';
 import { exchange } from './decide-exchange';
+import { revocationOf } from './revocation-event';
 import { InvalidArgumentError, requireInstant, requireText } from '@app/shared';
 
 /** Upper bound of a revocation reason. */
@@ -104,22 +105,7 @@ function revoke({ data }: RevokeRefreshToken, state: RefreshTokenState): Refresh
         throw new InvalidArgumentError<RefreshTokenArgument>('credentialId', 'does not match the loaded credential');
       }
       // F2: client, user and device come from issuance; no command can change them.
-      const { clientId, userId, deviceId, deviceName } = state;
-      return [
-        {
-          type: 'RefreshTokenRevoked',
-          data: {
-            credentialId,
-            clientId,
-            userId,
-            deviceId,
-            deviceName,
-            reason,
-            revokedBy: actor,
-            revokedAt: now.toISOString(),
-          },
-        },
-      ];
+      return [revocationOf(state, reason, actor, now)];
     }
     default: {
       const _never: never = state;

@@ -17,7 +17,7 @@ import type {
 import { prepareDatabase } from './schema';
 import { SqliteAppends, validateAppend } from './sqlite-append';
 import { closedError, toEventStoreError } from './sqlite-errors';
-import { COLUMNS, SqlitePages, toRecordedEvent, toStoredEvent, type EventRow } from './sqlite-rows';
+import { COLUMNS, SqlitePages, toRecordedEvent, type EventRow } from './sqlite-rows';
 import { SqliteSubscription, type LogReader } from './sqlite-subscription';
 import { appendSpan } from '../append-span';
 
@@ -172,7 +172,7 @@ export class SqliteEventStore implements EventStore {
     const upTo = Math.min(options.untilPosition ?? Number.POSITIVE_INFINITY, this.head());
     while (cursor < upTo) {
       this.assertOpen();
-      const page = this.pages.readRows(cursor, upTo, limit, options.streamPrefixes).map(toStoredEvent);
+      const page = this.pages.readStoredPage(cursor, upTo, limit, options.streamPrefixes);
       if (page.length > 0) yield page;
       if (page.length < limit) return;
       cursor = page[page.length - 1].position;
