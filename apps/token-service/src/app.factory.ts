@@ -7,6 +7,7 @@ import { fastifyErrorOptions, refuseNonJsonManagementBodies } from './errors/fas
 import { InfrastructureModule, type OpenedInfrastructure, type ProcessRole } from './infrastructure/infrastructure.module';
 import { PinoNestLogger } from './infrastructure/nest-logger';
 import { requestLogger } from './infrastructure/request-log';
+import { writeRateLimitHeaders } from './http/rate-limit-headers';
 import type { Token } from './infrastructure/tokens';
 import { ManagementClientBootstrap } from './management/bootstrap/management-client-bootstrap';
 import { Metrics } from './operations/metrics/metrics';
@@ -68,6 +69,7 @@ async function createApp(config: AppConfig, infrastructure: OpenedInfrastructure
   const fastify = app.getHttpAdapter().getInstance();
   refuseNonJsonManagementBodies(fastify);
   nameServerSpansByRoute(fastify);
+  writeRateLimitHeaders(fastify);
   const requestLog = requestLogger(logger, config);
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

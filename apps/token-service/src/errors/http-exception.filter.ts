@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorRateLimitHeaders } from '../http/rate-limit-headers';
 import { answerForCode } from './error-mapping';
 import { ManagementError } from './management-error';
 import { OAuthError } from './oauth-error';
@@ -111,7 +112,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       // The public description is generic; the detail is for operators.
       this.logger.warn({ url: request.url.split('?')[0], detail: exception.options.detail }, exception.description);
     }
-    sendAnswer(reply, answer);
+    // The budget the request spent before it failed (a refused refresh token, a 429) goes out with the error.
+    sendAnswer(reply, { ...answer, headers: { ...errorRateLimitHeaders(exception), ...answer.headers } });
   }
 }
 

@@ -116,7 +116,7 @@ export function memoryRateLimiter(points: number, durationSec: number, maxKeys: 
   return points > 0 ? new BoundedRateLimiterMemory({ points, duration: durationSec }, maxKeys) : undefined;
 }
 
-/** The budget a thrown error's request spent, so its answer carries the headers too (read by `RateLimitHeadersInterceptor`). */
+/** The budget a thrown error's request spent, so its answer carries the headers too (read by `errorRateLimitHeaders`). */
 const spentBy = new WeakMap<object, RateLimitDecision>();
 
 export function rateLimitOf(error: unknown): RateLimitDecision | undefined {

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { RateLimitHeadersInterceptor } from '../http/rate-limit-headers.interceptor';
 import { RateLimits } from './rate-limits';
 
-/** The service's rate limits, and the one interceptor that writes their headers on every answer. */
+/** The service's rate limits (their headers are written by `http/rate-limit-headers.ts`). */
 @Module({
-  providers: [RateLimits, { provide: APP_INTERCEPTOR, useClass: RateLimitHeadersInterceptor }],
+  providers: [RateLimits],
   exports: [RateLimits],
 })
 export class RateLimitsModule {}

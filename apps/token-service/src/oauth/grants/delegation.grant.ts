@@ -9,7 +9,7 @@ import { CLOCK, ISSUER } from '../../infrastructure/tokens';
 import { ConsistentReads } from '../../consistency/consistent-reads';
 import { ClientAuthenticator } from '../../client-authentication/client-authenticator';
 import type { PresentedClient } from '../../client-authentication/presented-client';
-import { RateLimited } from '../../http/rate-limit-headers.interceptor';
+import { RateLimited } from '../../http/rate-limit-headers';
 import { afterSpending } from '../../rate-limits/rate-limiter';
 import { RateLimits } from '../../rate-limits/rate-limits';
 import { type Exchanged, RefreshTokenExchange, requireValid, UNKNOWN_REFRESH_TOKEN } from './refresh-token-exchange';

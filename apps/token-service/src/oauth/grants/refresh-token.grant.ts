@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ClientRecord } from '@app/read-model';
 import { narrowScope, parseScope } from '@app/refresh-tokens';
 import { invalidRequest } from '../../errors/oauth-error';
-import { RateLimited } from '../../http/rate-limit-headers.interceptor';
+import { RateLimited } from '../../http/rate-limit-headers';
 import { afterSpending } from '../../rate-limits/rate-limiter';
 import { RefreshTokenExchange, UNKNOWN_REFRESH_TOKEN } from './refresh-token-exchange';
 import type { PresentedDpop } from './dpop-proof';
