@@ -1,11 +1,12 @@
 /**
- * The applications view: each client's policy and its number of valid
- * tokens, with "Revoke all" of that application's tokens (the caller confirms).
+ * The applications view: each client's type, refresh-token policy and its
+ * number of valid tokens, with "Revoke all" of that application's tokens (the caller confirms).
  */
 import type { z } from 'zod';
 import type { clientSchema } from '../../token-service/src/management/refresh-token-schemas';
 import { ApiError, enc, management } from './api';
-import { h } from './dom';
+import { fact, h } from './dom';
+import { policyFacts } from './policy';
 
 /** A client as GET /api/v2/clients answers it, by the server's schema. */
 export type Client = z.output<typeof clientSchema>;
@@ -34,8 +35,6 @@ export async function loadApplications(token: string): Promise<Application[]> {
   );
 }
 
-const fact = (term: string, value: Node | string) => h('div', {}, h('dt', {}, term), h('dd', {}, value));
-
 export function renderApplications(apps: readonly Application[], revokeAll: (app: Application, button: HTMLButtonElement) => void): HTMLElement {
   const item = (app: Application) => {
     const { client, validTokens } = app;
@@ -54,6 +53,8 @@ export function renderApplications(apps: readonly Application[], revokeAll: (app
         fact('Token endpoint authentication', client.token_endpoint_auth_method),
         fact('Valid tokens', validTokens === null ? 'Not visible to this client' : String(validTokens)),
       ),
+      h('h5', {}, 'Refresh-token policy'),
+      h('dl', { class: 'facts' }, ...policyFacts(client.refresh_token, client.require_proof_of_possession).map(([term, value]) => fact(term, value))),
     );
   };
   return h(
