@@ -8,6 +8,7 @@ import { ApiError, enc, management, signIn, userTokens, type HistoryEvent, type 
 import { byId, fact, formatTime, h } from './dom';
 import { groupByDevice, isRevoked, type Device } from './devices';
 import { loadApplications, renderApplications, type Application } from './applications';
+import type { PolicyChange } from './policy-form';
 import { clientLabel, clientName, forgetClientNames, loadClientNames } from './client-names';
 import { renderHistory } from './history';
 import { renderToken } from './token-row';
@@ -152,7 +153,16 @@ async function showApplications(): Promise<void> {
   const apps = await loadApplications(token());
   if (session !== current) return;
   shownUser = null;
-  results.replaceChildren(renderApplications(apps, confirmRevokeApplication));
+  results.replaceChildren(
+    renderApplications(apps, {
+      revokeAll: confirmRevokeApplication,
+      savePolicy,
+      refuse: (message, field) => {
+        fail(message);
+        field.focus();
+      },
+    }),
+  );
   say(`${plural(apps.length, 'application')}.`);
   byId('apps-title').focus();
 }
@@ -166,6 +176,15 @@ function confirmRevokeApplication({ client, validTokens }: Application, button: 
     path: `clients/${enc(client.client_id)}/refresh-tokens`,
     userId: null,
     reload: showApplications,
+  });
+}
+
+function savePolicy({ client }: Application, change: PolicyChange): void {
+  void busy(`Saving the policy of ${client.name}…`, async () => {
+    await management(token(), 'PATCH', `clients/${enc(client.client_id)}`, change);
+    forgetClientNames(); // the device lists read the policies again
+    await showApplications();
+    say(`The refresh-token policy of ${client.name} is saved.`);
   });
 }
 

@@ -9,7 +9,7 @@ import { calculateJwkThumbprint } from 'jose';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { proofKey } from '@app/dpop/testing/proofs';
 import { MAX_TOKENS_PER_USER_AND_CLIENT } from '@app/refresh-tokens';
-import { createClient, history, issueRefreshToken, type CreatedClient, type IssuedRefreshToken } from '../../../../test/support/fixtures';
+import { createClient, history, issueRefreshToken, managementClientWithScopes, type CreatedClient, type IssuedRefreshToken } from '../../../../test/support/fixtures';
 import { eventually, launchBrowser } from '../../../../test/support/browser';
 import { refreshGrant, rotationEnv, UNKNOWN, type PolicyBody } from '../../../../test/support/rotation';
 import { startTokenService, uniqueId, type TokenServiceUnderTest } from '../../../../test/support/token-service';
@@ -53,10 +53,10 @@ describe('administration page (/admin) shows refresh-token policies, in chromium
     await context?.close();
   });
 
-  async function signIn(): Promise<void> {
+  async function signIn(clientId = svc.managementClientId, secret = svc.managementClientSecret): Promise<void> {
     await page.goto(`${svc.baseUrl}admin`);
-    await page.getByLabel('Client ID').fill(svc.managementClientId);
-    await page.getByLabel('Client secret').fill(svc.managementClientSecret);
+    await page.getByLabel('Client ID').fill(clientId);
+    await page.getByLabel('Client secret').fill(secret);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByLabel('User ID').waitFor();
   }
@@ -233,6 +233,15 @@ describe('administration page (/admin) shows refresh-token policies, in chromium
     expect(rest).toHaveLength(MAX_TOKENS_PER_USER_AND_CLIENT);
   });
 
+  /** The second `dl` of an application's row: its refresh-token policy. */
+  const applicationRow = (client: CreatedClient): Locator =>
+    page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: client.name, exact: true }) });
+
+  async function showApplications(): Promise<void> {
+    await page.getByRole('button', { name: 'Applications', exact: true }).click();
+    await page.getByRole('heading', { name: 'Applications' }).waitFor();
+  }
+
   it("the applications view shows each client's policy: rotation, expiry, lifetimes, leeway, proof of possession", async () => {
     const tag = uniqueId('t').replace(/[^A-Za-z0-9]/g, '');
     const spa = await createClient(svc, {
@@ -244,10 +253,8 @@ describe('administration page (/admin) shows refresh-token policies, in chromium
     const legacy = await createClient(svc, { name: `Legacy ${tag}`, app_type: 'native' });
 
     await signIn();
-    await page.getByRole('button', { name: 'Applications', exact: true }).click();
-    await page.getByRole('heading', { name: 'Applications' }).waitFor();
-    const application = (client: CreatedClient) =>
-      page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: client.name, exact: true }) }).locator('dl').nth(1);
+    await showApplications();
+    const application = (client: CreatedClient) => applicationRow(client).locator('dl').nth(1);
     expect(await facts(application(spa))).toEqual({
       'Refresh tokens': 'rotating, expires',
       Rotation: 'rotating: each exchange answers a new token',
@@ -266,5 +273,93 @@ describe('administration page (/admin) shows refresh-token policies, in chromium
     });
     expect(await axeViolations(page)).toEqual([]);
     expect(violations).toEqual([]);
+  });
+
+  it('edits a policy through the form: the view, GET and the next exchange follow it (the token rotates from then on)', async () => {
+    const app = await createClient(svc, { name: `Acme Watch ${uniqueId('w')}`, app_type: 'native' });
+    const issued = await issueRefreshToken(svc, { client_id: app.client_id });
+    await signIn();
+    await showApplications();
+    const row = applicationRow(app);
+    await row.getByRole('button', { name: `Edit policy of ${app.name}`, exact: true }).click();
+    const form = page.getByRole('form', { name: `Refresh-token policy of ${app.name}` });
+    await eventually(async () => expect(await form.getByLabel('Rotation').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true));
+    expect(await axeViolations(page)).toEqual([]);
+    await form.getByLabel('Rotation').selectOption('rotating');
+    await form.getByLabel('Expiration').selectOption('expiring');
+    await form.getByLabel('Reuse leeway (seconds)').fill('5');
+    await form.getByLabel('Absolute lifetime (seconds)').fill(String(7 * DAY));
+    await form.getByLabel('No absolute lifetime').uncheck();
+    await form.getByLabel('Idle lifetime (seconds)').fill('3600');
+    await form.getByLabel('No idle lifetime').uncheck();
+    await form.getByLabel('Require proof of possession (DPoP-bound tokens only)').check();
+    await form.getByRole('button', { name: 'Save policy', exact: true }).click();
+    await eventually(async () => expect((await page.getByRole('status').innerText()).trim()).toBe(`The refresh-token policy of ${app.name} is saved.`));
+
+    const expected = { rotation_type: 'rotating', expiration_type: 'expiring', leeway: 5, token_lifetime: 7 * DAY, infinite_token_lifetime: false, idle_token_lifetime: 3600, infinite_idle_token_lifetime: false };
+    const stored = await svc.http.get<{ refresh_token: unknown; require_proof_of_possession: boolean }>(`/api/v2/clients/${app.client_id}`, { token: await svc.managementToken() });
+    expect(stored.body).toMatchObject({ refresh_token: expected, require_proof_of_possession: true });
+    expect(await facts(applicationRow(app).locator('dl').nth(1))).toEqual({
+      'Refresh tokens': 'rotating, expires',
+      Rotation: 'rotating: each exchange answers a new token',
+      'Reuse leeway': '5 seconds',
+      'Absolute lifetime': '7 days',
+      'Idle lifetime': '1 hour',
+      'Proof of possession': 'required: DPoP-bound tokens only',
+    });
+    // The token issued under the legacy policy rotates at its next exchange.
+    const exchanged = await refreshGrant(svc, app.client_id, issued.refresh_token);
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.body.refresh_token).toEqual(expect.stringMatching(/^rt_/));
+    expect(exchanged.body.refresh_token).not.toBe(issued.refresh_token);
+  });
+
+  it('a policy the service refuses is said in words and changes nothing; a field that is not a number is not sent', async () => {
+    const app = await createClient(svc, { name: `Acme Car ${uniqueId('c')}`, app_type: 'native', refresh_token: ROTATING });
+    const before = (await svc.http.get<{ refresh_token: unknown }>(`/api/v2/clients/${app.client_id}`, { token: await svc.managementToken() })).body;
+    await signIn();
+    await showApplications();
+    const patches: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PATCH') patches.push(request.url());
+    });
+    await applicationRow(app).getByRole('button', { name: `Edit policy of ${app.name}`, exact: true }).click();
+    const form = page.getByRole('form', { name: `Refresh-token policy of ${app.name}` });
+
+    await form.getByLabel('Reuse leeway (seconds)').fill('five');
+    await form.getByRole('button', { name: 'Save policy', exact: true }).click();
+    await eventually(async () => expect((await page.getByRole('alert').innerText()).trim()).toBe('Enter the reuse leeway as a whole number of seconds.'));
+    expect(await form.getByLabel('Reuse leeway (seconds)').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(patches).toEqual([]);
+
+    // Idle longer than absolute: refused by the service (400), which names the field.
+    await form.getByLabel('Reuse leeway (seconds)').fill('0');
+    await form.getByLabel('Absolute lifetime (seconds)').fill('3600');
+    await form.getByLabel('Idle lifetime (seconds)').fill('7200');
+    await form.getByRole('button', { name: 'Save policy', exact: true }).click();
+    await eventually(async () => expect(await page.getByRole('alert').innerText()).toMatch(/^The request was refused \(HTTP 400\): .*idle_token_lifetime.*\.$/));
+    expect(patches).toHaveLength(1);
+    await form.waitFor({ state: 'visible' });
+    const after = (await svc.http.get<{ refresh_token: unknown }>(`/api/v2/clients/${app.client_id}`, { token: await svc.managementToken() })).body;
+    expect(after.refresh_token).toEqual(before.refresh_token);
+
+    await form.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await form.waitFor({ state: 'detached' });
+    const edit = applicationRow(app).getByRole('button', { name: `Edit policy of ${app.name}`, exact: true });
+    expect(await edit.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+  });
+
+  it('a management client without update:clients is told so, and the policy stays', async () => {
+    const app = await createClient(svc, { name: `Acme Fridge ${uniqueId('f')}`, app_type: 'native' });
+    const reader = await managementClientWithScopes(svc, ['read:clients']);
+    await signIn(reader.client.client_id, reader.client.client_secret!);
+    await showApplications();
+    await applicationRow(app).getByRole('button', { name: `Edit policy of ${app.name}`, exact: true }).click();
+    const form = page.getByRole('form', { name: `Refresh-token policy of ${app.name}` });
+    await form.getByLabel('Rotation').selectOption('rotating');
+    await form.getByRole('button', { name: 'Save policy', exact: true }).click();
+    await eventually(async () => expect((await page.getByRole('alert').innerText()).trim()).toMatch(/^This client is not allowed to do that: .*update:clients.*\.$/));
+    const stored = await svc.http.get<{ refresh_token: { rotation_type: string } }>(`/api/v2/clients/${app.client_id}`, { token: await svc.managementToken() });
+    expect(stored.body.refresh_token.rotation_type).toBe('non-rotating');
   });
 });
