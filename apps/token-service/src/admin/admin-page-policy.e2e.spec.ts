@@ -5,6 +5,7 @@
  * application's policy. In chromium against a started token-service (SQLite),
  * the tokens rotated and replayed through /oauth/token as a client would.
  */
+import { join } from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { proofKey } from '@app/dpop/testing/proofs';
@@ -13,9 +14,11 @@ import { createClient, history, issueRefreshToken, managementClientWithScopes, t
 import { eventually, launchBrowser } from '../../../../test/support/browser';
 import { refreshGrant, rotationEnv, UNKNOWN, type PolicyBody } from '../../../../test/support/rotation';
 import { startTokenService, uniqueId, type TokenServiceUnderTest } from '../../../../test/support/token-service';
-import { axeViolations, buildAdminPage, freshPage } from './testing/admin-page.browser';
+import { axeViolations, buildAdminPage, freshPage, ROOT } from './testing/admin-page.browser';
 
 jest.setTimeout(90_000);
+/** ADMIN_PAGE_SCREENSHOTS=docs/images also writes the README's screenshot of a detected reuse. */
+const SCREENSHOTS = process.env.ADMIN_PAGE_SCREENSHOTS;
 
 const DAY = 86_400;
 const ROTATING: PolicyBody = { rotation_type: 'rotating', expiration_type: 'expiring', leeway: 0, token_lifetime: 30 * DAY, idle_token_lifetime: 15 * DAY };
@@ -145,6 +148,10 @@ describe('administration page (/admin) shows refresh-token policies, in chromium
     });
     expect(style).toEqual({ weight: '700', border: 'solid', color: 'rgb(179, 38, 30)' });
 
+    if (SCREENSHOTS) {
+      await page.mouse.move(0, 0);
+      await page.screenshot({ path: join(ROOT, SCREENSHOTS, 'admin-page-reuse.png'), fullPage: true });
+    }
     // No secret of the family anywhere on the page.
     const text = await page.content();
     for (const secret of [issued.refresh_token, first.body.refresh_token!, second.body.refresh_token!]) expect(text).not.toContain(secret);
