@@ -75,13 +75,15 @@ export async function signIn(clientId: string, clientSecret: string): Promise<Ma
   return { accessToken: token.access_token, expiresAt: started + token.expires_in * 1000 };
 }
 
-/** A management API call; 204 gives undefined. */
-export async function management<T>(token: string, method: 'GET' | 'DELETE', path: string): Promise<T> {
-  const response = await call(`/api/v2/${path}`, { method, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+/** A management API call (`body` sent as JSON); 204 gives undefined. */
+export async function management<T>(token: string, method: 'GET' | 'DELETE' | 'PATCH', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await call(`/api/v2/${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   if (response.status === 204) return undefined as T;
   if (!response.ok) {
-    const body = await errorBody(response);
-    throw new ApiError(explain(response.status, body.message), response.status);
+    const refusal = await errorBody(response);
+    throw new ApiError(explain(response.status, refusal.message), response.status);
   }
   return (await response.json()) as T;
 }

@@ -27,3 +27,8 @@ export function formatTime(iso: string): string {
   if (Number.isNaN(date.getTime())) return iso;
   return `${date.toLocaleString('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' })} UTC`;
 }
+
+/** One term and its value in a `dl class="facts"`. */
+export function fact(term: string, value: Node | string): HTMLDivElement {
+  return h('div', {}, h('dt', {}, term), h('dd', {}, value));
+}

@@ -4,12 +4,14 @@
  * history. The management token lives in `session` only (no storage, no
  * cookie) and is dropped on "Sign out" or when it expires.
  */
-import { ApiError, enc, management, signIn, userTokens, type HistoryEvent, type RefreshToken, type UserMatch } from './api';
-import { byId, formatTime, h } from './dom';
+import { ApiError, enc, management, signIn, userTokens, type HistoryEvent, type UserMatch } from './api';
+import { byId, fact, formatTime, h } from './dom';
 import { groupByDevice, isRevoked, type Device } from './devices';
 import { loadApplications, renderApplications, type Application } from './applications';
+import type { PolicyChange } from './policy-form';
 import { clientLabel, clientName, forgetClientNames, loadClientNames } from './client-names';
 import { renderHistory } from './history';
+import { renderToken } from './token-row';
 import { remember, renderMatches, renderRecent } from './users';
 
 interface Session {
@@ -151,7 +153,16 @@ async function showApplications(): Promise<void> {
   const apps = await loadApplications(token());
   if (session !== current) return;
   shownUser = null;
-  results.replaceChildren(renderApplications(apps, confirmRevokeApplication));
+  results.replaceChildren(
+    renderApplications(apps, {
+      revokeAll: confirmRevokeApplication,
+      savePolicy,
+      refuse: (message, field) => {
+        fail(message);
+        field.focus();
+      },
+    }),
+  );
   say(`${plural(apps.length, 'application')}.`);
   byId('apps-title').focus();
 }
@@ -165,6 +176,15 @@ function confirmRevokeApplication({ client, validTokens }: Application, button: 
     path: `clients/${enc(client.client_id)}/refresh-tokens`,
     userId: null,
     reload: showApplications,
+  });
+}
+
+function savePolicy({ client }: Application, change: PolicyChange): void {
+  void busy(`Saving the policy of ${client.name}…`, async () => {
+    await management(token(), 'PATCH', `clients/${enc(client.client_id)}`, change);
+    forgetClientNames(); // the device lists read the policies again
+    await showApplications();
+    say(`The refresh-token policy of ${client.name} is saved.`);
   });
 }
 
@@ -273,37 +293,12 @@ function renderDevice(device: Device): HTMLLIElement {
     h(
       'dl',
       { class: 'facts' },
-      h('div', {}, h('dt', {}, 'Application'), h('dd', {}, clientName(device.clientId) ?? 'Unknown name', ' ', h('code', {}, device.clientId))),
-      h('div', {}, h('dt', {}, 'Device ID'), h('dd', {}, h('code', {}, device.deviceId))),
-      h('div', {}, h('dt', {}, 'Created'), h('dd', {}, h('time', { datetime: device.createdAt }, formatTime(device.createdAt)))),
+      fact('Application', h('span', {}, clientName(device.clientId) ?? 'Unknown name', ' ', h('code', {}, device.clientId))),
+      fact('Device ID', h('code', {}, device.deviceId)),
+      fact('Created', h('time', { datetime: device.createdAt }, formatTime(device.createdAt))),
     ),
     h('h5', {}, `Tokens (${device.tokens.length})`),
-    h('ul', { class: 'tokens' }, ...device.tokens.map(renderToken)),
-  );
-}
-
-function renderToken(t: RefreshToken): HTMLLIElement {
-  const history = h('button', { type: 'button', class: 'secondary small', 'aria-label': `History of token ${t.id}` }, 'History');
-  const beside = h('div', { class: 'token-history' });
-  history.addEventListener('click', () => void showHistory(t.id, history, beside));
-  const revoked = isRevoked(t);
-  return h(
-    'li',
-    { class: 'token' },
-    h('code', { class: 'token-id' }, t.id),
-    h('span', { class: revoked ? 'badge revoked' : 'badge valid' }, revoked ? 'Revoked' : 'Valid'),
-    h('span', { class: 'meta' }, 'Issued ', h('time', { datetime: t.created_at }, formatTime(t.created_at)), ` · scope ${t.scope}`),
-    revoked
-      ? h(
-          'span',
-          { class: 'meta' },
-          'Revoked ',
-          h('time', { datetime: t.revoked_at! }, formatTime(t.revoked_at!)),
-          ` by ${t.revoked_by ? clientLabel(t.revoked_by) : 'unknown'}${t.revocation_reason ? ` · reason: ${t.revocation_reason}` : ''}`,
-        )
-      : null,
-    history,
-    beside,
+    h('ul', { class: 'tokens' }, ...device.tokens.map((t) => renderToken(t, (id, opener, beside) => void showHistory(id, opener, beside)))),
   );
 }
 
