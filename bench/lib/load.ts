@@ -9,14 +9,8 @@ export interface LoadOptions {
   /** Seconds. */
   duration: number;
   headers?: Record<string, string>;
-  /**
-   * A fresh body per request (rotating over tokens or users). `context` lives
-   * from this request's setup to its answer (autocannon resets it between
-   * requests), so a stateful load keeps its state in a pool of its own.
-   */
-  body: (context: Record<string, unknown>) => string;
-  /** Each answer's status and body, with the context its request's `body` saw. */
-  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+  /** A fresh body per request (rotating over tokens or users). */
+  body: () => string;
   /** Sampled every 250 ms while loading, for the peak RSS under load. */
   pid?: number;
   /** Status every answer must have (default 200); others are counted as failures. */
@@ -66,10 +60,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
           {
             method: 'POST',
             headers: { 'content-type': 'application/json', ...options.headers },
-            setupRequest: (request, context) => ({ ...request, body: options.body(context as Record<string, unknown>) }),
-            ...(options.onResponse && {
-              onResponse: (status: number, body: string, context: unknown) => options.onResponse!(status, body, context as Record<string, unknown>),
-            }),
+            setupRequest: (request) => ({ ...request, body: options.body() }),
           },
         ],
       },
